@@ -1,0 +1,72 @@
+package dev.jgo;
+
+import dev.jgo.spi.Carrier;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * What a goroutine calls on itself. Every method must be called from a goroutine and throws
+ * {@link IllegalStateException} otherwise.
+ */
+public final class Go {
+    private Go() {}
+
+    /** The go statement: starts {@code fn} as a new goroutine of the caller's runtime. */
+    public static Goroutine go(Runnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        return Carrier.current().go(fn);
+    }
+
+    /** {@code runtime.Gosched}: lets other goroutines run; this one resumes later. */
+    public static void yield() {
+        Carrier.current().gosched();
+    }
+
+    /**
+     * A cooperative preemption point: yields if the runtime has asked this goroutine to (its time
+     * slice is over, or the world is being stopped). Put it in long loops that make no other
+     * runtime call.
+     */
+    public static void checkpoint() {
+        Carrier.current().checkpoint();
+    }
+
+    /**
+     * Runs a call that may block its thread (a blocking JDK method) as Go runs a system call: the
+     * P is released while it runs, so other goroutines keep running. Rethrows what the call
+     * throws (checked exceptions wrapped in {@link GoroutineException}).
+     */
+    public static <T> T blocking(Callable<T> call) {
+        Objects.requireNonNull(call, "call");
+        try {
+            return Carrier.current().blocking(call);
+        } catch (Exception e) {
+            throw GoroutineException.rethrow(e);
+        }
+    }
+
+    /** Wires the calling goroutine to its current carrier thread until {@link #unlockOSThread()}. */
+    public static void lockOSThread() {
+        Carrier.current().lockOSThread();
+    }
+
+    /** Undoes one {@link #lockOSThread()}. */
+    public static void unlockOSThread() {
+        Carrier.current().unlockOSThread();
+    }
+
+    /** The calling goroutine's id. */
+    public static long id() {
+        return Carrier.current().currentGoroutine().id();
+    }
+
+    /** The calling goroutine. */
+    public static Goroutine current() {
+        return Carrier.current().currentGoroutine();
+    }
+
+    /** Whether the caller is a goroutine. */
+    public static boolean inGoroutine() {
+        return Carrier.currentOrNull() != null;
+    }
+}

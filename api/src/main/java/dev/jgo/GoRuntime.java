@@ -1,0 +1,193 @@
+package dev.jgo;
+
+import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.RuntimeConfig;
+import dev.jgo.spi.RuntimeProvider;
+import dev.jgo.spi.RuntimeView;
+import dev.jgo.spi.SchedEvents;
+import dev.jgo.spi.SpinPolicy;
+import dev.jgo.spi.StealPolicy;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+
+/**
+ * A goroutine runtime: GOMAXPROCS processors (Ps), carrier threads (Ms) created on demand, and
+ * the goroutines (Gs) they run.
+ *
+ * <pre>{@code
+ * try (GoRuntime rt = GoRuntime.builder().procs(4).build()) {
+ *     long sum = rt.run(() -> {
+ *         Chan<Long> c = Chan.make(0);
+ *         Go.go(() -> c.send(42L));
+ *         return c.recv();
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Goroutines started by a main goroutine keep running after {@link #run} returns, until they
+ * finish or the runtime is closed.
+ */
+public interface GoRuntime extends AutoCloseable {
+
+    /** A builder whose {@link Builder#build()} finds the implementation with {@link ServiceLoader}. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code main} as a main goroutine and returns its result once it returns. What it throws
+     * is rethrown (checked exceptions wrapped in {@link GoroutineException}).
+     *
+     * @throws DeadlockException if every goroutine is asleep and none can be woken
+     * @throws IllegalStateException if the runtime is closed, or was ended by a goroutine that
+     *     threw with no handler configured
+     */
+    <T> T run(Callable<T> main);
+
+    /** As {@link #run(Callable)} for a body with no result. */
+    default void run(Runnable main) {
+        Objects.requireNonNull(main, "main");
+        run(() -> {
+            main.run();
+            return null;
+        });
+    }
+
+    /** Starts a goroutine from any thread, a goroutine included. */
+    Goroutine go(Runnable fn);
+
+    /** GOMAXPROCS. */
+    int gomaxprocs();
+
+    /**
+     * Sets GOMAXPROCS while running and returns the previous value; {@code n == 0} only reads it.
+     *
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
+    int gomaxprocs(int n);
+
+    /** Goroutines that exist now (started and not finished). */
+    int numGoroutine();
+
+    /** Read-only introspection: Ps, Ms, queues and counters. */
+    RuntimeView view();
+
+    /**
+     * Stops every M; no carrier thread outlives this call. Pending {@link #run} calls fail with
+     * {@link IllegalStateException}; goroutines that have not finished are abandoned. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** Collects the runtime's settings; every setter validates at once. */
+    final class Builder {
+        private String name = "jgo";
+        private int procs = Runtime.getRuntime().availableProcessors();
+        private int maxThreads = RuntimeConfig.DEFAULT_MAX_THREADS;
+        private StealPolicy steal = StealPolicy.go();
+        private SpinPolicy spin = SpinPolicy.go();
+        private FairnessPolicy fairness = FairnessPolicy.go();
+        private SchedEvents events;
+        private BiConsumer<Goroutine, Throwable> uncaughtHandler;
+        private boolean randomize;
+        private RuntimeProvider provider;
+
+        Builder() {}
+
+        /** GOMAXPROCS, at least 1; default the available processors. */
+        public Builder procs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + n);
+            }
+            this.procs = n;
+            return this;
+        }
+
+        /** Carrier-thread name prefix. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Most carrier threads (Go's {@code SetMaxThreads}, default 10000). */
+        public Builder maxThreads(int n) {
+            if (n < 2) {
+                throw new IllegalArgumentException("maxThreads must be at least 2, got " + n);
+            }
+            this.maxThreads = n;
+            return this;
+        }
+
+        public Builder stealPolicy(StealPolicy p) {
+            this.steal = Objects.requireNonNull(p, "stealPolicy");
+            return this;
+        }
+
+        public Builder spinPolicy(SpinPolicy p) {
+            this.spin = Objects.requireNonNull(p, "spinPolicy");
+            return this;
+        }
+
+        public Builder fairnessPolicy(FairnessPolicy p) {
+            this.fairness = Objects.requireNonNull(p, "fairnessPolicy");
+            return this;
+        }
+
+        /** A scheduler event listener (tracing, metrics). */
+        public Builder events(SchedEvents e) {
+            this.events = Objects.requireNonNull(e, "events");
+            return this;
+        }
+
+        /**
+         * Called when a goroutine (not a main one) throws. Without a handler jgo does what Go does
+         * with an unrecovered panic: prints the stack and ends the runtime, failing every pending
+         * {@link GoRuntime#run} with the exception.
+         */
+        public Builder uncaughtExceptionHandler(BiConsumer<Goroutine, Throwable> h) {
+            this.uncaughtHandler = Objects.requireNonNull(h, "handler");
+            return this;
+        }
+
+        /** Shuffles scheduling choices to shake out ordering assumptions (Go's race-mode randomization). */
+        public Builder randomizeScheduler(boolean on) {
+            this.randomize = on;
+            return this;
+        }
+
+        /** Uses this provider instead of looking one up with {@link ServiceLoader}. */
+        public Builder provider(RuntimeProvider p) {
+            this.provider = Objects.requireNonNull(p, "provider");
+            return this;
+        }
+
+        /** The validated configuration this builder describes. */
+        public RuntimeConfig config() {
+            if (maxThreads < procs + 1) {
+                maxThreads = Math.max(maxThreads, procs + 1);
+            }
+            return new RuntimeConfig(
+                    name, procs, maxThreads, steal, spin, fairness, events, uncaughtHandler, randomize);
+        }
+
+        /**
+         * Builds and starts the runtime.
+         *
+         * @throws IllegalStateException if no {@link RuntimeProvider} is on the class path
+         */
+        public GoRuntime build() {
+            RuntimeProvider p = provider;
+            if (p == null) {
+                p = ServiceLoader.load(RuntimeProvider.class, GoRuntime.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .max(Comparator.comparingInt(RuntimeProvider::priority))
+                        .orElseThrow(() -> new IllegalStateException(
+                                "no dev.jgo.spi.RuntimeProvider found: put jgo-core on the class path"));
+            }
+            return p.create(config());
+        }
+    }
+}

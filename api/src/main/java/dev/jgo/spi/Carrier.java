@@ -1,0 +1,120 @@
+package dev.jgo.spi;
+
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import java.util.concurrent.Callable;
+
+/**
+ * A carrier thread (an M in Go's terms) as seen from the goroutine it is running. The scheduler
+ * implementation subclasses it; {@link dev.jgo.Go}, {@code dev.jgo.sync} and the other modules
+ * reach the scheduler through {@link #current()}, so any scheduler implementation can run them.
+ *
+ * <p>A goroutine may move to another carrier whenever it parks or yields: look up {@link
+ * #current()} again after any such call rather than caching it.
+ */
+public abstract class Carrier extends Thread {
+
+    protected Carrier(ThreadGroup group, String name) {
+        super(group, null, name, 0, false);
+    }
+
+    /**
+     * The carrier running the calling goroutine.
+     *
+     * <p>Concurrency: any thread.
+     *
+     * @throws IllegalStateException if the caller is not a goroutine
+     */
+    public static Carrier current() {
+        if (Thread.currentThread() instanceof Carrier c && c.inGoroutine()) {
+            return c;
+        }
+        throw new IllegalStateException("not called from a goroutine (dev.jgo.Go and dev.jgo.sync need one)");
+    }
+
+    /** The carrier running the calling goroutine, or null when the caller is not a goroutine. */
+    public static Carrier currentOrNull() {
+        return Thread.currentThread() instanceof Carrier c && c.inGoroutine() ? c : null;
+    }
+
+    /** Whether goroutine code is executing on this carrier now. Concurrency: this carrier only. */
+    protected abstract boolean inGoroutine();
+
+    /** The running goroutine. */
+    public abstract Goroutine currentGoroutine();
+
+    /** Port of the go statement ({@code runtime.newproc}): starts {@code fn} as a goroutine. */
+    public abstract Goroutine go(Runnable fn);
+
+    /** Port of {@code runtime.Gosched}: yields the P; the goroutine goes to the global run queue. */
+    public abstract void gosched();
+
+    /**
+     * Port of {@code runtime.gopark}. Puts the running goroutine into the waiting state, then,
+     * once it is off its carrier, calls {@code unlockf.unlock(g, lock)}. If that returns false
+     * the goroutine resumes at once; otherwise it stays parked until {@link #ready} is called for
+     * it. Because {@code unlockf} runs after the goroutine is waiting, another thread may ready it
+     * before {@code unlockf} returns unless {@code lock} prevents that.
+     */
+    public abstract void park(WaitReason reason, Object lock, ParkUnlock unlockf);
+
+    /**
+     * Port of {@code runtime.goready}: makes a goroutine parked with {@link #park} runnable, in
+     * the current P's {@code runnext} slot, and wakes an idle P if there is one. Callable from a
+     * goroutine; from other threads use {@link Scheduler#ready}.
+     */
+    public abstract void ready(Goroutine g);
+
+    /** The scheduler this carrier belongs to. */
+    public abstract Scheduler scheduler();
+
+    /**
+     * A cooperative preemption point ({@link dev.jgo.Go#checkpoint()}): yields if the scheduler
+     * asked this goroutine to (time slice over, stop-the-world pending).
+     */
+    public abstract void checkpoint();
+
+    /**
+     * The checkpoint every runtime operation (channel, select, sync, timer, net) passes: as
+     * {@link #checkpoint()}, and it also spends one unit of the goroutine's operation budget
+     * ({@link FairnessPolicy#operationBudget()}), yielding when the budget is spent.
+     */
+    public abstract void operationCheckpoint();
+
+    /** Slot of {@link #pLocal()} for the sudog cache of {@code dev.jgo.sync}. */
+    public static final int PLOCAL_SUDOG = 0;
+
+    /** Slot of {@link #pLocal()} for the timer module. */
+    public static final int PLOCAL_TIMER = 1;
+
+    /** Slot of {@link #pLocal()} for the network poller. */
+    public static final int PLOCAL_NET = 2;
+
+    /**
+     * Per-P storage for subsystems (Go keeps caches such as {@code p.sudogcache} in the P): an
+     * array of 8 slots owned by the P this carrier holds. Only the running goroutine may touch it,
+     * and only between two runtime calls that may yield (after a yield it may be on another P).
+     *
+     * @throws IllegalStateException inside {@link dev.jgo.Go#blocking} (no P is held)
+     */
+    public abstract Object[] pLocal();
+
+    /**
+     * Port of {@code entersyscall}/{@code exitsyscall} around a call that may block the carrier
+     * thread.
+     */
+    public abstract <T> T blocking(Callable<T> call) throws Exception;
+
+    /** Wires a goroutine to this carrier thread (Go's {@code LockOSThread}); nests. */
+    public abstract void lockOSThread();
+
+    /** Undoes one {@link #lockOSThread}. */
+    public abstract void unlockOSThread();
+
+    /** Called by {@link #park} once the goroutine is off its carrier. */
+    @FunctionalInterface
+    public interface ParkUnlock {
+        /** Returns false to resume the goroutine at once instead of leaving it parked. */
+        boolean unlock(Goroutine g, Object lock);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jgo.spi;
+
+import dev.jgo.Goroutine;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * Everything a {@link RuntimeProvider} needs to build a runtime, validated on construction.
+ *
+ * @param name thread-name prefix of the runtime's carriers
+ * @param procs GOMAXPROCS, at least 1
+ * @param maxThreads the most Ms (carrier threads) the runtime may create (Go's default 10000)
+ * @param stealPolicy victim order, rounds and {@code runnext} stealing
+ * @param spinPolicy when an M may spin looking for work
+ * @param fairnessPolicy global-queue interval, {@code runnext}, time slice, operation budget
+ * @param events scheduler event listener, or null for none
+ * @param uncaughtHandler called when a goroutine other than a main one throws; null selects Go's
+ *     behaviour (print the stack, end the runtime, fail pending {@code run} calls)
+ * @param randomizeScheduler shuffle run-queue choices to shake out ordering assumptions (as Go
+ *     does under the race detector)
+ */
+public record RuntimeConfig(
+        String name,
+        int procs,
+        int maxThreads,
+        StealPolicy stealPolicy,
+        SpinPolicy spinPolicy,
+        FairnessPolicy fairnessPolicy,
+        SchedEvents events,
+        BiConsumer<Goroutine, Throwable> uncaughtHandler,
+        boolean randomizeScheduler) {
+
+    /** Go's limit on the number of threads ({@code sched.maxmcount}). */
+    public static final int DEFAULT_MAX_THREADS = 10_000;
+
+    public RuntimeConfig {
+        Objects.requireNonNull(name, "name");
+        if (procs < 1) {
+            throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + procs);
+        }
+        if (maxThreads < procs + 1) {
+            throw new IllegalArgumentException(
+                    "maxThreads must be at least procs + 1 (" + (procs + 1) + "), got " + maxThreads);
+        }
+        Objects.requireNonNull(stealPolicy, "stealPolicy");
+        Objects.requireNonNull(spinPolicy, "spinPolicy");
+        Objects.requireNonNull(fairnessPolicy, "fairnessPolicy");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.jgo.spi;
+
+/**
+ * Read-only introspection of a runtime for the profiler, schedtrace, JMX and the CLI. Values are
+ * read without stopping the world, so they are a recent, not an atomic, picture; counters are
+ * published by each P as it runs (plain per-P fields read racily, never torn on 64-bit JVMs).
+ */
+public interface RuntimeView {
+
+    /** Scheduler counters of one P, or summed over all Ps. */
+    record Counters(
+            long schedticks,
+            long goroutinesCreated,
+            long steals,
+            long stolenGoroutines,
+            long spins,
+            long mParks,
+            long mUnparks,
+            long emptyWakeups,
+            long runqOverflows) {
+
+        /** Field-wise sum. */
+        public Counters plus(Counters o) {
+            return new Counters(
+                    schedticks + o.schedticks,
+                    goroutinesCreated + o.goroutinesCreated,
+                    steals + o.steals,
+                    stolenGoroutines + o.stolenGoroutines,
+                    spins + o.spins,
+                    mParks + o.mParks,
+                    mUnparks + o.mUnparks,
+                    emptyWakeups + o.emptyWakeups,
+                    runqOverflows + o.runqOverflows);
+        }
+    }
+
+    int gomaxprocs();
+
+    /** Live goroutines: created and not yet exited. */
+    int numGoroutine();
+
+    /** Ms (carrier threads) created and not exited. */
+    int threads();
+
+    int idleThreads();
+
+    int idleProcs();
+
+    int spinningThreads();
+
+    /** Goroutines in the global run queue (approximate while the runtime runs). */
+    int globalRunqSize();
+
+    /** Goroutines in P {@code pid}'s local run queue, {@code runnext} included. */
+    int localRunqSize(int pid);
+
+    /** Counters of P {@code pid}. */
+    Counters counters(int pid);
+
+    /** Counters summed over all Ps. */
+    Counters counters();
+
+    /** Go's schedtrace line: {@code SCHED 0ms: gomaxprocs=... idleprocs=... threads=... }. */
+    String schedtrace(boolean detailed);
+}

@@ -1,0 +1,30 @@
+package dev.jgo.spi;
+
+import dev.jgo.Goroutine;
+
+/**
+ * The parts of a runtime that code outside a goroutine may call: making a parked goroutine
+ * runnable and counting things that can still wake goroutines (for deadlock detection).
+ */
+public interface Scheduler {
+
+    /**
+     * Makes a goroutine parked with {@link Carrier#park} runnable. From a carrier it goes to that
+     * P's {@code runnext}; from any other thread to the global run queue.
+     *
+     * <p>Concurrency: any thread.
+     */
+    void ready(Goroutine g);
+
+    /**
+     * Registers (+1) or releases (-1) a source that can still wake a parked goroutine from
+     * outside the scheduler: a pending timer, a network waiter, an external thread that will
+     * send. Deadlock detection does not fire while the sum is positive.
+     *
+     * <p>Concurrency: any thread.
+     */
+    void addWaker(int delta);
+
+    /** The runtime's read-only view. */
+    RuntimeView view();
+}

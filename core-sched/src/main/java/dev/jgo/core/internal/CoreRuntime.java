@@ -1,0 +1,219 @@
+package dev.jgo.core.internal;
+
+import dev.jgo.GoRuntime;
+import dev.jgo.Goroutine;
+import dev.jgo.GoroutineException;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.RuntimeConfig;
+import dev.jgo.spi.RuntimeView;
+import dev.jgo.spi.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The core's {@link GoRuntime}: owns a {@link Sched}, starts main goroutines and shuts the Ms
+ * down.
+ */
+public final class CoreRuntime implements GoRuntime, Scheduler {
+    /** How long close() lets Ms finish the goroutine they run before interrupting them. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+    private static final long CLOSE_JOIN_MILLIS = 10_000;
+
+    private final Sched sched;
+    private final View view;
+    private volatile boolean closed;
+
+    CoreRuntime(RuntimeConfig cfg) {
+        this(cfg, RunQueue.DEFAULT_CAPACITY);
+    }
+
+    CoreRuntime(RuntimeConfig cfg, int runqCapacity) {
+        this.sched = new Sched(this, cfg, runqCapacity);
+        sched.procinit(cfg.procs());
+        this.view = new View(sched);
+    }
+
+    Sched sched() {
+        return sched;
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("runtime is closed");
+        }
+        Throwable f = sched.fatal;
+        if (f != null) {
+            throw new IllegalStateException("runtime ended by an unhandled goroutine exception: " + f, f);
+        }
+    }
+
+    private M ownCarrier() {
+        Carrier c = Carrier.currentOrNull();
+        return c instanceof M m && m.sched == sched ? m : null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T run(Callable<T> main) {
+        Objects.requireNonNull(main, "main");
+        if (Carrier.currentOrNull() != null) {
+            throw new IllegalStateException("GoRuntime.run called from a goroutine: it would block its carrier;"
+                    + " start a goroutine with Go.go instead");
+        }
+        checkUsable();
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        sched.newprocExternal(new Sched.MainCall(main), f);
+        if (closed) { // raced with close(): do not wait for Ms that are gone
+            sched.mains.remove(f);
+            f.completeExceptionally(new IllegalStateException("runtime is closed"));
+        }
+        try {
+            return (T) f.join();
+        } catch (CompletionException e) {
+            throw GoroutineException.rethrow(e.getCause());
+        }
+    }
+
+    @Override
+    public Goroutine go(Runnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkUsable();
+        M m = ownCarrier();
+        if (m != null) {
+            return m.go(fn);
+        }
+        return sched.newprocExternal(fn, null);
+    }
+
+    @Override
+    public int gomaxprocs() {
+        return sched.gomaxprocs;
+    }
+
+    @Override
+    public int gomaxprocs(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("gomaxprocs must be >= 0, got " + n);
+        }
+        int cur = sched.gomaxprocs;
+        if (n == 0 || n == cur) {
+            return cur;
+        }
+        throw new UnsupportedOperationException(
+                "changing GOMAXPROCS while running needs stop-the-world (gc-safepoint-module, issue 7): not built yet");
+    }
+
+    @Override
+    public int numGoroutine() {
+        return sched.gcount();
+    }
+
+    @Override
+    public RuntimeView view() {
+        return view;
+    }
+
+    // ---- Scheduler ----
+
+    @Override
+    public void ready(Goroutine g) {
+        Objects.requireNonNull(g, "g");
+        M m = ownCarrier();
+        sched.ready((G) g, m != null && m.p != null ? m : null);
+    }
+
+    @Override
+    public void addWaker(int delta) {
+        if (delta != 1 && delta != -1) {
+            throw new IllegalArgumentException("delta must be +1 or -1, got " + delta);
+        }
+        if (sched.wakers.addAndGet(delta) < 0) {
+            sched.wakers.addAndGet(-delta);
+            throw new IllegalStateException("addWaker: more releases than registrations");
+        }
+    }
+
+    // ---- close ----
+
+    @Override
+    public void close() {
+        if (ownCarrier() != null) {
+            throw new IllegalStateException("GoRuntime.close called from one of its own goroutines");
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        sched.shutdown = true;
+        IllegalStateException e = new IllegalStateException("runtime is closed");
+        for (CompletableFuture<Object> f : sched.mains) {
+            sched.mains.remove(f);
+            f.completeExceptionally(e);
+        }
+        List<M> ms;
+        sched.lock.lock();
+        try {
+            ms = new ArrayList<>(sched.allm);
+        } finally {
+            sched.lock.unlock();
+        }
+        for (M mp : ms) {
+            G gp = mp.curg;
+            if (gp != null) {
+                gp.setPreemptOpaque(true);
+            }
+            mp.notewakeup();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        for (M mp : ms) {
+            join(mp, deadline);
+        }
+        List<M> stuck = new ArrayList<>();
+        for (M mp : ms) {
+            if (mp.isAlive()) {
+                mp.interrupt(); // a goroutine blocked in Go.blocking
+                stuck.add(mp);
+            }
+        }
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_JOIN_MILLIS);
+        for (M mp : stuck) {
+            join(mp, deadline);
+        }
+        stuck.removeIf(mp -> !mp.isAlive());
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException(
+                    "close: carriers still running goroutine code that never reaches a" + " runtime call: " + stuck);
+        }
+    }
+
+    private static void join(Thread t, long deadlineNanos) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException ie) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GoRuntime[" + sched.name + ", gomaxprocs=" + sched.gomaxprocs + (closed ? ", closed" : "") + "]";
+    }
+}

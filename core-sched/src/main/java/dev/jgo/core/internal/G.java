@@ -1,0 +1,191 @@
+package dev.jgo.core.internal;
+
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import dev.jgo.spi.Carrier.ParkUnlock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+/**
+ * A goroutine: Go's {@code g}. Its stack is a {@link Continuation}; the object itself is reused
+ * through the P and global free lists once the goroutine exits, as Go reuses {@code g}s.
+ *
+ * <h2>Status transitions</h2>
+ *
+ * Every change of {@link #status} goes through {@link #casgstatus}, which throws on a transition
+ * Go's state machine does not have:
+ *
+ * <pre>
+ *   IDLE -> DEAD                      (allocated, put on a free list or about to be started)
+ *   DEAD -> RUNNABLE                  (newproc)
+ *   RUNNABLE -> RUNNING               (execute)
+ *   RUNNING -> RUNNABLE               (gosched, preemption)
+ *   RUNNING -> WAITING                (park)
+ *   WAITING -> RUNNABLE               (ready; or park's unlock function refused)
+ *   RUNNING -> SYSCALL -> RUNNING     (blocking call, P kept or re-acquired)
+ *   SYSCALL -> RUNNABLE               (blocking call returned with no P free)
+ *   RUNNING -> DEAD                   (goexit)
+ *   RUNNING -> PREEMPTED -> WAITING   (suspend at a safe point)
+ * </pre>
+ *
+ * <h2>Who touches what</h2>
+ *
+ * <ul>
+ *   <li>{@code status}: CAS by any thread through {@link #casgstatus}.
+ *   <li>{@code preempt}: written by any thread (opaque), read by the goroutine at checkpoints.
+ *   <li>everything else: the M running the goroutine, or the owner of the free list holding it;
+ *       ownership passes through the run queues' release/acquire edges.
+ * </ul>
+ */
+final class G implements Goroutine {
+    static final ContinuationScope SCOPE = new ContinuationScope("jgo");
+
+    static final int IDLE = 0;
+    static final int RUNNABLE = 1;
+    static final int RUNNING = 2;
+    static final int SYSCALL = 3;
+    static final int WAITING = 4;
+    static final int DEAD = 6;
+    static final int PREEMPTED = 9;
+
+    private static final State[] STATES = new State[10];
+
+    static {
+        STATES[IDLE] = State.IDLE;
+        STATES[RUNNABLE] = State.RUNNABLE;
+        STATES[RUNNING] = State.RUNNING;
+        STATES[SYSCALL] = State.SYSCALL;
+        STATES[WAITING] = State.WAITING;
+        STATES[DEAD] = State.DEAD;
+        STATES[PREEMPTED] = State.PREEMPTED;
+    }
+
+    private static final VarHandle STATUS;
+    private static final VarHandle PREEMPT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATUS = l.findVarHandle(G.class, "status", int.class);
+            PREEMPT = l.findVarHandle(G.class, "preempt", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Whether {@code from -> to} is an edge of Go's goroutine state machine. */
+    static boolean validTransition(int from, int to) {
+        return switch (from) {
+            case IDLE -> to == DEAD;
+            case DEAD -> to == RUNNABLE;
+            case RUNNABLE -> to == RUNNING;
+            case RUNNING -> to == RUNNABLE || to == WAITING || to == SYSCALL || to == DEAD || to == PREEMPTED;
+            case WAITING -> to == RUNNABLE;
+            case SYSCALL -> to == RUNNING || to == RUNNABLE;
+            case PREEMPTED -> to == WAITING;
+            default -> false;
+        };
+    }
+
+    static String statusName(int s) {
+        return s >= 0 && s < STATES.length && STATES[s] != null ? STATES[s].name() : "unknown(" + s + ")";
+    }
+
+    // ---- any thread (VarHandle) ----
+    private volatile int status = IDLE;
+    private boolean preempt;
+
+    // ---- the M running this goroutine, or the free list's owner ----
+    long goid;
+    Runnable fn;
+    Continuation cont;
+    /** M running this goroutine, null while it is not running. */
+    M m;
+
+    WaitReason waitreason = WaitReason.ZERO;
+    /** Link in free lists and goroutine lists. */
+    G schedlink;
+    /** The future of a main goroutine started by GoRuntime.run, else null. */
+    CompletableFuture<Object> main;
+    /** Result of a main goroutine's Callable. */
+    Object result;
+    /** What the body threw, examined by goexit0. */
+    Throwable panic;
+    /** Operations left in this run before a forced yield. */
+    int budget;
+    /** Argument of the park in progress (set by the goroutine before it yields). */
+    Object parkLock;
+
+    ParkUnlock parkUnlock;
+    /** When this goroutine was put in a P's runnext, if the steal policy keeps ages. */
+    long runnextSince;
+
+    G() {}
+
+    // ---- status ----
+
+    int readgstatus() {
+        return status; // volatile read: pairs with the CAS in casgstatus
+    }
+
+    /**
+     * Port of runtime.casgstatus: moves the status from {@code from} to {@code to}.
+     *
+     * <p>Concurrency: any thread. The CAS is the linearization point of the transition; it has
+     * volatile semantics, so writes made before it (the G's fields) are visible to whoever
+     * reads the new status.
+     *
+     * @throws IllegalStateException if the edge is not in the state machine, or the status was
+     *     not {@code from}
+     */
+    void casgstatus(int from, int to) {
+        if (!validTransition(from, to)) {
+            throw new IllegalStateException("casgstatus: invalid transition " + statusName(from) + " -> "
+                    + statusName(to) + " for goroutine " + goid);
+        }
+        if (!STATUS.compareAndSet(this, from, to)) {
+            throw new IllegalStateException("casgstatus: goroutine " + goid + " is " + statusName(status)
+                    + ", expected " + statusName(from) + " (to " + statusName(to) + ")");
+        }
+    }
+
+    /** Whether the scheduler asked this goroutine to yield. Opaque: a flag that publishes no data. */
+    boolean preemptRequested() {
+        return (boolean) PREEMPT.getOpaque(this);
+    }
+
+    /** Sets or clears the preempt request. Opaque: read at the goroutine's next checkpoint. */
+    void setPreemptOpaque(boolean v) {
+        PREEMPT.setOpaque(this, v);
+    }
+
+    // ---- Goroutine ----
+
+    @Override
+    public long id() {
+        return goid;
+    }
+
+    @Override
+    public String name() {
+        return "goroutine " + goid;
+    }
+
+    @Override
+    public State state() {
+        return STATES[readgstatus()];
+    }
+
+    @Override
+    public WaitReason waitReason() {
+        return readgstatus() == WAITING ? waitreason : WaitReason.ZERO;
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid + " [" + statusName(readgstatus()) + "]";
+    }
+}

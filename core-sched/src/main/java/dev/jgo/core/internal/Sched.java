@@ -1,0 +1,737 @@
+package dev.jgo.core.internal;
+
+import dev.jgo.DeadlockException;
+import dev.jgo.Goroutine;
+import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.RuntimeConfig;
+import dev.jgo.spi.SchedEvents;
+import dev.jgo.spi.SpinPolicy;
+import dev.jgo.spi.StealPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import jdk.internal.vm.Continuation;
+import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+
+/**
+ * The scheduler's global state, Go's {@code schedt} with the functions that work on it: the idle
+ * M and P lists, the global run queue, {@code wakep}, {@code startm}, {@code handoffp}, {@code
+ * newproc}, {@code ready}, the goroutine free list and {@code checkdead}. The per-M schedule loop
+ * is in {@link M}.
+ *
+ * <h2>Design note: Worker thread parking/unparking</h2>
+ *
+ * The problem and the rejected approaches are the seed's (its header comment of the same title):
+ * centralised state does not scale, direct hand-off thrashes threads and destroys locality, and
+ * waking a thread for every readied goroutine makes threads park as soon as they wake. The
+ * protocol, as in Go:
+ *
+ * <ol>
+ *   <li>An M out of local work may become <em>spinning</em> ({@code M.spinning}, counted in
+ *       {@link #nmspinning}) if the {@link SpinPolicy} allows (Go: {@code 2*nmspinning <
+ *       gomaxprocs-npidle}); a spinning M looks in other Ps' run queues before parking.
+ *   <li>Readying a goroutine: submit it to a run queue, then a StoreLoad fence, then {@link
+ *       #wakep}: if there is an idle P and no spinning M, start one spinning M. A started M is
+ *       spinning from birth; it gets no goroutine handed to it.
+ *   <li>A spinning M that finds work stops spinning ({@link M#resetspinning}); if it was the last
+ *       spinner it calls {@code wakep} so that further queued work gets a thread.
+ *   <li>A spinning M that finds nothing gives up its P, decrements {@code nmspinning}, then a
+ *       StoreLoad fence (the atomic decrement), then re-checks every P's run queue and the global
+ *       queue; work found there makes it take an idle P and spin again. Only then does it park.
+ * </ol>
+ *
+ * Steps 2 and 4 are the two halves of a Dekker pattern: either the submitter sees the spinner
+ * (no wake needed, the spinner re-checks) or the spinner's re-check sees the work.
+ *
+ * <h2>Design note: the global run queue</h2>
+ *
+ * Go guards its global queue with sched.lock. jgo uses a lock-free JCTools MPMC queue so that
+ * goroutines started from outside the runtime and overflowing Ps do not contend on the lock. Go
+ * could rely on the lock to order "M finds the global queue empty, then becomes idle" against
+ * "submitter puts then looks for idle Ps"; without the lock, an M that becomes idle re-checks the
+ * global queue after {@link #pidleput} (an atomic increment of {@code npidle}, so a StoreLoad
+ * fence), and a submitter fences after its put before reading {@code npidle}: one of the two sees
+ * the other.
+ *
+ * <h2>Lock order</h2>
+ *
+ * {@code sched.lock} before {@code gFreeLock}. No other lock is held while either is taken, and
+ * no policy or listener is called with either held.
+ */
+final class Sched {
+    // ---- immutable ----
+    final CoreRuntime rt;
+    final String name;
+    final int maxmcount;
+    final SchedEvents events;
+    final BiConsumer<Goroutine, Throwable> uncaughtHandler;
+    final boolean randomize;
+    final int runqCapacity;
+    final ThreadGroup threadGroup;
+
+    // ---- any thread (lock-free) ----
+    /** The global run queue ({@code sched.runq}). */
+    final MpmcUnboundedXaddArrayQueue<G> runq = new MpmcUnboundedXaddArrayQueue<>(1024);
+    /** Spinning Ms ({@code sched.nmspinning}). See "Worker thread parking/unparking". */
+    final AtomicInteger nmspinning = new AtomicInteger();
+    /** Idle Ps ({@code sched.npidle}). Written under sched.lock, read anywhere. */
+    final AtomicInteger npidle = new AtomicInteger();
+    /** Bit i set while P i is idle ({@code idlepMask}); stealers skip idle Ps. */
+    volatile AtomicLongArray idlepMask;
+    /** Goroutine id generator ({@code sched.goidgen}). */
+    final AtomicLong goidgen = new AtomicLong();
+    /** Goroutines started from outside any P, and exited outside any P (not per-P counted). */
+    final AtomicLong externalCreated = new AtomicLong();
+    /** Things outside the scheduler that can still wake a goroutine (timers, net, callers). */
+    final AtomicLong wakers = new AtomicLong();
+
+    volatile StealPolicy stealPolicy;
+    volatile SpinPolicy spinPolicy;
+    volatile FairnessPolicy fairness;
+    /** Whether runqput must timestamp runnext (the steal policy gates runnext by age). */
+    volatile boolean trackRunnextAge;
+
+    /** Set once by close(); Ms exit at their next schedule. */
+    volatile boolean shutdown;
+    /** Set once by an unhandled goroutine exception; the runtime is ended. */
+    volatile Throwable fatal;
+
+    /** Pending GoRuntime.run calls, failed together on deadlock, fatal error or close. */
+    final Set<CompletableFuture<Object>> mains = ConcurrentHashMap.newKeySet();
+
+    // ---- sched.lock ----
+    final ReentrantLock lock = new ReentrantLock();
+    /** All Ps ({@code allp}); replaced only with the world stopped. */
+    volatile P[] allp;
+    /** GOMAXPROCS: {@code allp.length}. */
+    volatile int gomaxprocs;
+
+    private M midle;
+    int nmidle;
+    /** Ms created (Go: {@code mnext}); ids are 0..mnext-1. */
+    int mnext;
+    /** Ms that exited (shutdown). */
+    int nmfreed;
+    /** Every M, for close() and the view. */
+    final List<M> allm = new ArrayList<>();
+
+    private P pidle;
+
+    // ---- gFreeLock ----
+    private final ReentrantLock gFreeLock = new ReentrantLock();
+    private G gFree;
+    private int gFreeCount;
+
+    Sched(CoreRuntime rt, RuntimeConfig cfg, int runqCapacity) {
+        this.rt = rt;
+        this.name = cfg.name();
+        this.maxmcount = cfg.maxThreads();
+        this.events = cfg.events();
+        this.uncaughtHandler = cfg.uncaughtHandler();
+        this.randomize = cfg.randomizeScheduler();
+        this.runqCapacity = runqCapacity;
+        this.threadGroup = new ThreadGroup(cfg.name());
+        setStealPolicy(cfg.stealPolicy());
+        this.spinPolicy = cfg.spinPolicy();
+        this.fairness = cfg.fairnessPolicy();
+    }
+
+    void setStealPolicy(StealPolicy p) {
+        this.stealPolicy = p;
+        this.trackRunnextAge = p.runnextMinAgeNanos() > 0;
+    }
+
+    /**
+     * Port of runtime.procresize for start-up: creates {@code nprocs} idle Ps. (Resizing while
+     * running needs stop-the-world: gc-safepoint-module, issue 7.)
+     *
+     * <p>Concurrency: before any M starts.
+     */
+    void procinit(int nprocs) {
+        P[] ps = new P[nprocs];
+        AtomicLongArray mask = new AtomicLongArray((nprocs + 63) / 64);
+        lock.lock();
+        try {
+            for (int i = nprocs - 1; i >= 0; i--) {
+                ps[i] = new P(i, runqCapacity, runq);
+            }
+            allp = ps;
+            gomaxprocs = nprocs;
+            idlepMask = mask;
+            for (int i = nprocs - 1; i >= 0; i--) {
+                pidleput(ps[i]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- idle P list ----
+
+    boolean isIdle(int pid) {
+        return (idlepMask.get(pid >>> 6) & (1L << pid)) != 0;
+    }
+
+    /** Concurrency: requires sched.lock (the only writers); stealers read it without the lock. */
+    private void setIdle(int pid, boolean idle) {
+        AtomicLongArray m = idlepMask;
+        long bit = 1L << pid;
+        long w = m.get(pid >>> 6);
+        m.set(pid >>> 6, idle ? w | bit : w & ~bit); // volatile write, read racily by stealers
+    }
+
+    /**
+     * Port of runtime.pidleput: puts {@code pp} on the idle list.
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    void pidleput(P pp) {
+        assert lock.isHeldByCurrentThread();
+        if (!pp.runq.runqempty()) {
+            throw new IllegalStateException("pidleput: P" + pp.id + " has non-empty run queue");
+        }
+        pp.link = pidle;
+        pidle = pp;
+        setIdle(pp.id, true);
+        npidle.incrementAndGet(); // full fence: the StoreLoad of "the global run queue" note
+    }
+
+    /**
+     * Port of runtime.pidleget: takes a P off the idle list, or null.
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    P pidleget() {
+        assert lock.isHeldByCurrentThread();
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            setIdle(pp.id, false);
+            npidle.decrementAndGet();
+        }
+        return pp;
+    }
+
+    // ---- idle M list ----
+
+    /**
+     * Port of runtime.mput: puts {@code mp} on the idle M list, then checks for deadlock.
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    void mput(M mp) {
+        assert lock.isHeldByCurrentThread();
+        mp.schedlink = midle;
+        midle = mp;
+        nmidle++;
+        checkdead();
+    }
+
+    /**
+     * Port of runtime.mget.
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    M mget() {
+        assert lock.isHeldByCurrentThread();
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    int mcount() {
+        return mnext - nmfreed;
+    }
+
+    // ---- waking Ms ----
+
+    /**
+     * Port of runtime.wakep: tries to add one more P to execute goroutines. Called after a
+     * goroutine was made runnable. See "Worker thread parking/unparking", step 2.
+     *
+     * <p>Concurrency: any thread.
+     */
+    void wakep() {
+        // StoreLoad: the caller's submit (a release store of a run queue tail, or an offer) must
+        // be visible before we read npidle/nmspinning, pairing with the spinning M's decrement
+        // of nmspinning followed by its re-check of every queue.
+        java.lang.invoke.VarHandle.fullFence();
+        if (npidle.get() == 0) {
+            return;
+        }
+        // be conservative about spinning threads
+        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        startm(null, true);
+    }
+
+    /**
+     * Port of runtime.startm: schedules some M to run {@code pp} (an idle P if null), creating an
+     * M if needed. With {@code spinning}, the caller incremented nmspinning and startm either
+     * passes that on to the M or undoes it.
+     *
+     * <p>Concurrency: any thread; takes sched.lock.
+     */
+    void startm(P pp, boolean spinning) {
+        M nmp;
+        lock.lock();
+        try {
+            if (pp == null) {
+                pp = pidleget();
+                if (pp == null) {
+                    lock.unlock();
+                    // The caller incremented nmspinning, but there are no idle Ps, so it's okay
+                    // to just undo the increment and give up.
+                    if (spinning && nmspinning.decrementAndGet() < 0) {
+                        throw new IllegalStateException("startm: negative nmspinning");
+                    }
+                    return;
+                }
+            }
+            if (shutdown || fatal != null) {
+                pidleput(pp);
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+            nmp = mget();
+            if (nmp == null) {
+                int id = mReserveID(pp, spinning);
+                if (id < 0) {
+                    return;
+                }
+                nmp = new M(this, id);
+                allm.add(nmp);
+                nmp.spinning = spinning;
+                nmp.nextp = pp;
+                lock.unlock();
+                nmp.start();
+                return;
+            }
+        } finally {
+            if (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
+        }
+        if (nmp.spinning) {
+            throw new IllegalStateException("startm: m is spinning");
+        }
+        if (nmp.nextp != null) {
+            throw new IllegalStateException("startm: m has p");
+        }
+        if (spinning && !pp.runq.runqempty()) {
+            throw new IllegalStateException("startm: p has runnable gs");
+        }
+        // The caller incremented nmspinning, so set m.spinning in the new M.
+        nmp.spinning = spinning;
+        nmp.nextp = pp;
+        nmp.notewakeup();
+    }
+
+    /**
+     * Port of runtime.mReserveID with checkmcount: reserves an M id, or ends the runtime with
+     * Go's "thread exhaustion" error when the thread limit is reached (returning -1 with {@code
+     * pp} back on the idle list).
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    private int mReserveID(P pp, boolean spinning) {
+        assert lock.isHeldByCurrentThread();
+        if (mcount() >= maxmcount) {
+            pidleput(pp);
+            if (spinning) {
+                nmspinning.decrementAndGet();
+            }
+            IllegalStateException e = new IllegalStateException(
+                    "runtime: program exceeds " + maxmcount + "-thread limit (thread exhaustion)");
+            lock.unlock();
+            try {
+                die(null, e);
+            } finally {
+                lock.lock();
+            }
+            return -1;
+        }
+        return mnext++;
+    }
+
+    /**
+     * Port of runtime.handoffp: hands off {@code pp} from a syscall or locked M. Starts an M if
+     * there is work for it, else puts it on the idle list.
+     *
+     * <p>Concurrency: any thread that owns {@code pp} but does not run it.
+     */
+    void handoffp(P pp) {
+        // if it has local work, start it straight away
+        if (!pp.runq.runqempty() || !runq.isEmpty()) {
+            startm(pp, false);
+            return;
+        }
+        // no local work, check that there are no spinning/idle M's, otherwise our help is not
+        // required
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(pp, true);
+            return;
+        }
+        lock.lock();
+        try {
+            if (!runq.isEmpty()) {
+                lock.unlock();
+                startm(pp, false);
+                return;
+            }
+            pidleput(pp);
+        } finally {
+            if (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
+        }
+        // Re-check after becoming idle: a submitter may have seen npidle == 0 before our put.
+        if (!runq.isEmpty()) {
+            wakep();
+        }
+    }
+
+    // ---- goroutines ----
+
+    /**
+     * Port of runtime.newproc1: makes a runnable goroutine for {@code fn}, taking a G from
+     * {@code pp}'s free list when possible.
+     *
+     * <p>Concurrency: owner of {@code pp}, or any thread with {@code pp == null}.
+     */
+    G newproc1(Runnable fn, P pp, long parentGoid, CompletableFuture<Object> main) {
+        G newg = pp != null ? gfget(pp) : gfgetGlobal();
+        if (newg == null) {
+            newg = new G();
+            newg.casgstatus(G.IDLE, G.DEAD);
+        }
+        newg.fn = fn;
+        newg.panic = null;
+        newg.result = null;
+        G g = newg;
+        newg.cont = new Continuation(G.SCOPE, () -> body(g));
+        if (pp != null) {
+            if (pp.goidcache == pp.goidcacheend) {
+                // Sched.goidgen is the last allocated id, this batch must be [goidgen+1,
+                // goidgen+GOID_BATCH]. At startup sched.goidgen=0, so main goroutine receives
+                // goid=1.
+                pp.goidcache = goidgen.getAndAdd(P.GOID_BATCH) + 1;
+                pp.goidcacheend = pp.goidcache + P.GOID_BATCH;
+            }
+            newg.goid = pp.goidcache++;
+            pp.goroutinesCreated++;
+        } else {
+            newg.goid = goidgen.incrementAndGet();
+            externalCreated.incrementAndGet();
+        }
+        newg.main = main;
+        newg.casgstatus(G.DEAD, G.RUNNABLE);
+        if (events != null) {
+            events.goCreate(newg.goid, parentGoid, pp != null ? pp.id : -1);
+        }
+        return newg;
+    }
+
+    /** The body of every goroutine's continuation: runs fn and records what it threw. */
+    private static void body(G gp) {
+        try {
+            if (gp.main != null && gp.fn instanceof MainCall mc) {
+                gp.result = mc.call();
+            } else {
+                gp.fn.run();
+            }
+        } catch (Throwable t) {
+            gp.panic = t;
+        }
+    }
+
+    /** A main goroutine's Callable adapted to the Runnable slot of G. */
+    record MainCall(java.util.concurrent.Callable<?> callable) implements Runnable {
+        Object call() throws Exception {
+            return callable.call();
+        }
+
+        @Override
+        public void run() {
+            throw new AssertionError("MainCall is invoked through call()");
+        }
+    }
+
+    /**
+     * Starts a goroutine from a thread that is not a goroutine: to the global run queue, then
+     * wake an M.
+     *
+     * <p>Concurrency: any thread.
+     */
+    G newprocExternal(Runnable fn, CompletableFuture<Object> main) {
+        if (main != null) {
+            mains.add(main);
+        }
+        G newg = newproc1(fn, null, 0, main);
+        globrunqput(newg);
+        wakep();
+        return newg;
+    }
+
+    /**
+     * Port of runtime.globrunqput. Concurrency: any thread (lock-free).
+     */
+    void globrunqput(G gp) {
+        runq.offer(gp);
+    }
+
+    /**
+     * Port of runtime.globrunqget: takes a batch from the global queue into {@code pp}'s local
+     * queue and returns one goroutine to run ({@code max > 0} bounds the batch).
+     *
+     * <p>Concurrency: owner of {@code pp}.
+     */
+    G globrunqget(P pp, int max) {
+        int size = runq.size();
+        if (size == 0) {
+            return null;
+        }
+        int n = size / gomaxprocs + 1;
+        if (n > size) {
+            n = size;
+        }
+        if (max > 0 && n > max) {
+            n = max;
+        }
+        if (n > pp.runq.capacity() / 2) {
+            n = pp.runq.capacity() / 2;
+        }
+        G gp = runq.poll();
+        if (gp == null) {
+            return null;
+        }
+        SplittableRandom rnd = randomize ? new SplittableRandom() : null;
+        for (int i = 1; i < n; i++) {
+            G g = runq.poll();
+            if (g == null) {
+                break;
+            }
+            pp.runq.runqput(g, false, 0, rnd);
+        }
+        return gp;
+    }
+
+    /**
+     * Port of runtime.ready/goready: makes a waiting goroutine runnable. From an M holding a P it
+     * goes to that P's runnext; otherwise to the global queue. Then wakep.
+     *
+     * <p>Concurrency: any thread.
+     */
+    void ready(G gp, M mp) {
+        gp.casgstatus(G.WAITING, G.RUNNABLE);
+        P pp = mp != null ? mp.p : null;
+        if (events != null) {
+            events.goUnpark(gp.goid, pp != null ? pp.id : -1);
+        }
+        if (pp != null) {
+            runqput(pp, gp, fairness.useRunnext(), mp);
+        } else {
+            globrunqput(gp);
+        }
+        wakep();
+    }
+
+    /** runqput with this runtime's options. Concurrency: owner of {@code pp}. */
+    void runqput(P pp, G gp, boolean next, M mp) {
+        long since = next && trackRunnextAge ? System.nanoTime() : 0;
+        pp.runq.runqput(gp, next, since, randomize ? mp.rnd : null);
+    }
+
+    /**
+     * Port of runtime.gfput: puts a dead G on {@code pp}'s free list, spilling half of a long
+     * list to the global one.
+     *
+     * <p>Concurrency: owner of {@code pp}.
+     */
+    void gfput(P pp, G gp) {
+        gp.schedlink = pp.gFree;
+        pp.gFree = gp;
+        pp.gFreeCount++;
+        if (pp.gFreeCount >= P.GFREE_MAX) {
+            gFreeLock.lock();
+            try {
+                while (pp.gFreeCount >= P.GFREE_KEEP) {
+                    G g = pp.gFree;
+                    pp.gFree = g.schedlink;
+                    pp.gFreeCount--;
+                    g.schedlink = gFree;
+                    gFree = g;
+                    gFreeCount++;
+                }
+            } finally {
+                gFreeLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Port of runtime.gfget: a G from {@code pp}'s free list, refilled from the global one.
+     *
+     * <p>Concurrency: owner of {@code pp}.
+     */
+    G gfget(P pp) {
+        if (pp.gFree == null && gFreeCount > 0) { // racy read of the count: a hint only
+            gFreeLock.lock();
+            try {
+                while (pp.gFreeCount < P.GFREE_KEEP && gFree != null) {
+                    G g = gFree;
+                    gFree = g.schedlink;
+                    gFreeCount--;
+                    g.schedlink = pp.gFree;
+                    pp.gFree = g;
+                    pp.gFreeCount++;
+                }
+            } finally {
+                gFreeLock.unlock();
+            }
+        }
+        G gp = pp.gFree;
+        if (gp != null) {
+            pp.gFree = gp.schedlink;
+            gp.schedlink = null;
+            pp.gFreeCount--;
+        }
+        return gp;
+    }
+
+    private G gfgetGlobal() {
+        gFreeLock.lock();
+        try {
+            G gp = gFree;
+            if (gp != null) {
+                gFree = gp.schedlink;
+                gp.schedlink = null;
+                gFreeCount--;
+            }
+            return gp;
+        } finally {
+            gFreeLock.unlock();
+        }
+    }
+
+    /** Live goroutines, summed racily from per-P counters. Concurrency: any thread. */
+    int gcount() {
+        long n = externalCreated.get();
+        for (P pp : allp) {
+            n += pp.goroutinesCreated - pp.goroutinesExited;
+        }
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
+    }
+
+    // ---- deadlock and fatal errors ----
+
+    /**
+     * Port of runtime.checkdead: if every M is idle, no goroutine is runnable and nothing outside
+     * the scheduler can wake one, then no pending {@code run} can ever return: fail them with
+     * {@link DeadlockException}.
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    void checkdead() {
+        assert lock.isHeldByCurrentThread();
+        if (mains.isEmpty() || shutdown || fatal != null) {
+            return;
+        }
+        int run = mcount() - nmidle;
+        if (run > 0) {
+            return;
+        }
+        if (run < 0) {
+            throw new IllegalStateException("checkdead: inconsistent counts mcount=" + mcount() + " nmidle=" + nmidle);
+        }
+        if (wakers.get() > 0 || !runq.isEmpty()) {
+            return;
+        }
+        for (P pp : allp) {
+            if (!pp.runq.runqempty()) {
+                return;
+            }
+        }
+        DeadlockException e = new DeadlockException();
+        for (CompletableFuture<Object> f : mains) {
+            mains.remove(f);
+            f.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Ends the runtime after a goroutine threw and no handler is set (Go: an unrecovered panic
+     * exits the program): prints the stack as Go does, fails every pending {@code run} with the
+     * exception, and makes every M exit at its next schedule.
+     *
+     * <p>Concurrency: any thread; must not hold sched.lock.
+     */
+    void die(G gp, Throwable t) {
+        synchronized (this) {
+            if (fatal != null) {
+                return;
+            }
+            fatal = t;
+        }
+        StringBuilder sb = new StringBuilder("panic: ").append(t).append("\n\n");
+        if (gp != null) {
+            sb.append("goroutine ").append(gp.goid).append(" [running]:\n");
+        }
+        System.err.print(sb);
+        t.printStackTrace();
+        for (CompletableFuture<Object> f : mains) {
+            mains.remove(f);
+            f.completeExceptionally(t);
+        }
+        wakeAllIdle();
+    }
+
+    /** Wakes every idle M so it sees shutdown or fatal and exits. Concurrency: any thread. */
+    void wakeAllIdle() {
+        List<M> ms;
+        lock.lock();
+        try {
+            ms = new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
+        }
+        for (M mp : ms) {
+            mp.notewakeup();
+        }
+    }
+
+    /** Whether Ms must stop scheduling. */
+    boolean stopping() {
+        return shutdown || fatal != null;
+    }
+
+    /**
+     * Called by an exiting M (shutdown or fatal error).
+     *
+     * <p>Concurrency: any thread; takes sched.lock.
+     */
+    void mexit(M mp) {
+        lock.lock();
+        try {
+            nmfreed++;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
