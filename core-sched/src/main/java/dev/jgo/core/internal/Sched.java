@@ -480,12 +480,22 @@ final class Sched {
      * <p>Concurrency: any thread.
      */
     G newprocExternal(Runnable fn, CompletableFuture<Object> main) {
-        if (main != null) {
-            mains.add(main);
-        }
         G newg = newproc1(fn, null, 0, main);
         globrunqput(newg);
         wakep();
+        if (main != null) {
+            // Registered only once the goroutine is queued: an M going idle in between must not
+            // see a pending run with nothing runnable (a false deadlock). The main goroutine may
+            // already have run and parked for good, with every M idle and nobody left to call
+            // checkdead, so check once here.
+            mains.add(main);
+            lock.lock();
+            try {
+                checkdead();
+            } finally {
+                lock.unlock();
+            }
+        }
         return newg;
     }
 

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
-import dev.jgo.Goroutine;
 import dev.jgo.GoroutineException;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,22 +33,34 @@ class CoreRuntimeTest {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             long sum = rt.run(() -> {
                 AtomicLong acc = new AtomicLong();
-                AtomicReference<Goroutine> waiter = new AtomicReference<>(Go.current());
                 AtomicInteger left = new AtomicInteger(1000);
-                Object lock = new Object();
+                Gate done = new Gate();
                 for (int i = 0; i < 1000; i++) {
                     int v = i;
                     Go.go(() -> {
                         acc.addAndGet(v);
                         if (left.decrementAndGet() == 0) {
-                            Carrier.current().ready(waiter.get());
+                            done.open();
                         }
                     });
                 }
-                Carrier.current().park(WaitReason.PARKED, lock, (g, l) -> left.get() != 0);
+                done.await();
                 return acc.get();
             });
             assertEquals(999L * 1000 / 2, sum);
+        }
+    }
+
+    @Test
+    void readyBeforeParkIsAnIllegalTransition() {
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> rt.run(() -> {
+                        Carrier.current().ready(Go.current()); // not parked: RUNNING, not WAITING
+                    }));
+            assertTrue(e.getMessage().contains("casgstatus"), e.getMessage());
+            assertEquals(1, rt.run(() -> 1));
         }
     }
 
