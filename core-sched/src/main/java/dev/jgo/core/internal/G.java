@@ -101,7 +101,9 @@ final class G implements Goroutine {
     // ---- the M running this goroutine, or the free list's owner ----
     long goid;
     Runnable fn;
-    Continuation cont;
+    GCont cont;
+    /** The carrier blocked in a pinned park (see M "Pinned goroutines"), else null. */
+    volatile M pinnedM;
     /** M running this goroutine, null while it is not running. */
     M m;
 
@@ -124,6 +126,24 @@ final class G implements Goroutine {
     long runnextSince;
 
     G() {}
+
+    /**
+     * A goroutine's continuation. A yield the JDK refuses (pinned) returns false instead of
+     * throwing, so the scheduler can fall back to blocking the carrier.
+     */
+    static final class GCont extends Continuation {
+        /** Why the last yield was refused; this carrier only. */
+        Pinned pinnedReason;
+
+        GCont(Runnable body) {
+            super(SCOPE, body);
+        }
+
+        @Override
+        protected void onPinned(Pinned reason) {
+            pinnedReason = reason;
+        }
+    }
 
     // ---- status ----
 

@@ -29,6 +29,25 @@ import jdk.internal.vm.Continuation;
  * the goroutine off its stack, exactly where Go runs {@code fn}. So a goroutine made runnable by
  * another thread can never be resumed while it is still mounted here.
  *
+ * <h2>Design note: Pinned goroutines</h2>
+ *
+ * The JDK refuses to unmount a continuation with a native frame or a critical section ({@code
+ * Continuation.pin}) on its stack; Java monitors do not pin on JDK 25 (see
+ * JavaMonitorTest). Rejected: throwing at the goroutine (a correct program would fail at random
+ * depending on its callers) and spinning until the yield succeeds (it never does). Chosen: the
+ * rest of the operation becomes a blocking section, as a system call is in Go:
+ *
+ * <ol>
+ *   <li>{@link G.GCont} turns the refusal into a {@code false} from {@code yield}.
+ *   <li>A park hands the P off ({@link Sched#handoffp}), moves the goroutine to WAITING, runs its
+ *       unlock function and blocks the carrier thread; {@link Sched#ready} sees {@code
+ *       G.pinnedM} and unparks that thread instead of queueing the goroutine.
+ *   <li>Readied, the carrier takes an idle P or queues itself in {@code sched.pinnedWaiters},
+ *       which {@link Sched#pidleput} serves before the idle list.
+ *   <li>A gosched that cannot yield is skipped. checkdead counts a carrier blocked in a pinned
+ *       park as idle, so a pinned deadlock is still reported.
+ * </ol>
+ *
  * <h2>Who touches what</h2>
  *
  * <ul>
@@ -74,6 +93,7 @@ final class M extends Carrier {
     long mUnparks;
     long emptyWakeups;
     long spins;
+    long pinnedParks;
     private boolean ranSinceWake = true;
 
     // ---- hand-off (see notewakeup) ----
@@ -459,6 +479,9 @@ final class M extends Carrier {
             gp.cont.run();
             curg = null;
             gp.m = null;
+            if (p == null) { // only when a pinned goroutine was ended by close()
+                return;
+            }
             if (gp.cont.isDone()) {
                 goexit0(gp);
                 return;
@@ -581,14 +604,100 @@ final class M extends Carrier {
         return newg;
     }
 
-    /** Yields the running goroutine's continuation with {@code op} for execute to perform. */
+    /**
+     * Yields the running goroutine's continuation with {@code op} for execute to perform. See
+     * "Pinned goroutines" for a yield the JDK refuses.
+     */
     private void mcall(int op) {
         mcallOp = op;
-        if (!Continuation.yield(G.SCOPE)) {
-            mcallOp = OP_NONE;
-            throw new IllegalStateException("goroutine " + curg.goid
-                    + " cannot yield: its carrier is pinned (a native frame or a critical section is on its stack)");
+        if (Continuation.yield(G.SCOPE)) {
+            return;
         }
+        // Pinned: the goroutine is still mounted here and execute() has not run.
+        mcallOp = OP_NONE;
+        G gp = curg;
+        switch (op) {
+            case OP_PARK -> parkPinned(gp);
+            case OP_EXITSYSCALL -> {
+                gp.casgstatus(G.SYSCALL, G.RUNNABLE);
+                acquirePinned(gp);
+            }
+            default -> {} // a yield that cannot happen is skipped: the goroutine keeps its P
+        }
+    }
+
+    /**
+     * Park for a goroutine whose continuation cannot yield (a native frame or a critical section
+     * on its stack): the rest of the park is a blocking section. The P is handed off as in
+     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, then it
+     * re-acquires a P (waiting for one if none is idle).
+     *
+     * <p>Concurrency: the goroutine running on this M.
+     */
+    private void parkPinned(G gp) {
+        pinnedParks++;
+        ParkUnlock fn = gp.parkUnlock;
+        Object lock = gp.parkLock;
+        gp.parkUnlock = null;
+        gp.parkLock = null;
+        gp.pinnedM = this; // volatile: read by ready after its CAS to RUNNABLE
+        P pp = p;
+        if (sched.events != null) {
+            sched.events.goPark(gp.goid, gp.waitreason, pp.id);
+        }
+        sched.handoffp(releasep());
+        gp.casgstatus(G.RUNNING, G.WAITING);
+        if (fn != null && !fn.unlock(gp, lock)) {
+            gp.casgstatus(G.WAITING, G.RUNNABLE);
+        }
+        sched.lock.lock();
+        try {
+            sched.npinned++; // blocked like an idle M, for checkdead
+            sched.checkdead();
+        } finally {
+            sched.lock.unlock();
+        }
+        while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+            LockSupport.park(this);
+        }
+        sched.lock.lock();
+        try {
+            sched.npinned--;
+        } finally {
+            sched.lock.unlock();
+        }
+        gp.pinnedM = null;
+        if (sched.stopping()) {
+            throw new IllegalStateException("runtime closed while goroutine " + gp.goid + " was parked");
+        }
+        acquirePinned(gp);
+    }
+
+    /**
+     * Gets a P for a RUNNABLE goroutine that is pinned to this carrier: an idle one, or the next
+     * one that becomes idle (handed over by {@link Sched#pidleput}).
+     */
+    private void acquirePinned(G gp) {
+        P pp;
+        sched.lock.lock();
+        try {
+            pp = sched.pidleget();
+            if (pp == null) {
+                sched.pinnedWaiters.addLast(this);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (pp == null) {
+            notesleep();
+            if (sched.stopping()) {
+                throw new IllegalStateException("runtime closed while goroutine " + gp.goid + " waited for a P");
+            }
+            pp = nextp;
+            nextp = null;
+        }
+        acquirep(pp);
+        gp.casgstatus(G.RUNNABLE, G.RUNNING);
     }
 
     @Override

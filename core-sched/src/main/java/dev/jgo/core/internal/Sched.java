@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
-import jdk.internal.vm.Continuation;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
 /**
@@ -124,6 +124,10 @@ final class Sched {
     final List<M> allm = new ArrayList<>();
 
     private P pidle;
+    /** Ms of pinned goroutines waiting for a P; served before the idle list. */
+    final java.util.ArrayDeque<M> pinnedWaiters = new java.util.ArrayDeque<>();
+    /** Ms blocked in a pinned park (counted as idle by checkdead). */
+    int npinned;
 
     // ---- gFreeLock ----
     private final ReentrantLock gFreeLock = new ReentrantLock();
@@ -197,6 +201,12 @@ final class Sched {
         assert lock.isHeldByCurrentThread();
         if (!pp.runq.runqempty()) {
             throw new IllegalStateException("pidleput: P" + pp.id + " has non-empty run queue");
+        }
+        M w = pinnedWaiters.pollFirst();
+        if (w != null) { // a pinned goroutine's carrier is waiting for a P: hand this one over
+            w.nextp = pp;
+            w.notewakeup();
+            return;
         }
         pp.link = pidle;
         pidle = pp;
@@ -425,7 +435,7 @@ final class Sched {
         newg.panic = null;
         newg.result = null;
         G g = newg;
-        newg.cont = new Continuation(G.SCOPE, () -> body(g));
+        newg.cont = new G.GCont(() -> body(g));
         if (pp != null) {
             if (pp.goidcache == pp.goidcacheend) {
                 // Sched.goidgen is the last allocated id, this batch must be [goidgen+1,
@@ -550,6 +560,11 @@ final class Sched {
      */
     void ready(G gp, M mp) {
         gp.casgstatus(G.WAITING, G.RUNNABLE);
+        M pinned = gp.pinnedM; // volatile read after the CAS: the pinned M wrote it before parking
+        if (pinned != null) {
+            LockSupport.unpark(pinned); // a pinned park: its carrier waits, not a run queue
+            return;
+        }
         P pp = mp != null ? mp.p : null;
         if (events != null) {
             events.goUnpark(gp.goid, pp != null ? pp.id : -1);
@@ -663,7 +678,7 @@ final class Sched {
         if (mains.isEmpty() || shutdown || fatal != null) {
             return;
         }
-        int run = mcount() - nmidle;
+        int run = mcount() - nmidle - npinned;
         if (run > 0) {
             return;
         }
