@@ -649,22 +649,21 @@ final class M extends Carrier {
         gp.casgstatus(G.RUNNING, G.WAITING);
         if (fn != null && !fn.unlock(gp, lock)) {
             gp.casgstatus(G.WAITING, G.RUNNABLE);
-        }
-        sched.lock.lock();
-        try {
-            sched.npinned++; // blocked like an idle M, for checkdead
-            sched.checkdead();
-        } finally {
-            sched.lock.unlock();
-        }
-        while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
-            LockSupport.park(this);
-        }
-        sched.lock.lock();
-        try {
-            sched.npinned--;
-        } finally {
-            sched.lock.unlock();
+        } else {
+            sched.lock.lock();
+            try {
+                // Counted as an idle M for checkdead until Sched.ready takes it back (under the
+                // same lock, together with the status change). A ready that came first has
+                // already decremented: the count is then briefly -1, which only delays
+                // deadlock detection, never fakes it.
+                sched.npinned++;
+                sched.checkdead();
+            } finally {
+                sched.lock.unlock();
+            }
+            while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+                LockSupport.park(this);
+            }
         }
         gp.pinnedM = null;
         if (sched.stopping()) {

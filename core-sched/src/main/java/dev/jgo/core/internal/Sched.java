@@ -559,12 +559,22 @@ final class Sched {
      * <p>Concurrency: any thread.
      */
     void ready(G gp, M mp) {
-        gp.casgstatus(G.WAITING, G.RUNNABLE);
-        M pinned = gp.pinnedM; // volatile read after the CAS: the pinned M wrote it before parking
+        // A pinned park (see M "Pinned goroutines") wrote pinnedM before its move to WAITING, so
+        // a goroutine this CAS can ready shows it here. Its carrier waits, not a run queue; the
+        // status change and the npinned decrement are one step for checkdead.
+        M pinned = gp.pinnedM;
         if (pinned != null) {
-            LockSupport.unpark(pinned); // a pinned park: its carrier waits, not a run queue
+            lock.lock();
+            try {
+                gp.casgstatus(G.WAITING, G.RUNNABLE);
+                npinned--;
+            } finally {
+                lock.unlock();
+            }
+            LockSupport.unpark(pinned);
             return;
         }
+        gp.casgstatus(G.WAITING, G.RUNNABLE);
         P pp = mp != null ? mp.p : null;
         if (events != null) {
             events.goUnpark(gp.goid, pp != null ? pp.id : -1);

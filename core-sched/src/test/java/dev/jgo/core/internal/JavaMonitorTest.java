@@ -41,12 +41,12 @@ class JavaMonitorTest {
                     synchronized (monitor) {
                         before = Thread.currentThread();
                         Go.go(() -> {
-                            // keep this carrier busy so that the waiter may resume elsewhere
-                            long until = System.nanoTime() + 200_000;
+                            gate.open(); // the waiter goes to this P's runnext...
+                            // ...and this goroutine keeps the P busy, so an idle M steals it
+                            long until = System.nanoTime() + 2_000_000;
                             while (System.nanoTime() < until) {
                                 Thread.onSpinWait();
                             }
-                            gate.open();
                         });
                         gate.await();
                         after = Thread.currentThread();
