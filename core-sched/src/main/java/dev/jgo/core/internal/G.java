@@ -110,6 +110,8 @@ final class G implements Goroutine {
     WaitReason waitreason = WaitReason.ZERO;
     /** Link in free lists and goroutine lists. */
     G schedlink;
+    /** Length of the free-list batch this G heads (global free list only). */
+    int freeBatchLen;
     /** The future of a main goroutine started by GoRuntime.run, else null. */
     CompletableFuture<Object> main;
     /** Result of a main goroutine's Callable. */

@@ -63,8 +63,8 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  *
  * <h2>Lock order</h2>
  *
- * {@code sched.lock} before {@code gFreeLock}. No other lock is held while either is taken, and
- * no policy or listener is called with either held.
+ * {@code sched.lock} is the only scheduler lock; nothing else is taken while it is held, and no
+ * policy or listener is called with it held.
  */
 final class Sched {
     // ---- immutable ----
@@ -129,10 +129,8 @@ final class Sched {
     /** Ms blocked in a pinned park (counted as idle by checkdead). */
     int npinned;
 
-    // ---- gFreeLock ----
-    private final ReentrantLock gFreeLock = new ReentrantLock();
-    private G gFree;
-    private int gFreeCount;
+    /** The global free list ({@code sched.gFree}): batches of dead Gs, see gfput. */
+    private final MpmcUnboundedXaddArrayQueue<G> gFree = new MpmcUnboundedXaddArrayQueue<>(256);
 
     Sched(CoreRuntime rt, RuntimeConfig cfg, int runqCapacity) {
         this.rt = rt;
@@ -594,8 +592,13 @@ final class Sched {
     }
 
     /**
-     * Port of runtime.gfput: puts a dead G on {@code pp}'s free list, spilling half of a long
-     * list to the global one.
+     * Port of runtime.gfput: puts a dead G on {@code pp}'s free list; at {@link P#GFREE_MAX}
+     * moves a batch of {@link P#GFREE_KEEP} to the global free list.
+     *
+     * <p>Go's global free list is a lock-protected list. jgo's is a lock-free queue of whole
+     * batches (chains linked through {@code schedlink}, the length in the head's {@code
+     * freeBatchLen}), so a P that only spawns and a P that only retires goroutines hand Gs to each
+     * other with one queue operation per batch and never block on a lock.
      *
      * <p>Concurrency: owner of {@code pp}.
      */
@@ -604,65 +607,54 @@ final class Sched {
         pp.gFree = gp;
         pp.gFreeCount++;
         if (pp.gFreeCount >= P.GFREE_MAX) {
-            gFreeLock.lock();
-            try {
-                while (pp.gFreeCount >= P.GFREE_KEEP) {
-                    G g = pp.gFree;
-                    pp.gFree = g.schedlink;
-                    pp.gFreeCount--;
-                    g.schedlink = gFree;
-                    gFree = g;
-                    gFreeCount++;
-                }
-            } finally {
-                gFreeLock.unlock();
+            G head = pp.gFree;
+            G tail = head;
+            for (int i = 1; i < P.GFREE_KEEP; i++) {
+                tail = tail.schedlink;
             }
+            pp.gFree = tail.schedlink;
+            pp.gFreeCount -= P.GFREE_KEEP;
+            tail.schedlink = null;
+            head.freeBatchLen = P.GFREE_KEEP;
+            gFree.offer(head); // publishes the chain's links to the poller
         }
     }
 
     /**
-     * Port of runtime.gfget: a G from {@code pp}'s free list, refilled from the global one.
+     * Port of runtime.gfget: a G from {@code pp}'s free list, refilled with a batch from the
+     * global one when empty.
      *
      * <p>Concurrency: owner of {@code pp}.
      */
     G gfget(P pp) {
-        if (pp.gFree == null && gFreeCount > 0) { // racy read of the count: a hint only
-            gFreeLock.lock();
-            try {
-                while (pp.gFreeCount < P.GFREE_KEEP && gFree != null) {
-                    G g = gFree;
-                    gFree = g.schedlink;
-                    gFreeCount--;
-                    g.schedlink = pp.gFree;
-                    pp.gFree = g;
-                    pp.gFreeCount++;
-                }
-            } finally {
-                gFreeLock.unlock();
+        if (pp.gFree == null) {
+            G batch = gFree.relaxedPoll();
+            if (batch == null) {
+                return null;
             }
+            pp.gFree = batch;
+            pp.gFreeCount = batch.freeBatchLen;
         }
         G gp = pp.gFree;
-        if (gp != null) {
-            pp.gFree = gp.schedlink;
-            gp.schedlink = null;
-            pp.gFreeCount--;
-        }
+        pp.gFree = gp.schedlink;
+        gp.schedlink = null;
+        pp.gFreeCount--;
         return gp;
     }
 
+    /** A G for a goroutine started outside any P: takes a batch, returns the rest. */
     private G gfgetGlobal() {
-        gFreeLock.lock();
-        try {
-            G gp = gFree;
-            if (gp != null) {
-                gFree = gp.schedlink;
-                gp.schedlink = null;
-                gFreeCount--;
-            }
-            return gp;
-        } finally {
-            gFreeLock.unlock();
+        G batch = gFree.relaxedPoll();
+        if (batch == null) {
+            return null;
         }
+        G rest = batch.schedlink;
+        if (rest != null) {
+            rest.freeBatchLen = batch.freeBatchLen - 1;
+            gFree.offer(rest);
+        }
+        batch.schedlink = null;
+        return batch;
     }
 
     /** Live goroutines, summed racily from per-P counters. Concurrency: any thread. */
