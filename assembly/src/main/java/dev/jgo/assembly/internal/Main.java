@@ -56,6 +56,7 @@ public final class Main {
                         return OK;
                     }
                     BenchOptions o = BenchOptions.parse(rest);
+                    out.println("jit:    " + JitWorkaround.apply());
                     BenchRunner.run(o, out);
                     return OK;
                 }
