@@ -1,6 +1,129 @@
 package dev.jgo.assembly.internal;
 
-/** Placeholder replaced below. */
-final class Main {
-    public static void main(String[] args) {}
+import dev.jgo.bench.BenchOptions;
+import dev.jgo.bench.BenchRunner;
+import dev.jgo.bench.UsageException;
+import dev.jgo.bench.Workloads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The {@code jgo} command line ({@code java -jar jgo.jar COMMAND ...}). Exit codes: 0 success, 1
+ * failure while running, 2 bad command line (message and usage on stderr).
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        if (code != OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the command line {@code args}; returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("jgo: no command given");
+            err.print(usage());
+            return USAGE;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            switch (args[0]) {
+                case "--help", "-h", "help" -> {
+                    requireNoArgs(args[0], rest);
+                    out.print(usage());
+                    return OK;
+                }
+                case "version", "--version" -> {
+                    requireNoArgs(args[0], rest);
+                    out.println("jgo " + version() + " (java " + System.getProperty("java.version") + ")");
+                    return OK;
+                }
+                case "bench" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(usage());
+                        return OK;
+                    }
+                    BenchOptions o = BenchOptions.parse(rest);
+                    out.println("jit:    " + JitWorkaround.apply());
+                    BenchRunner.run(o, out);
+                    return OK;
+                }
+                default -> throw new UsageException("unknown command '" + args[0] + "'");
+            }
+        } catch (UsageException e) {
+            err.println("jgo: " + e.getMessage());
+            err.print(usage());
+            return USAGE;
+        } catch (RuntimeException e) {
+            err.println("jgo: " + args[0] + " failed: " + e);
+            e.printStackTrace(err);
+            return FAILED;
+        }
+    }
+
+    private static void requireNoArgs(String command, List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new UsageException(command + " takes no arguments, got '" + String.join(" ", rest) + "'");
+        }
+    }
+
+    /** The usage of every command. */
+    static String usage() {
+        return """
+                usage: java -jar jgo.jar COMMAND [OPTIONS]
+
+                commands:
+                  bench [OPTIONS]   run the workload suite on jgo and its peers (JDK virtual threads,
+                                    ForkJoinPool) in this JVM; prints medians and ratios (peer/jgo,
+                                    above 1 means jgo is faster). With no options: every workload,
+                                    default sizes, %d runs after %d warm-up runs, every peer.
+                  version           print jgo's and the JVM's versions
+                  --help            print this help
+
+                bench options:
+                %s
+                workloads:
+                %s
+                examples:
+                  java -jar jgo.jar bench
+                  java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload skynet,yield-many --runs 9
+                  java -jar jgo.jar bench --workload spawn-many --n 100000 --runs 1 --warmup 0
+                """.formatted(
+                        BenchOptions.DEFAULT_RUNS, BenchOptions.DEFAULT_WARMUP, BenchOptions.usage(), workloadList());
+    }
+
+    private static String workloadList() {
+        StringBuilder sb = new StringBuilder();
+        int procs = Runtime.getRuntime().availableProcessors();
+        for (var w : Workloads.all(procs)) {
+            sb.append(String.format("  %-20s %s%n", w.name(), w.description()));
+        }
+        return sb.toString();
+    }
+
+    /** The project version stamped into the jar at build time. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 }

@@ -1,0 +1,81 @@
+package dev.jgo.assembly.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The CLI's main paths, run in-process. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "-h", "help"})
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void helpDescribesEveryCommand(String flag) {
+        assertEquals(0, run(flag));
+        for (String s :
+                new String[] {"bench", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"}) {
+            assertTrue(out().contains(s), s);
+        }
+        assertEquals("", err());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void versionPrintsTheProjectVersion() {
+        assertEquals(0, run("version"));
+        assertTrue(out().startsWith("jgo 0."), out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "frobnicate", "bench --bogus", "bench --n", "bench --workload nope", "version extra"})
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void badCommandLinesExitWithTwoAndUsageOnStderr(String line) {
+        String[] args = line.isEmpty() ? new String[0] : line.split(" ");
+        assertEquals(2, run(args));
+        assertTrue(err().startsWith("jgo: "), err());
+        assertTrue(err().contains("usage: java -jar jgo.jar"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void benchRunsTheCiCommandLine() {
+        assertEquals(0, run("bench", "--workload", "spawn-many", "--n", "10000", "--runs", "1", "--warmup", "0"));
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("spawn-many ")), out());
+        assertTrue(out().contains("compiler directive added"), out());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void benchRunsEveryWorkloadOnJgoAlone() {
+        assertEquals(0, run("bench", "--n", "2000", "--runs", "1", "--warmup", "0", "--peers", "jgo"));
+        for (String w : new String[] {"skynet", "spawn-many", "spawn-many-outside", "yield-many", "chained-spawn"}) {
+            assertTrue(out().lines().anyMatch(l -> l.startsWith(w + " ")), w + "\n" + out());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.jgo.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The options of the {@code bench} command.
+ *
+ * @param workloads workload names, in the order given; every workload when none is given
+ * @param n the size of every workload, or empty for each workload's default
+ * @param runs measured runs per peer (the median is reported)
+ * @param warmup unmeasured runs per peer before the measured ones
+ * @param procs jgo's GOMAXPROCS and the virtual-thread and ForkJoinPool parallelism, or empty for
+ *     the available processors
+ * @param peers the peers to run, jgo first when present
+ * @param counters whether to print jgo's scheduler counters of each workload's last run
+ */
+public record BenchOptions(
+        List<String> workloads,
+        OptionalInt n,
+        int runs,
+        int warmup,
+        OptionalInt procs,
+        List<Peer> peers,
+        boolean counters) {
+
+    public static final int DEFAULT_RUNS = 5;
+    public static final int DEFAULT_WARMUP = 2;
+
+    public BenchOptions {
+        workloads = List.copyOf(workloads);
+        peers = List.copyOf(peers);
+        Objects.requireNonNull(n, "n");
+        Objects.requireNonNull(procs, "procs");
+    }
+
+    /** The whole suite with default sizes on every peer. */
+    public static BenchOptions defaults() {
+        return new BenchOptions(
+                Workloads.names(),
+                OptionalInt.empty(),
+                DEFAULT_RUNS,
+                DEFAULT_WARMUP,
+                OptionalInt.empty(),
+                List.of(Peer.values()),
+                true);
+    }
+
+    /** The processors every peer gets. */
+    public int effectiveProcs() {
+        return procs.orElse(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The usage text of the options, one per line, indented by two spaces. */
+    public static String usage() {
+        return """
+                  --workload NAME[,NAME...]  workloads to run (repeatable; default: all)
+                                             %s
+                  --n N                      size of every workload (default: each workload's, 1000000)
+                  --runs R                   measured runs per peer, median reported (default: %d)
+                  --warmup W                 unmeasured runs per peer first (default: %d)
+                  --procs P                  jgo GOMAXPROCS and vt/fj parallelism (default: CPU count)
+                  --peers PEER[,PEER...]     peers to run: jgo, vt, fj (default: all)
+                  --no-counters              do not print jgo's scheduler counters
+                """.formatted(String.join(", ", Workloads.names()), DEFAULT_RUNS, DEFAULT_WARMUP);
+    }
+
+    /**
+     * Parses the arguments that follow {@code bench}. Options take their value as the next
+     * argument or after {@code =}.
+     *
+     * @throws UsageException on an unknown option, a missing or bad value, or an unknown name
+     */
+    public static BenchOptions parse(List<String> args) {
+        BenchOptions d = defaults();
+        Set<String> workloads = new LinkedHashSet<>();
+        OptionalInt n = OptionalInt.empty();
+        int runs = d.runs();
+        int warmup = d.warmup();
+        OptionalInt procs = OptionalInt.empty();
+        List<Peer> peers = null;
+        boolean counters = true;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (name.equals("--no-counters")) {
+                if (value != null) {
+                    throw new UsageException("option --no-counters takes no value");
+                }
+                counters = false;
+                continue;
+            }
+            if (!List.of("--workload", "--n", "--runs", "--warmup", "--procs", "--peers")
+                    .contains(name)) {
+                throw new UsageException(
+                        arg.startsWith("-") ? "unknown option '" + arg + "'" : "unexpected argument '" + arg + "'");
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("option " + name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            switch (name) {
+                case "--workload" -> {
+                    for (String w : splitList(name, value)) {
+                        if (!Workloads.names().contains(w)) {
+                            throw new UsageException("unknown workload '" + w + "' (known: "
+                                    + String.join(", ", Workloads.names()) + ")");
+                        }
+                        workloads.add(w);
+                    }
+                }
+                case "--n" -> n = OptionalInt.of(parseInt(name, value, 1));
+                case "--runs" -> runs = parseInt(name, value, 1);
+                case "--warmup" -> warmup = parseInt(name, value, 0);
+                case "--procs" -> procs = OptionalInt.of(parseInt(name, value, 1));
+                case "--peers" -> {
+                    Set<Peer> ps = new LinkedHashSet<>();
+                    for (String p : splitList(name, value)) {
+                        ps.add(Peer.parse(p));
+                    }
+                    peers = new ArrayList<>(ps);
+                }
+                default -> throw new AssertionError(name);
+            }
+        }
+        return new BenchOptions(
+                workloads.isEmpty() ? d.workloads() : List.copyOf(workloads),
+                n,
+                runs,
+                warmup,
+                procs,
+                peers == null ? d.peers() : peers,
+                counters);
+    }
+
+    private static List<String> splitList(String option, String value) {
+        List<String> out = new ArrayList<>();
+        for (String s : value.split(",", -1)) {
+            String t = s.strip();
+            if (t.isEmpty()) {
+                throw new UsageException("option " + option + ": empty name in '" + value + "'");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static int parseInt(String option, String value, int min) {
+        int v;
+        try {
+            v = Integer.parseInt(value.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException("option " + option + " needs an integer, got '" + value + "'");
+        }
+        if (v < min) {
+            throw new UsageException("option " + option + " must be at least " + min + ", got " + v);
+        }
+        return v;
+    }
+}
