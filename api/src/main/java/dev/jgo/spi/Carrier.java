@@ -14,6 +14,17 @@ import java.util.concurrent.Callable;
  */
 public abstract class Carrier extends Thread {
 
+    static {
+        // Before any carrier runs a goroutine: see CarrierLookupGuard, "the carrier lookup across
+        // a yield".
+        String unused = CarrierLookupGuard.STATUS;
+    }
+
+    /** Whether the carrier-lookup compiler directive is in place, and how it was added. */
+    public static String lookupGuardStatus() {
+        return CarrierLookupGuard.STATUS;
+    }
+
     protected Carrier(ThreadGroup group, String name) {
         super(group, null, name, 0, false);
     }

@@ -98,6 +98,36 @@ class SchedulerStressTest {
         Go.go(() -> chain(left - 1, hops, last));
     }
 
+    /**
+     * Goroutines looping over yields get JIT-compiled with the yield inlined; each must still
+     * find the carrier it runs on now, not the one it left (see CarrierLookupGuard).
+     */
+    @Test
+    void hotYieldLoopsFindTheirCurrentCarrier() {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            int per = 100_000 * STRESS;
+            long total = rt.run(() -> {
+                AtomicLong yields = new AtomicLong();
+                AtomicInteger left = new AtomicInteger(4);
+                Gate done = new Gate();
+                for (int g = 0; g < 4; g++) {
+                    Go.go(() -> {
+                        for (int i = 0; i < per; i++) {
+                            Go.yield(); // throws (wrong M's mcallOp) if the lookup went stale
+                            yields.incrementAndGet();
+                        }
+                        if (left.decrementAndGet() == 0) {
+                            done.open();
+                        }
+                    });
+                }
+                done.await();
+                return yields.get();
+            });
+            assertEquals(4L * per, total);
+        }
+    }
+
     /** An idle runtime uses no CPU: its Ms are parked, not spinning or polling. */
     @Test
     void idleRuntimeParksEveryM() throws Exception {
