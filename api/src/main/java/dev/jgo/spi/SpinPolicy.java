@@ -18,14 +18,45 @@ public interface SpinPolicy {
      */
     boolean maySpin(int nmspinning, int gomaxprocs, int npidle);
 
-    /** Go's rule: spin only while {@code 2 * nmspinning < gomaxprocs - npidle}. */
+    /**
+     * How long a spinning M that found nothing to steal keeps polling the global run queue before
+     * it gives up its P and parks; 0 parks at once, as Go does.
+     */
+    default long idleSpinNanos() {
+        return 0;
+    }
+
+    /**
+     * Go's rule: spin only while {@code 2 * nmspinning < gomaxprocs - npidle}; plus, unlike Go, a
+     * spinning M polls the global queue for up to 50 µs before parking. A JVM carrier's park and
+     * unpark round trip costs several microseconds, so a stream of goroutines started from outside
+     * the runtime (each to the global queue, each with a {@code wakep}) would otherwise wake and
+     * park an M for almost every goroutine.
+     */
     static SpinPolicy go() {
         return Go.INSTANCE;
     }
 
-    /** Go's rule as a named singleton. */
+    /** Go's rule exactly: no idle polling. */
+    static SpinPolicy goStrict() {
+        return Go.STRICT;
+    }
+
+    /** Go's rule, with and without the idle poll. */
     enum Go implements SpinPolicy {
-        INSTANCE;
+        INSTANCE(50_000),
+        STRICT(0);
+
+        private final long idleSpin;
+
+        Go(long idleSpin) {
+            this.idleSpin = idleSpin;
+        }
+
+        @Override
+        public long idleSpinNanos() {
+            return idleSpin;
+        }
 
         @Override
         public boolean maySpin(int nmspinning, int gomaxprocs, int npidle) {

@@ -301,6 +301,15 @@ final class M extends Carrier {
                 }
             }
 
+            // A spinning M polls the global queue a little longer before parking (SpinPolicy
+            // idleSpinNanos; 0 in Go). Only spinning Ms do, so at most half the busy Ps' worth.
+            if (spinning) {
+                gp = idleSpin(pp);
+                if (gp != null) {
+                    return gp;
+                }
+            }
+
             // return P and block
             sched.lock.lock();
             try {
@@ -355,6 +364,27 @@ final class M extends Carrier {
                 return null;
             }
         }
+    }
+
+    /** Polls the global queue for SpinPolicy.idleSpinNanos. Concurrency: this M, spinning, holding pp. */
+    private G idleSpin(P pp) {
+        long ns = sched.spinPolicy.idleSpinNanos();
+        if (ns <= 0) {
+            return null;
+        }
+        long deadline = System.nanoTime() + ns;
+        do {
+            for (int i = 0; i < 64; i++) {
+                if (!sched.runq.isEmpty()) {
+                    G gp = sched.globrunqget(pp, 0);
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        } while (System.nanoTime() < deadline && !sched.stopping());
+        return null;
     }
 
     /** Whether any non-idle P or the global queue has work. Concurrency: this M, without a P. */
