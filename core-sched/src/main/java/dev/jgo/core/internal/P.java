@@ -101,6 +101,7 @@ final class P {
     int gFreeCount;
     /** Subsystem caches, see Carrier.pLocal. */
     final Object[] local = new Object[8];
+
     long goidcache;
     long goidcacheend;
 
