@@ -89,6 +89,15 @@ final class WaitQ {
         }
     }
 
+    /** The number of queued sudogs (for diagnostics and tests). Concurrency: requires the channel lock. */
+    int length() {
+        int n = 0;
+        for (Sudog s = first; s != null; s = s.next) {
+            n++;
+        }
+        return n;
+    }
+
     /** Whether no sudog waits. Concurrency: requires the channel lock. */
     boolean isEmpty() {
         return first == null;
