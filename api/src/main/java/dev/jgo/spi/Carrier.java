@@ -2,6 +2,9 @@ package dev.jgo.spi;
 
 import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.Callable;
 
 /**
@@ -14,15 +17,40 @@ import java.util.concurrent.Callable;
  */
 public abstract class Carrier extends Thread {
 
+    /**
+     * {@code Thread.currentThread()}, called through a handle that the JIT cannot inline (see
+     * {@link #carrierThread()}). Deliberately not final: a constant handle would be inlined.
+     */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static MethodHandle currentThreadHandle;
+
     static {
-        // Before any carrier runs a goroutine: see CarrierLookupGuard, "the carrier lookup across
-        // a yield".
-        String unused = CarrierLookupGuard.STATUS;
+        try {
+            currentThreadHandle = MethodHandles.lookup()
+                    .findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    /** Whether the carrier-lookup compiler directive is in place, and how it was added. */
-    public static String lookupGuardStatus() {
-        return CarrierLookupGuard.STATUS;
+    /**
+     * The thread executing the caller, read afresh on every call.
+     *
+     * <p>A goroutine moves between carrier threads when it yields, but a JIT-compiled method
+     * treats {@code Thread.currentThread()} as a per-invocation constant (C2 loads the thread
+     * object through an immutable load, invalidated only in JDK methods annotated
+     * {@code @ChangesCurrentThread}). Once {@link #current()} is inlined twice into one compiled
+     * method with a park or yield between the calls, the second call would return the carrier
+     * the goroutine left, and the goroutine would then use another thread's P. Calling through a
+     * non-constant {@link MethodHandle} keeps the intrinsic out of the caller's compilation unit,
+     * so each call reads the thread register of the carrier it runs on.
+     */
+    private static Thread carrierThread() {
+        try {
+            return (Thread) currentThreadHandle.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     protected Carrier(ThreadGroup group, String name) {
@@ -37,7 +65,7 @@ public abstract class Carrier extends Thread {
      * @throws IllegalStateException if the caller is not a goroutine
      */
     public static Carrier current() {
-        if (Thread.currentThread() instanceof Carrier c && c.inGoroutine()) {
+        if (carrierThread() instanceof Carrier c && c.inGoroutine()) {
             return c;
         }
         throw new IllegalStateException("not called from a goroutine (dev.jgo.Go and dev.jgo.sync need one)");
@@ -45,7 +73,7 @@ public abstract class Carrier extends Thread {
 
     /** The carrier running the calling goroutine, or null when the caller is not a goroutine. */
     public static Carrier currentOrNull() {
-        return Thread.currentThread() instanceof Carrier c && c.inGoroutine() ? c : null;
+        return carrierThread() instanceof Carrier c && c.inGoroutine() ? c : null;
     }
 
     /** Whether goroutine code is executing on this carrier now. Concurrency: this carrier only. */

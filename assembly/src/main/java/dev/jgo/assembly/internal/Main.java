@@ -56,7 +56,6 @@ public final class Main {
                         return OK;
                     }
                     BenchOptions o = BenchOptions.parse(rest);
-                    out.println("jit:    " + dev.jgo.spi.Carrier.lookupGuardStatus());
                     BenchRunner.run(o, out);
                     return OK;
                 }

@@ -100,7 +100,7 @@ class SchedulerStressTest {
 
     /**
      * Goroutines looping over yields get JIT-compiled with the yield inlined; each must still
-     * find the carrier it runs on now, not the one it left (see CarrierLookupGuard).
+     * find the carrier it runs on now, not the one it left (see Carrier.carrierThread).
      */
     @Test
     void hotYieldLoopsFindTheirCurrentCarrier() {

@@ -1,0 +1,496 @@
+package dev.jgo.sync;
+
+import dev.jgo.WaitReason;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.Carrier.ParkUnlock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Go channel: port of {@code runtime/chan.go}'s {@code hchan}.
+ *
+ * <pre>{@code
+ * Chan<Long> c = Chan.make(0);
+ * Go.go(() -> c.send(42L));
+ * long v = c.recv();
+ * }</pre>
+ *
+ * <p>Every operation must run in a goroutine ({@link IllegalStateException} from any other
+ * thread), is a preemption checkpoint that spends one unit of the goroutine's operation budget
+ * ({@link Carrier#operationCheckpoint()}), and blocks by parking the goroutine, not its carrier.
+ * Null elements are rejected ({@link NullPointerException}): a receive returns null only once the
+ * channel is closed and drained, Go's zero value.
+ *
+ * <h2>Design note: Channel hand-off</h2>
+ *
+ * <p>Problem: a channel must match senders with receivers in FIFO order, wake exactly the goroutine
+ * it matched, lose no value and no wake-up when a send, a receive, a close and a select race, and
+ * do it without blocking carrier threads (a blocked carrier is a lost P) and without allocating
+ * per operation.
+ *
+ * <p>Rejected approaches:
+ *
+ * <ul>
+ *   <li>A {@code java.util.concurrent} queue plus a condition: blocks the carrier thread, and
+ *       cannot take part in a select that waits on several channels at once.
+ *   <li>A lock-free channel (as jox or Kotlin's {@code BufferedChannel}): fast, but a select over
+ *       it needs a per-case registration protocol with its own cancellation races; Go's design
+ *       is one short lock per channel and a lock order for select, which is simple to prove and
+ *       keeps the critical sections a few dozen instructions long.
+ *   <li>Passing values through the buffer when a receiver already waits: an extra copy and a
+ *       buffer slot transition that another receiver could steal, breaking the FIFO match.
+ * </ul>
+ *
+ * <p>Protocol (Go's). All channel state is guarded by {@link #lock} (a {@link SpinLock}, never
+ * held across a park except through the park's unlock function):
+ *
+ * <ol>
+ *   <li>Send: lock. If closed, unlock and throw. If a receiver waits in {@code recvq}, dequeue it,
+ *       write the value into its sudog, unlock, mark the sudog successful and ready its goroutine:
+ *       the value never touches the buffer. Else, if the buffer has room, store at {@code sendx}
+ *       and unlock. Else (blocking) enqueue a sudog holding the value on {@code sendq} and park;
+ *       the park's unlock function releases the lock once the goroutine is off its carrier, so a
+ *       waker (which must take the lock to find the sudog) can only ready a goroutine that is
+ *       already waiting.
+ *   <li>Receive: lock. If closed and the buffer is empty, unlock and return the zero value with
+ *       {@code ok=false}. If a sender waits in {@code sendq} (so the buffer, if any, is full): for
+ *       an unbuffered channel take its value directly; for a buffered one take the head of the
+ *       buffer and put the sender's value at the tail in the same slot, keeping FIFO order; then
+ *       unlock and ready the sender. Else take from the buffer if it is non-empty. Else enqueue
+ *       on {@code recvq} and park as in step 1.
+ *   <li>Close: lock; if already closed, unlock and throw. Mark closed, dequeue every waiter of
+ *       both queues (receivers get null and {@code success=false}, senders {@code
+ *       success=false}), unlock, then ready them all. A woken sender throws; a woken receiver
+ *       returns {@code ok=false}. Values already in the buffer stay there to be received.
+ *   <li>A woken goroutine finds the outcome in its own sudog ({@code elem}, {@code success}),
+ *       written by the waker before ready; the scheduler's run queue publishes those writes.
+ *   <li>Select sudogs are in several queues at once; whichever waker first wins the CAS on the
+ *       select's {@code selectDone} (see {@link WaitQ#dequeue}) owns the goroutine, and the others
+ *       skip that sudog. See {@link Select}, "Design note: Select".
+ * </ol>
+ *
+ * <p>Lock order: a channel lock is a leaf, except in a select, which takes the locks of all its
+ * channels in increasing {@link #id} order; no other lock is taken while one is held.
+ *
+ * <p>Non-blocking operations ({@link #trySend}, {@link #tryRecv}) take the lock rather than
+ * using Go's lock-free "fast path fails" checks: simpler, and they cost the same uncontended.
+ *
+ * @param <T> the element type
+ */
+public final class Chan<T> implements Iterable<T> {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Returned by {@link #chanrecv} when a non-blocking receive would block. */
+    static final Object WOULD_BLOCK = new Object();
+
+    private static final VarHandle QCOUNT;
+
+    static {
+        try {
+            QCOUNT = MethodHandles.lookup().findVarHandle(Chan.class, "qcount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Port of runtime.chanparkcommit: releases the channel lock once the goroutine is parked. */
+    private static final ParkUnlock CHAN_PARK_COMMIT = (g, l) -> {
+        ((SpinLock) l).unlock();
+        return true;
+    };
+
+    // ---- immutable ----
+
+    /** Unique, increasing: the select lock order. */
+    final long id;
+
+    /** The ring buffer (Go's {@code buf}); length {@link #dataqsiz}. */
+    private final Object[] buf;
+
+    final int dataqsiz;
+
+    final SpinLock lock = new SpinLock();
+
+    // ---- guarded by lock ----
+
+    /** Elements in the buffer. Written under the lock with opaque stores so {@link #len} may read it unlocked. */
+    @SuppressWarnings("unused")
+    private int qcount;
+
+    private int sendx;
+    private int recvx;
+    boolean closed;
+    final WaitQ recvq = new WaitQ();
+    final WaitQ sendq = new WaitQ();
+
+    private Chan(int capacity) {
+        this.id = IDS.incrementAndGet();
+        this.dataqsiz = capacity;
+        this.buf = new Object[capacity];
+    }
+
+    // ---- internal: the hchan protocol (see "Design note: Channel hand-off") ----
+
+    /** Plain read of qcount. Concurrency: requires lock. */
+    int qcount() {
+        return (int) QCOUNT.get(this);
+    }
+
+    /** Opaque store: a racy {@link #len} reader sees some recent count. Concurrency: requires lock. */
+    private void setQcount(int n) {
+        QCOUNT.setOpaque(this, n);
+    }
+
+    /** Whether the buffer has room. Concurrency: requires lock. */
+    boolean bufHasRoom() {
+        return qcount() < dataqsiz;
+    }
+
+    /** Stores {@code ep} at {@code sendx}. Concurrency: requires lock; the buffer has room. */
+    void bufsend(Object ep) {
+        assert lock.isHeld() && qcount() < dataqsiz;
+        buf[sendx] = ep;
+        if (++sendx == dataqsiz) {
+            sendx = 0;
+        }
+        setQcount(qcount() + 1);
+    }
+
+    /** Takes the element at {@code recvx}. Concurrency: requires lock; the buffer is non-empty. */
+    Object bufrecv() {
+        assert lock.isHeld() && qcount() > 0;
+        Object v = buf[recvx];
+        buf[recvx] = null;
+        if (++recvx == dataqsiz) {
+            recvx = 0;
+        }
+        setQcount(qcount() - 1);
+        return v;
+    }
+
+    /**
+     * Port of runtime.send (the part before {@code unlockf}): hands {@code ep} to the waiting
+     * receiver {@code sg}, dequeued from {@code recvq}. The caller then unlocks and calls {@link
+     * #goready}.
+     *
+     * <p>Concurrency: requires lock; {@code sg} dequeued by the caller.
+     */
+    static void sendDirect(Sudog sg, Object ep) {
+        sg.elem = ep;
+    }
+
+    /**
+     * Port of runtime.recv (the part before {@code unlockf}): receives from the waiting sender
+     * {@code sg}, dequeued from {@code sendq}. Unbuffered: its value directly. Buffered (so the
+     * buffer is full): the head of the buffer, and the sender's value goes into the freed slot at
+     * the tail. The caller then unlocks and calls {@link #goready}.
+     *
+     * <p>Concurrency: requires lock; {@code sg} dequeued by the caller.
+     */
+    Object recvDirect(Sudog sg) {
+        assert lock.isHeld();
+        Object v;
+        if (dataqsiz == 0) {
+            v = sg.elem;
+        } else {
+            assert qcount() == dataqsiz : "sender waits on a buffer that is not full";
+            v = buf[recvx];
+            buf[recvx] = sg.elem;
+            if (++recvx == dataqsiz) {
+                recvx = 0;
+            }
+            sendx = recvx;
+        }
+        sg.elem = null;
+        return v;
+    }
+
+    /**
+     * Completes a hand-off after the lock is released (the tail of runtime.send/recv): records the
+     * outcome in the sudog (and, for a select, which case fired) and readies its goroutine.
+     *
+     * <p>Concurrency: a goroutine (any carrier); {@code sg} dequeued by the caller, lock released.
+     */
+    static void goready(Carrier cr, Sudog sg, boolean success) {
+        sg.success = success;
+        if (sg.sel != null) {
+            sg.sel.param = sg;
+        }
+        cr.ready(sg.g);
+    }
+
+    /**
+     * Port of runtime.chansend. Returns false only when {@code block} is false and the send
+     * would block.
+     *
+     * <p>Concurrency: a goroutine; takes and releases lock.
+     */
+    boolean chansend(Object ep, boolean block) {
+        Carrier cr = Carrier.current();
+        cr.operationCheckpoint();
+        cr = Carrier.current(); // the checkpoint may have moved us
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw new ClosedChannelException("send on closed channel");
+        }
+        Sudog sg = recvq.dequeue();
+        if (sg != null) {
+            sendDirect(sg, ep);
+            lock.unlock();
+            goready(cr, sg, true);
+            return true;
+        }
+        if (qcount() < dataqsiz) {
+            bufsend(ep);
+            lock.unlock();
+            return true;
+        }
+        if (!block) {
+            lock.unlock();
+            return false;
+        }
+        Sudog mysg = Sudog.acquireSudog(cr);
+        mysg.elem = ep;
+        mysg.g = cr.currentGoroutine();
+        mysg.c = this;
+        sendq.enqueue(mysg);
+        parkOn(cr, WaitReason.CHAN_SEND, mysg, sendq);
+        boolean ok = mysg.success;
+        Sudog.releaseSudog(Carrier.current(), mysg);
+        if (!ok) {
+            throw new ClosedChannelException("send on closed channel");
+        }
+        return true;
+    }
+
+    /**
+     * Port of runtime.chanrecv: returns the element, null when the channel is closed and
+     * drained, or {@link #WOULD_BLOCK} when {@code block} is false and the receive would block.
+     *
+     * <p>Concurrency: a goroutine; takes and releases lock.
+     */
+    Object chanrecv(boolean block) {
+        Carrier cr = Carrier.current();
+        cr.operationCheckpoint();
+        cr = Carrier.current();
+        lock.lock();
+        if (closed) {
+            if (qcount() == 0) {
+                lock.unlock();
+                return null;
+            }
+            // Closed, but the buffer still holds values: receive them first.
+        } else {
+            Sudog sg = sendq.dequeue();
+            if (sg != null) {
+                Object v = recvDirect(sg);
+                lock.unlock();
+                goready(cr, sg, true);
+                return v;
+            }
+        }
+        if (qcount() > 0) {
+            Object v = bufrecv();
+            lock.unlock();
+            return v;
+        }
+        if (!block) {
+            lock.unlock();
+            return WOULD_BLOCK;
+        }
+        Sudog mysg = Sudog.acquireSudog(cr);
+        mysg.g = cr.currentGoroutine();
+        mysg.c = this;
+        recvq.enqueue(mysg);
+        parkOn(cr, WaitReason.CHAN_RECEIVE, mysg, recvq);
+        Object v = mysg.success ? mysg.elem : null;
+        Sudog.releaseSudog(Carrier.current(), mysg);
+        return v;
+    }
+
+    /**
+     * Parks on this channel with the lock held (Go's {@code gopark(chanparkcommit, ...)}). If the
+     * carrier refuses to yield (pinned), the goroutine never parked: withdraw the sudog, unlock,
+     * and rethrow, leaving the channel consistent.
+     *
+     * <p>Concurrency: a goroutine; requires lock, which is released on return.
+     */
+    private void parkOn(Carrier cr, WaitReason reason, Sudog mysg, WaitQ q) {
+        assert lock.isHeld();
+        try {
+            cr.park(reason, lock, CHAN_PARK_COMMIT);
+        } catch (RuntimeException | Error e) {
+            q.dequeueSudog(mysg);
+            lock.unlock();
+            Sudog.releaseSudog(cr, mysg);
+            throw e;
+        }
+    }
+
+    /**
+     * Port of runtime.closechan.
+     *
+     * <p>Concurrency: a goroutine; takes and releases lock.
+     */
+    private void closechan() {
+        Carrier cr = Carrier.current();
+        cr.operationCheckpoint();
+        cr = Carrier.current();
+        lock.lock();
+        if (closed) {
+            lock.unlock();
+            throw new ClosedChannelException("close of closed channel");
+        }
+        closed = true;
+        Sudog glist = null;
+        for (Sudog sg; (sg = recvq.dequeue()) != null; ) {
+            sg.elem = null;
+            sg.waitlink = glist;
+            glist = sg;
+        }
+        for (Sudog sg; (sg = sendq.dequeue()) != null; ) {
+            sg.elem = null;
+            sg.waitlink = glist;
+            glist = sg;
+        }
+        lock.unlock();
+        // Ready everyone now that the lock is released. Read the link before readying: the woken
+        // goroutine releases its sudog.
+        while (glist != null) {
+            Sudog sg = glist;
+            glist = sg.waitlink;
+            sg.waitlink = null;
+            goready(cr, sg, false);
+        }
+    }
+
+    // ---- public API ----
+
+    /**
+     * Go's {@code make(chan T, capacity)}: capacity 0 is an unbuffered (synchronous) channel.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is negative
+     */
+    public static <T> Chan<T> make(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("makechan: size out of range: " + capacity);
+        }
+        return new Chan<>(capacity);
+    }
+
+    /**
+     * Go's {@code c <- v}: blocks until a receiver takes {@code v} or the buffer has room.
+     *
+     * @throws NullPointerException if {@code v} is null
+     * @throws ClosedChannelException if the channel is closed, or is closed while this waits
+     * @throws IllegalStateException if not called from a goroutine
+     */
+    public void send(T v) {
+        Objects.requireNonNull(v, "chan element");
+        chansend(v, true);
+    }
+
+    /**
+     * Go's {@code select { case c <- v: return true; default: return false }}.
+     *
+     * @throws NullPointerException if {@code v} is null
+     * @throws ClosedChannelException if the channel is closed
+     */
+    public boolean trySend(T v) {
+        Objects.requireNonNull(v, "chan element");
+        return chansend(v, false);
+    }
+
+    /**
+     * Go's {@code <-c}: blocks until a value arrives; null once the channel is closed and its
+     * buffer drained.
+     */
+    @SuppressWarnings("unchecked")
+    public T recv() {
+        return (T) chanrecv(true);
+    }
+
+    /** Go's {@code v, ok := <-c}. */
+    @SuppressWarnings("unchecked")
+    public Received<T> recvOk() {
+        Object v = chanrecv(true);
+        return v == null ? Received.closed() : new Received<>((T) v, true);
+    }
+
+    /**
+     * Go's {@code select { case v, ok := <-c: ...; default: ... }}: null when no value is ready
+     * and the channel is open (the default case); otherwise as {@link #recvOk()}.
+     */
+    @SuppressWarnings("unchecked")
+    public Received<T> tryRecv() {
+        Object v = chanrecv(false);
+        if (v == WOULD_BLOCK) {
+            return null;
+        }
+        return v == null ? Received.closed() : new Received<>((T) v, true);
+    }
+
+    /**
+     * Go's {@code close(c)}: wakes every waiting receiver (which then see {@code ok=false}) and
+     * every waiting sender (which throw {@link ClosedChannelException}). Buffered values can still
+     * be received.
+     *
+     * @throws ClosedChannelException if the channel is already closed
+     */
+    public void close() {
+        closechan();
+    }
+
+    /** Go's {@code len(c)}: the number of buffered elements, read without the lock (opaque). */
+    public int len() {
+        return (int) QCOUNT.getOpaque(this);
+    }
+
+    /** Go's {@code cap(c)}. */
+    public int cap() {
+        return dataqsiz;
+    }
+
+    /** Go's {@code for v := range c}: receives until the channel is closed and drained. */
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            private T next;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                if (done) {
+                    return false;
+                }
+                next = recv();
+                done = next == null;
+                return !done;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("channel closed");
+                }
+                T v = next;
+                next = null;
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Chan#" + id + "(cap " + dataqsiz + ")";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.jgo.sync;
+
+import dev.jgo.WaitReason;
+import dev.jgo.spi.Carrier;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Go's {@code sync.RWMutex}: many readers or one writer. Writer preference as Go: once a writer
+ * calls {@link #lock()}, new readers wait until it has had the lock, so a stream of readers cannot
+ * starve a writer (and a reader must not recursively read-lock). Every method must be called from
+ * a goroutine.
+ *
+ * <p>Protocol (Go's): {@code readerCount} counts active readers; a writer subtracts {@link
+ * #MAX_READERS} to announce itself (the count goes negative, so arriving readers park on {@code
+ * readerSem}), then waits on {@code writerSem} for the readers that were active at that moment
+ * ({@code readerWait}); the last of them releases it. Unlock adds {@code MAX_READERS} back and
+ * releases one unit of {@code readerSem} per reader that arrived meanwhile.
+ */
+public final class RWMutex {
+
+    /** Go's {@code rwmutexMaxReaders}. */
+    static final int MAX_READERS = 1 << 30;
+
+    private final Mutex w = new Mutex();
+    private final Sema writerSem = new Sema();
+    private final Sema readerSem = new Sema();
+    private final AtomicInteger readerCount = new AtomicInteger();
+    private final AtomicInteger readerWait = new AtomicInteger();
+
+    /** An unlocked RWMutex. */
+    public RWMutex() {}
+
+    /** Go's {@code RLock}: waits while a writer holds or waits for the lock. */
+    public void rLock() {
+        Carrier.current().operationCheckpoint();
+        if (readerCount.incrementAndGet() < 0) {
+            // A writer is pending: wait for it.
+            readerSem.acquire(false, WaitReason.SYNC_RWMUTEX_RLOCK);
+        }
+    }
+
+    /** Go's {@code TryRLock}. */
+    public boolean tryRLock() {
+        Carrier.current().operationCheckpoint();
+        for (; ; ) {
+            int c = readerCount.get();
+            if (c < 0) {
+                return false;
+            }
+            if (readerCount.compareAndSet(c, c + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Go's {@code RUnlock}.
+     *
+     * @throws IllegalStateException if not read-locked ("sync: RUnlock of unlocked RWMutex")
+     */
+    public void rUnlock() {
+        Carrier.current().operationCheckpoint();
+        int r = readerCount.decrementAndGet();
+        if (r < 0) {
+            rUnlockSlow(r);
+        }
+    }
+
+    private void rUnlockSlow(int r) {
+        if (r + 1 == 0 || r + 1 == -MAX_READERS) {
+            readerCount.incrementAndGet(); // undo: leave the state as it was
+            throw new IllegalStateException("sync: RUnlock of unlocked RWMutex");
+        }
+        // A writer is pending.
+        if (readerWait.decrementAndGet() == 0) {
+            // The last reader unblocks the writer.
+            writerSem.release(false);
+        }
+    }
+
+    /** Go's {@code Lock}: waits for other writers, then for the active readers. */
+    public void lock() {
+        // First, resolve competition with other writers.
+        w.lock();
+        // Announce to readers there is a pending writer.
+        int r = readerCount.addAndGet(-MAX_READERS) + MAX_READERS;
+        // Wait for active readers.
+        if (r != 0 && readerWait.addAndGet(r) != 0) {
+            writerSem.acquire(false, WaitReason.SYNC_RWMUTEX_LOCK);
+        }
+    }
+
+    /** Go's {@code TryLock}. */
+    public boolean tryLock() {
+        if (!w.tryLock()) {
+            return false;
+        }
+        if (!readerCount.compareAndSet(0, -MAX_READERS)) {
+            w.unlock();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Go's {@code Unlock}.
+     *
+     * @throws IllegalStateException if not write-locked ("sync: Unlock of unlocked RWMutex")
+     */
+    public void unlock() {
+        Carrier.current().operationCheckpoint();
+        // Announce to readers there is no active writer.
+        int r = readerCount.addAndGet(MAX_READERS);
+        if (r >= MAX_READERS) {
+            readerCount.addAndGet(-MAX_READERS); // undo: leave the state as it was
+            throw new IllegalStateException("sync: Unlock of unlocked RWMutex");
+        }
+        // Unblock the readers that arrived while the writer held the lock.
+        for (int i = 0; i < r; i++) {
+            readerSem.release(false);
+        }
+        // Allow other writers to proceed.
+        w.unlock();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jgo.sync;
+
+import dev.jgo.Goroutine;
+import dev.jgo.spi.Carrier;
+
+/**
+ * Port of runtime.sudog: a goroutine waiting in a channel's wait queue (one per select case) or in
+ * a semaphore's queue. A goroutine may wait on many channels at once in a select, so the waiting
+ * relation is many-to-many and needs this node rather than a field in the goroutine.
+ *
+ * <p>Ownership: a sudog in a queue is guarded by that queue's lock; once dequeued by a waker it
+ * belongs to the waker until the waker readies its goroutine, and then to that goroutine, which
+ * releases it to its P's cache ({@link #acquireSudog}/{@link #releaseSudog}). Fields written by a
+ * waker before {@link Carrier#ready} are visible to the woken goroutine through the scheduler's run
+ * queue hand-off (release by the readier, acquire by the M that runs the goroutine).
+ */
+final class Sudog {
+
+    /** Per-P cache size, Go's {@code len(pp.sudogbuf)}. */
+    static final int CACHE_SIZE = 128;
+
+    /** The waiting goroutine. */
+    Goroutine g;
+
+    /** Wait queue links (channel queue: both; semaphore queue: {@code next} only). */
+    Sudog next;
+
+    Sudog prev;
+
+    /** The value to send, or the value received. */
+    Object elem;
+
+    /** The channel this sudog waits on; null in a semaphore queue. */
+    Chan<?> c;
+
+    /** The select this sudog belongs to, or null for a plain send/receive (Go's {@code isSelect}). */
+    Select sel;
+
+    /**
+     * Whether the communication happened (true) or the goroutine was woken because the channel
+     * was closed (false). Written by the waker before ready.
+     */
+    boolean success;
+
+    /** Semaphore hand-off: 1 when the releaser passed its unit directly to this waiter. */
+    int ticket;
+
+    /** Links sudogs collected by {@link Chan#close()} to be readied after the unlock. */
+    Sudog waitlink;
+
+    /** A P's cache of free sudogs (Go's {@code pp.sudogcache}). Owner P only. */
+    static final class Cache {
+        final Sudog[] buf = new Sudog[CACHE_SIZE];
+        int n;
+    }
+
+    /**
+     * Port of runtime.acquireSudog. Go refills an empty P cache from a central cache; here the
+     * garbage collector is the central cache, so an empty P cache allocates.
+     *
+     * <p>Concurrency: the goroutine running on {@code cr}, holding its P (no yield until return).
+     */
+    static Sudog acquireSudog(Carrier cr) {
+        Object[] local = cr.pLocal();
+        Cache pc = (Cache) local[Carrier.PLOCAL_SUDOG];
+        if (pc == null || pc.n == 0) {
+            if (pc == null) {
+                local[Carrier.PLOCAL_SUDOG] = new Cache();
+            }
+            return new Sudog();
+        }
+        Sudog s = pc.buf[--pc.n];
+        pc.buf[pc.n] = null;
+        assert s.g == null && s.elem == null && s.c == null && s.next == null && s.prev == null;
+        return s;
+    }
+
+    /**
+     * Port of runtime.releaseSudog: clears {@code s} and returns it to the P's cache. A full cache
+     * drops half of it (Go moves that half to the central cache).
+     *
+     * <p>Concurrency: the goroutine running on {@code cr}, holding its P, owning {@code s}.
+     */
+    static void releaseSudog(Carrier cr, Sudog s) {
+        assert s.next == null && s.prev == null && s.waitlink == null : "sudog still linked";
+        s.g = null;
+        s.elem = null;
+        s.c = null;
+        s.sel = null;
+        s.success = false;
+        s.ticket = 0;
+        Object[] local = cr.pLocal();
+        Cache pc = (Cache) local[Carrier.PLOCAL_SUDOG];
+        if (pc == null) {
+            pc = new Cache();
+            local[Carrier.PLOCAL_SUDOG] = pc;
+        }
+        if (pc.n == CACHE_SIZE) {
+            for (int i = CACHE_SIZE / 2; i < CACHE_SIZE; i++) {
+                pc.buf[i] = null;
+            }
+            pc.n = CACHE_SIZE / 2;
+        }
+        pc.buf[pc.n++] = s;
+    }
+}

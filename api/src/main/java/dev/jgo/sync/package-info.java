@@ -1,0 +1,12 @@
+/**
+ * Go's synchronization for goroutines: channels ({@link dev.jgo.sync.Chan}), {@link
+ * dev.jgo.sync.Select}, and the {@code sync} package's {@link dev.jgo.sync.Mutex}, {@link
+ * dev.jgo.sync.RWMutex}, {@link dev.jgo.sync.WaitGroup} and {@link dev.jgo.sync.Once}.
+ *
+ * <p>Everything here is built only on the {@link dev.jgo.spi.Carrier} park/ready SPI, so any
+ * scheduler implementation can run it. Blocking operations park the calling goroutine, never its
+ * carrier thread. Every operation must be called from a goroutine: from any other thread {@link
+ * dev.jgo.spi.Carrier#current()} throws {@link IllegalStateException}.
+ */
+@org.osgi.annotation.versioning.Version("0.1.0")
+package dev.jgo.sync;
