@@ -4,9 +4,13 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.GoroutineException;
 import dev.jgo.spi.Carrier;
+import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.RuntimeConfig;
 import dev.jgo.spi.RuntimeView;
 import dev.jgo.spi.Scheduler;
+import dev.jgo.spi.SpinPolicy;
+import dev.jgo.spi.StealPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * The core's {@link GoRuntime}: owns a {@link Sched}, starts main goroutines and shuts the Ms
  * down.
  */
-public final class CoreRuntime implements GoRuntime, Scheduler {
+public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
     /** How long close() lets Ms finish the goroutine they run before interrupting them. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
 
@@ -137,6 +141,47 @@ public final class CoreRuntime implements GoRuntime, Scheduler {
             sched.wakers.addAndGet(-delta);
             throw new IllegalStateException("addWaker: more releases than registrations");
         }
+    }
+
+    // ---- PolicyControl ----
+
+    @Override
+    public StealPolicy stealPolicy() {
+        return sched.stealPolicy;
+    }
+
+    @Override
+    public SpinPolicy spinPolicy() {
+        return sched.spinPolicy;
+    }
+
+    @Override
+    public FairnessPolicy fairnessPolicy() {
+        return sched.fairness;
+    }
+
+    @Override
+    public StealPolicy stealPolicy(StealPolicy p) {
+        Objects.requireNonNull(p, "stealPolicy");
+        StealPolicy old = sched.stealPolicy;
+        sched.setStealPolicy(p);
+        return old;
+    }
+
+    @Override
+    public SpinPolicy spinPolicy(SpinPolicy p) {
+        Objects.requireNonNull(p, "spinPolicy");
+        SpinPolicy old = sched.spinPolicy;
+        sched.spinPolicy = p;
+        return old;
+    }
+
+    @Override
+    public FairnessPolicy fairnessPolicy(FairnessPolicy p) {
+        Objects.requireNonNull(p, "fairnessPolicy");
+        FairnessPolicy old = sched.fairness;
+        sched.fairness = p;
+        return old;
     }
 
     // ---- close ----

@@ -99,6 +99,24 @@ class CoreRuntimeTest {
     }
 
     @Test
+    void policiesSwapWhileRunning() {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            dev.jgo.spi.PolicyControl pc = (dev.jgo.spi.PolicyControl) rt;
+            assertSame(dev.jgo.spi.StealPolicy.go(), pc.stealPolicy(dev.jgo.spi.StealPolicy.tokio()));
+            assertSame(dev.jgo.spi.StealPolicy.tokio(), pc.stealPolicy());
+            dev.jgo.spi.SpinPolicy old = pc.spinPolicy(dev.jgo.spi.SpinPolicy.goStrict());
+            assertSame(dev.jgo.spi.SpinPolicy.go(), old);
+            assertEquals(4, rt.run(() -> {
+                for (int i = 0; i < 100; i++) {
+                    Go.go(Go::yield);
+                }
+                return 4;
+            }));
+            assertThrows(NullPointerException.class, () -> pc.fairnessPolicy(null));
+        }
+    }
+
+    @Test
     void goOutsideGoroutineThrows() {
         assertThrows(IllegalStateException.class, () -> Go.go(() -> {}));
         assertThrows(IllegalStateException.class, Go::yield);
