@@ -33,13 +33,28 @@ public final class Go {
 
     /**
      * Runs a call that may block its thread (a blocking JDK method) as Go runs a system call: the
-     * P is released while it runs, so other goroutines keep running. Rethrows what the call
-     * throws (checked exceptions wrapped in {@link GoroutineException}).
+     * P waits in syscall state while the call runs; if the call takes longer than a sysmon tick
+     * (20 µs to 10 ms) while other goroutines wait, sysmon hands the P to another carrier, so
+     * other goroutines keep running. A short call takes its P back at once. Rethrows what the
+     * call throws (checked exceptions wrapped in {@link GoroutineException}).
      */
     public static <T> T blocking(Callable<T> call) {
         Objects.requireNonNull(call, "call");
         try {
             return Carrier.current().blocking(call);
+        } catch (Exception e) {
+            throw GoroutineException.rethrow(e);
+        }
+    }
+
+    /**
+     * As {@link #blocking} for a call known to block for long (a socket accept, a queue take): the
+     * P is handed to another carrier at once instead of after a sysmon tick.
+     */
+    public static <T> T blockingLong(Callable<T> call) {
+        Objects.requireNonNull(call, "call");
+        try {
+            return Carrier.current().blockingLong(call);
         } catch (Exception e) {
             throw GoroutineException.rethrow(e);
         }

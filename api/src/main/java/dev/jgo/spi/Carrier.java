@@ -144,6 +144,12 @@ public abstract class Carrier extends Thread {
      */
     public abstract <T> T blocking(Callable<T> call) throws Exception;
 
+    /**
+     * As {@link #blocking} for a call known to block long: the P is handed off at once (Go's
+     * {@code entersyscallblock}) rather than when sysmon notices.
+     */
+    public abstract <T> T blockingLong(Callable<T> call) throws Exception;
+
     /** Wires a goroutine to this carrier thread (Go's {@code LockOSThread}); nests. */
     public abstract void lockOSThread();
 

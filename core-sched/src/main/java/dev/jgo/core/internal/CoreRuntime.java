@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The core's {@link GoRuntime}: owns a {@link Sched}, starts main goroutines and shuts the Ms
@@ -41,6 +42,10 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
         this.sched = new Sched(this, cfg, runqCapacity);
         sched.procinit(cfg.procs());
         this.view = new View(sched);
+        long[] debug = Sysmon.debugSettings();
+        Sysmon sm = new Sysmon(sched, debug[0], debug[1] != 0);
+        sched.sysmon = sm;
+        sm.start();
     }
 
     Sched sched() {
@@ -210,6 +215,8 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
         } finally {
             sched.lock.unlock();
         }
+        Sysmon sm = sched.sysmon;
+        LockSupport.unpark(sm);
         for (M mp : ms) {
             G gp = mp.curg;
             if (gp != null) {
@@ -218,6 +225,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
             mp.notewakeup();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+        join(sm, deadline);
         for (M mp : ms) {
             join(mp, deadline);
         }

@@ -124,6 +124,10 @@ final class G implements Goroutine {
     Object parkLock;
 
     ParkUnlock parkUnlock;
+    /** The M this goroutine is wired to by lockOSThread (Go: g.lockedm), else null. */
+    M lockedm;
+    /** lockOSThread nesting depth. */
+    int lockedCount;
     /** When this goroutine was put in a P's runnext, if the steal policy keeps ages. */
     long runnextSince;
 

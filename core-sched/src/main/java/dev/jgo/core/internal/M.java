@@ -79,6 +79,9 @@ final class M extends Carrier {
 
     // ---- this M ----
     P p;
+    /** The P this M held when it entered a system call (Go: m.oldp). */
+    private P oldp;
+
     G curg;
     boolean spinning;
     int mcallOp;
@@ -95,6 +98,10 @@ final class M extends Carrier {
     long spins;
     long pinnedParks;
     private boolean ranSinceWake = true;
+    /** The goroutine wired to this M by lockOSThread, else null (Go: m.lockedg). */
+    G lockedg;
+    /** Set when a locked goroutine exits: the M then exits too, as in Go. */
+    private boolean exitWithLockedG;
 
     // ---- hand-off (see notewakeup) ----
     volatile P nextp;
@@ -157,8 +164,11 @@ final class M extends Carrier {
                 throw new IllegalStateException("mstart: M" + mid + " started without a P");
             }
             acquirep(pp);
-            while (!sched.stopping()) {
+            while (!sched.stopping() && !exitWithLockedG) {
                 schedule();
+            }
+            if (exitWithLockedG && p != null) { // a locked goroutine exited: this thread goes too
+                sched.handoffp(releasep());
             }
         } catch (Throwable t) {
             sched.die(curg, t);
@@ -179,6 +189,10 @@ final class M extends Carrier {
         pp.m = this;
         if (sched.events != null) {
             sched.events.procStart(pp.id, mid);
+        }
+        Sysmon sm = sched.sysmon;
+        if (sm != null) {
+            sm.wake(); // a P is busy again: see Sysmon "sysmon's sleep"
         }
     }
 
@@ -203,6 +217,16 @@ final class M extends Carrier {
      * <p>Concurrency: this M, holding a P.
      */
     private void schedule() {
+        if (lockedg != null) {
+            // this M is wired to a goroutine that is not running: wait until it is runnable and
+            // another M hands us a P for it
+            G lg = lockedg;
+            if (!stoplockedm()) {
+                return;
+            }
+            execute(lg, false);
+            return;
+        }
         P pp = p;
         G gp = null;
         boolean inherit = false;
@@ -229,7 +253,94 @@ final class M extends Carrier {
         if (spinning) {
             resetspinning();
         }
+        if (gp.lockedm != null) {
+            // Hands off own p to the locked m, then blocks waiting for a new p.
+            startlockedm(gp);
+            return;
+        }
         execute(gp, inherit);
+    }
+
+    // ---- LockOSThread ----
+
+    /**
+     * Port of runtime.stoplockedm: this M's goroutine is locked to it and not running; give the P
+     * away and sleep until {@link #startlockedm} hands one back with the goroutine runnable.
+     *
+     * <p>Concurrency: this M.
+     *
+     * @return false if the runtime is stopping
+     */
+    private boolean stoplockedm() {
+        if (p != null) {
+            sched.handoffp(releasep());
+        }
+        sched.lock.lock();
+        try {
+            sched.nmidlelocked++; // a locked M waiting for its G counts as idle for checkdead
+            sched.checkdead();
+        } finally {
+            sched.lock.unlock();
+        }
+        notesleep();
+        if (sched.stopping()) {
+            return false;
+        }
+        P pp = nextp;
+        nextp = null;
+        acquirep(pp);
+        int st = lockedg.readgstatus();
+        if (st != G.RUNNABLE) {
+            throw new IllegalStateException("stoplockedm: lockedg (status " + G.statusName(st) + ") is not runnable");
+        }
+        return true;
+    }
+
+    /**
+     * Port of runtime.startlockedm: {@code gp} is locked to another M; hand it this M's P, wake
+     * it, and stop this M.
+     *
+     * <p>Concurrency: this M, holding a P.
+     */
+    private void startlockedm(G gp) {
+        M mp = gp.lockedm;
+        if (mp == this) {
+            throw new IllegalStateException("startlockedm: locked to me");
+        }
+        sched.lock.lock();
+        try {
+            sched.nmidlelocked--; // under the lock, so checkdead never sees the gap
+        } finally {
+            sched.lock.unlock();
+        }
+        P pp = releasep();
+        mp.nextp = pp;
+        mp.notewakeup();
+        stopm();
+    }
+
+    @Override
+    public void lockOSThread() {
+        G gp = curg;
+        if (gp.lockedCount == Integer.MAX_VALUE) {
+            throw new IllegalStateException("lockOSThread nested too deeply");
+        }
+        if (gp.lockedCount++ == 0) {
+            gp.lockedm = this;
+            lockedg = gp;
+        }
+    }
+
+    @Override
+    public void unlockOSThread() {
+        G gp = curg;
+        if (gp.lockedCount == 0) {
+            throw new IllegalStateException("unlockOSThread without a matching lockOSThread");
+        }
+        if (--gp.lockedCount == 0) {
+            gp.lockedm = null;
+            lockedg = null;
+        }
     }
 
     /**
@@ -509,7 +620,7 @@ final class M extends Carrier {
             gp.cont.run();
             curg = null;
             gp.m = null;
-            if (p == null) { // only when a pinned goroutine was ended by close()
+            if (p == null && sched.stopping()) { // a pinned goroutine ended by close()
                 return;
             }
             if (gp.cont.isDone()) {
@@ -563,6 +674,10 @@ final class M extends Carrier {
      * goroutine's run call, reports an exception, and puts the G on the free list.
      */
     private void goexit0(G gp) {
+        if (gp.readgstatus() != G.RUNNING) { // a runtime invariant broke inside the goroutine
+            throw new IllegalStateException(
+                    "goexit0: goroutine " + gp.goid + " ended in status " + G.statusName(gp.readgstatus()), gp.panic);
+        }
         gp.casgstatus(G.RUNNING, G.DEAD);
         P pp = p;
         pp.goroutinesExited++;
@@ -588,6 +703,12 @@ final class M extends Carrier {
             } else {
                 sched.die(gp, t);
             }
+        }
+        if (gp.lockedm != null) {
+            gp.lockedm = null;
+            gp.lockedCount = 0;
+            lockedg = null;
+            exitWithLockedG = true;
         }
         gp.fn = null;
         gp.cont = null;
@@ -631,6 +752,9 @@ final class M extends Carrier {
         G newg = sched.newproc1(fn, pp, parent.goid, null);
         sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
+        if (parent.preemptRequested()) { // every runtime call honours a preempt request
+            mcall(OP_GOSCHED);
+        }
         return newg;
     }
 
@@ -780,24 +904,64 @@ final class M extends Carrier {
     }
 
     /**
-     * Go.blocking as Go's entersyscallblock/exitsyscall: the P is handed off at once, so other
-     * goroutines run while the call blocks this thread. (The cheaper entersyscall that keeps the
-     * P for sysmon to retake needs sysmon: issue 4.)
+     * Go.blocking as Go's entersyscall/exitsyscall: the P stays in SYSCALL state, attached to no
+     * M, so that a short call takes it back at once (exitsyscall's fast path) while sysmon hands
+     * it to another M if the call blocks past a sysmon tick with work waiting (Sysmon.retake).
      *
      * <p>Concurrency: the goroutine running on this M.
      */
     @Override
     public <T> T blocking(Callable<T> call) throws Exception {
+        Objects.requireNonNull(call, "call");
         G gp = curg;
         if (p == null) { // nested blocking call: already off the P
+            return call.call();
+        }
+        entersyscall(gp);
+        try {
+            return call.call();
+        } finally {
+            exitsyscall(gp); // the goroutine never left this M during the call
+        }
+    }
+
+    /**
+     * As {@link #blocking} for a call known to block long: the P is handed off at once
+     * (entersyscallblock) instead of waiting for sysmon.
+     */
+    @Override
+    public <T> T blockingLong(Callable<T> call) throws Exception {
+        Objects.requireNonNull(call, "call");
+        G gp = curg;
+        if (p == null) {
             return call.call();
         }
         entersyscallblock(gp);
         try {
             return call.call();
         } finally {
-            exitsyscall(gp); // the goroutine never left this M during the call
+            exitsyscall(gp);
         }
+    }
+
+    /**
+     * Port of runtime.entersyscall (reentersyscall): the goroutine goes to SYSCALL, the P to
+     * SYSCALL with no M; this M remembers it as {@code oldp}. From the status store on, the P
+     * belongs to whoever wins the CAS from SYSCALL: this M in exitsyscall or sysmon in retake.
+     *
+     * <p>Concurrency: the goroutine running on this M.
+     */
+    private void entersyscall(G gp) {
+        P pp = p;
+        pp.syscalltick++;
+        gp.casgstatus(G.RUNNING, G.SYSCALL);
+        if (sched.events != null) {
+            sched.events.goSyscall(gp.goid, true, pp.id);
+        }
+        oldp = pp;
+        pp.m = null;
+        p = null;
+        pp.casstatus(P.RUNNING, P.SYSCALL); // volatile: publishes the P's state to retake
     }
 
     /** Port of runtime.entersyscallblock. Concurrency: the goroutine running on this M. */
@@ -808,7 +972,8 @@ final class M extends Carrier {
         if (sched.events != null) {
             sched.events.goSyscall(gp.goid, true, pp.id);
         }
-        pp.casstatus(P.RUNNING, P.SYSCALL);
+        // Straight from RUNNING to IDLE: a SYSCALL status here would let sysmon's retake race
+        // this hand-off for the same P.
         sched.handoffp(releasep());
     }
 
@@ -819,6 +984,17 @@ final class M extends Carrier {
      * <p>Concurrency: the goroutine running on this M, holding no P.
      */
     private void exitsyscall(G gp) {
+        P op = oldp;
+        oldp = null;
+        // fast path: the P we left is still in SYSCALL (sysmon did not retake it): take it back
+        if (op != null && op.status() == P.SYSCALL && op.tryCasstatus(P.SYSCALL, P.IDLE)) {
+            acquirep(op);
+            gp.casgstatus(G.SYSCALL, G.RUNNING);
+            if (sched.events != null) {
+                sched.events.goSyscall(gp.goid, false, op.id);
+            }
+            return;
+        }
         P pp;
         sched.lock.lock();
         try {
@@ -860,20 +1036,13 @@ final class M extends Carrier {
         // The global queue may now be the only work while every other M sleeps: the
         // "global run queue" re-check, from the submitter's side.
         sched.wakep();
+        if (lockedg != null) {
+            return null; // schedule() waits for it in stoplockedm
+        }
         if (!stopm()) {
             return null;
         }
         return null;
-    }
-
-    @Override
-    public void lockOSThread() {
-        throw new UnsupportedOperationException("Go.lockOSThread is not built yet (issue 4)");
-    }
-
-    @Override
-    public void unlockOSThread() {
-        throw new UnsupportedOperationException("Go.unlockOSThread is not built yet (issue 4)");
     }
 
     @Override

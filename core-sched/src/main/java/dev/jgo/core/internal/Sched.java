@@ -99,6 +99,9 @@ final class Sched {
     /** Whether runqput must timestamp runnext (the steal policy gates runnext by age). */
     volatile boolean trackRunnextAge;
 
+    /** The sysmon thread, null until the runtime starts it. */
+    volatile Sysmon sysmon;
+
     /** Set once by close(); Ms exit at their next schedule. */
     volatile boolean shutdown;
     /** Set once by an unhandled goroutine exception; the runtime is ended. */
@@ -128,6 +131,8 @@ final class Sched {
     final java.util.ArrayDeque<M> pinnedWaiters = new java.util.ArrayDeque<>();
     /** Ms blocked in a pinned park (counted as idle by checkdead). */
     int npinned;
+    /** Locked Ms waiting for their goroutine (Go: sched.nmidlelocked). */
+    int nmidlelocked;
 
     /** The global free list ({@code sched.gFree}): batches of dead Gs, see gfput. */
     private final MpmcUnboundedXaddArrayQueue<G> gFree = new MpmcUnboundedXaddArrayQueue<>(256);
@@ -361,22 +366,27 @@ final class Sched {
     private int mReserveID(P pp, boolean spinning) {
         assert lock.isHeldByCurrentThread();
         if (mcount() >= maxmcount) {
+            // Go throws "thread exhaustion". A library must not take the process down: the P
+            // stays idle until a carrier comes back from its blocking call, and the first time
+            // this happens it is reported.
+            pp.runq.drainTo(runq); // an idle P holds no work: its goroutines wait globally
             pidleput(pp);
             if (spinning) {
                 nmspinning.decrementAndGet();
             }
-            IllegalStateException e = new IllegalStateException(
-                    "runtime: program exceeds " + maxmcount + "-thread limit (thread exhaustion)");
-            lock.unlock();
-            try {
-                die(null, e);
-            } finally {
-                lock.lock();
+            threadLimitHits++;
+            if (threadLimitHits == 1) {
+                System.err.println("jgo: runtime '" + name + "' reached its limit of " + maxmcount
+                        + " carrier threads (GoRuntime.Builder.maxThreads); Ps stay idle until a carrier"
+                        + " returns from a blocking call");
             }
             return -1;
         }
         return mnext++;
     }
+
+    /** Times startm found the thread limit reached. Concurrency: requires sched.lock. */
+    long threadLimitHits;
 
     /**
      * Port of runtime.handoffp: hands off {@code pp} from a syscall or locked M. Starts an M if
@@ -680,7 +690,7 @@ final class Sched {
         if (mains.isEmpty() || shutdown || fatal != null) {
             return;
         }
-        int run = mcount() - nmidle - npinned;
+        int run = mcount() - nmidle - npinned - nmidlelocked;
         if (run > 0) {
             return;
         }

@@ -136,7 +136,7 @@ final class View implements RuntimeView {
                     sb.append("  P")
                             .append(pp.id)
                             .append(": status=")
-                            .append(P.statusName(pp.status()))
+                            .append(pp.status())
                             .append(" schedtick=")
                             .append(pp.schedtick)
                             .append(" syscalltick=")
@@ -158,8 +158,12 @@ final class View implements RuntimeView {
                             .append(pp != null ? pp.id : -1)
                             .append(" curg=")
                             .append(g != null ? g.goid : -1)
-                            .append(" spinning=")
+                            .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=")
                             .append(m.spinning)
+                            .append(" blocked=")
+                            .append(m.getState() == Thread.State.WAITING && pp == null)
+                            .append(" lockedg=")
+                            .append(m.lockedg != null ? m.lockedg.goid : -1)
                             .append('\n');
                 }
             }

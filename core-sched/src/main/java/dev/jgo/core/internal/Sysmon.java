@@ -1,0 +1,211 @@
+package dev.jgo.core.internal;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Port of runtime.sysmon: a thread without a P that watches the Ps. It retakes Ps blocked in a
+ * system call ({@link M#blocking}), asks goroutines that ran past their time slice to yield,
+ * prints schedtrace lines, and sleeps deeply when every P is idle.
+ *
+ * <h2>Design note: sysmon's sleep</h2>
+ *
+ * As in Go: the delay starts at 20 µs and, after 50 rounds in which nothing was retaken, doubles
+ * each round up to 10 ms. When every P is idle sysmon parks until a P is acquired again: it sets
+ * {@link #sleeping} (volatile), then re-checks {@code npidle}; {@link M#acquirep} decrements
+ * {@code npidle} before it reads {@code sleeping}. Both sides write then read volatiles, so at
+ * least one of them sees the other: sysmon does not sleep through work, and an idle runtime's
+ * sysmon uses no CPU.
+ *
+ * <h2>Who touches what</h2>
+ *
+ * The {@code sysmontick} arrays are sysmon's own. It reads {@code P.schedtick}, {@code
+ * P.syscalltick}, {@code P.m} and {@code M.curg} racily (stale values delay a decision by a round
+ * at most, as in Go) and changes a P only by CAS of its status from SYSCALL.
+ */
+final class Sysmon extends Thread {
+    static final long MIN_DELAY_NANOS = 20_000;
+    static final long MAX_DELAY_NANOS = 10_000_000;
+    /** A P in a syscall this long is retaken even when nothing else waits for it (Go: 10 ms). */
+    static final long SYSCALL_RETAKE_NANOS = 10_000_000;
+
+    private final Sched sched;
+    /** schedtrace period in ms (0: off) and whether to print the detail lines. */
+    private final long schedtraceMillis;
+
+    private final boolean scheddetail;
+
+    /** Whether sysmon is parked because every P is idle (Go: sched.sysmonwait). */
+    volatile boolean sleeping;
+
+    // ---- sysmon only (Go's p.sysmontick) ----
+    private long[] schedtick = new long[0];
+    private long[] schedwhen = new long[0];
+    private long[] syscalltick = new long[0];
+    private long[] syscallwhen = new long[0];
+    long retakes;
+    long preemptions;
+
+    Sysmon(Sched sched, long schedtraceMillis, boolean scheddetail) {
+        super(sched.threadGroup, sched.name + "-sysmon");
+        this.sched = sched;
+        this.schedtraceMillis = schedtraceMillis;
+        this.scheddetail = scheddetail;
+        setDaemon(true);
+    }
+
+    /** Wakes a sleeping sysmon. Concurrency: any thread, after it made a P non-idle. */
+    void wake() {
+        if (sleeping) {
+            LockSupport.unpark(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        int idle = 0;
+        long delay = MIN_DELAY_NANOS;
+        long nextTrace = schedtraceMillis > 0 ? System.nanoTime() + schedtraceMillis * 1_000_000 : Long.MAX_VALUE;
+        while (!sched.stopping()) {
+            if (idle == 0) {
+                delay = MIN_DELAY_NANOS;
+            } else if (idle > 50) { // start doubling the sleep after 1ms...
+                delay = Math.min(delay * 2, MAX_DELAY_NANOS);
+            }
+            LockSupport.parkNanos(this, delay);
+            long now = System.nanoTime();
+            if (now >= nextTrace) {
+                System.err.print(sched.rt.view().schedtrace(scheddetail));
+                nextTrace = now + schedtraceMillis * 1_000_000;
+            }
+            if (schedtraceMillis <= 0 && sched.npidle.get() == sched.gomaxprocs) {
+                sleeping = true; // volatile write, then the volatile re-read of npidle below
+                while (sched.npidle.get() == sched.gomaxprocs && !sched.stopping()) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+                idle = 0;
+                continue;
+            }
+            if (retake(now) != 0) {
+                idle = 0;
+            } else {
+                idle++;
+            }
+        }
+    }
+
+    /**
+     * Port of runtime.retake: preempts goroutines that ran longer than the time slice and retakes
+     * Ps that sat in a system call. Returns how many Ps were retaken.
+     *
+     * <p>Concurrency: sysmon only.
+     */
+    int retake(long now) {
+        P[] allp = sched.allp;
+        if (schedtick.length != allp.length) {
+            schedtick = Arrays.copyOf(schedtick, allp.length);
+            schedwhen = Arrays.copyOf(schedwhen, allp.length);
+            syscalltick = Arrays.copyOf(syscalltick, allp.length);
+            syscallwhen = Arrays.copyOf(syscallwhen, allp.length);
+        }
+        long slice = sched.fairness.timeSliceNanos();
+        int n = 0;
+        for (int i = 0; i < allp.length; i++) {
+            P pp = allp[i];
+            int s = pp.status();
+            boolean sysretake = false;
+            if (s == P.RUNNING || s == P.SYSCALL) {
+                // Preempt G if it's running on the same schedtick for too long. This could be
+                // from a single long-running goroutine or a sequence of goroutines run via
+                // runnext, which share a single schedtick time slice.
+                long t = pp.schedtick;
+                if (schedtick[i] != t) {
+                    schedtick[i] = t;
+                    schedwhen[i] = now;
+                } else if (schedwhen[i] + slice <= now) {
+                    preemptone(pp);
+                    // In case of syscall, preemptone() doesn't work, because there is no M
+                    // wired to P.
+                    sysretake = true;
+                }
+            }
+            if (s == P.SYSCALL) {
+                // Retake P from syscall if it's there for more than 1 sysmon tick (at least
+                // 20us).
+                long t = pp.syscalltick;
+                if (!sysretake && syscalltick[i] != t) {
+                    syscalltick[i] = t;
+                    syscallwhen[i] = now;
+                    continue;
+                }
+                // On the one hand we don't want to retake Ps if there is no other work to do,
+                // but on the other hand we want to retake them eventually because they can
+                // prevent the sysmon thread from deep sleep.
+                if (pp.runq.runqempty()
+                        && sched.nmspinning.get() + sched.npidle.get() > 0
+                        && syscallwhen[i] + SYSCALL_RETAKE_NANOS > now) {
+                    continue;
+                }
+                if (pp.tryCasstatus(P.SYSCALL, P.IDLE)) { // the CAS decides between us and exitsyscall
+                    n++;
+                    retakes++;
+                    pp.syscalltick++;
+                    sched.handoffp(pp);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield. */
+    private void preemptone(P pp) {
+        M mp = pp.m;
+        if (mp == null) {
+            return;
+        }
+        G gp = mp.curg;
+        if (gp == null) {
+            return;
+        }
+        preemptions++;
+        gp.setPreemptOpaque(true);
+    }
+
+    /**
+     * Parses Go's GODEBUG-style settings from {@code -Djgo.debug=...} or the environment
+     * variable {@code JGO_DEBUG}: {@code schedtrace=N} (ms) and {@code scheddetail=1}.
+     *
+     * @return {schedtraceMillis, scheddetail ? 1 : 0}
+     */
+    static long[] debugSettings() {
+        String v = System.getProperty("jgo.debug");
+        if (v == null) {
+            v = System.getenv("JGO_DEBUG");
+        }
+        long[] r = {0, 0};
+        if (v == null || v.isBlank()) {
+            return r;
+        }
+        for (String kv : v.split(",")) {
+            String[] p = kv.trim().split("=", 2);
+            if (p.length != 2) {
+                throw new IllegalArgumentException("jgo.debug: expected key=value, got '" + kv + "' in '" + v + "'");
+            }
+            long n;
+            try {
+                n = Long.parseLong(p[1].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("jgo.debug: " + p[0] + " needs a number, got '" + p[1] + "'");
+            }
+            switch (p[0].trim()) {
+                case "schedtrace" -> r[0] = n;
+                case "scheddetail" -> r[1] = n;
+                default ->
+                    throw new IllegalArgumentException(
+                            "jgo.debug: unknown setting '" + p[0] + "' (known: schedtrace, scheddetail)");
+            }
+        }
+        return r;
+    }
+}
