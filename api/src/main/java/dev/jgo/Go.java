@@ -28,7 +28,14 @@ public final class Go {
      * runtime call.
      */
     public static void checkpoint() {
-        Carrier.current().checkpoint();
+        // The fast path reads no carrier state: the thread's type cannot change across a yield
+        // and the pending count is global (see Carrier.preemptPending).
+        if (!(Thread.currentThread() instanceof Carrier)) {
+            Carrier.current(); // throws the usual IllegalStateException
+        }
+        if (Carrier.preemptPending()) {
+            Carrier.current().checkpoint();
+        }
     }
 
     /**

@@ -53,6 +53,24 @@ public abstract class Carrier extends Thread {
         }
     }
 
+    /**
+     * Outstanding preemption requests in this JVM, over all runtimes: a hint that lets {@link
+     * dev.jgo.Go#checkpoint()} skip the carrier lookup while nobody is asked to yield. Read with
+     * no reference to the current thread, so it cannot go stale across a yield.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger PREEMPT_PENDING =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Whether any goroutine in this JVM has been asked to yield. Concurrency: any thread. */
+    public static boolean preemptPending() {
+        return PREEMPT_PENDING.get() != 0; // volatile read, pairs with preemptPendingAdd
+    }
+
+    /** For schedulers: count a preempt flag set (+1) or consumed (-1). */
+    protected static void preemptPendingAdd(int delta) {
+        PREEMPT_PENDING.addAndGet(delta);
+    }
+
     protected Carrier(ThreadGroup group, String name) {
         super(group, null, name, 0, false);
     }

@@ -220,7 +220,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
         for (M mp : ms) {
             G gp = mp.curg;
             if (gp != null) {
-                gp.setPreemptOpaque(true);
+                gp.requestPreempt();
             }
             mp.notewakeup();
         }

@@ -183,9 +183,21 @@ final class G implements Goroutine {
         return (boolean) PREEMPT.getOpaque(this);
     }
 
-    /** Sets or clears the preempt request. Opaque: read at the goroutine's next checkpoint. */
-    void setPreemptOpaque(boolean v) {
-        PREEMPT.setOpaque(this, v);
+    /**
+     * Asks this goroutine to yield at its next checkpoint; counts the request in {@link
+     * M#preemptPendingAdd} the first time. Concurrency: any thread.
+     */
+    void requestPreempt() {
+        if (PREEMPT.compareAndSet(this, false, true)) {
+            M.countPreempt(1);
+        }
+    }
+
+    /** Withdraws a preempt request, if any. Concurrency: the M running or starting this G. */
+    void clearPreempt() {
+        if ((boolean) PREEMPT.getOpaque(this) && PREEMPT.compareAndSet(this, true, false)) {
+            M.countPreempt(-1);
+        }
     }
 
     // ---- Goroutine ----

@@ -608,7 +608,7 @@ final class M extends Carrier {
             curg = gp;
             gp.m = this;
             gp.casgstatus(G.RUNNABLE, G.RUNNING);
-            gp.setPreemptOpaque(false);
+            gp.clearPreempt();
             if (!inherit) {
                 pp.schedtick++;
             }
@@ -883,6 +883,11 @@ final class M extends Carrier {
         }
     }
 
+    /** Counts preempt flags set and consumed, for {@link Carrier#preemptPending()}. */
+    static void countPreempt(int delta) {
+        preemptPendingAdd(delta);
+    }
+
     @Override
     public Object[] pLocal() {
         requireP("pLocal");
@@ -962,6 +967,9 @@ final class M extends Carrier {
         pp.m = null;
         p = null;
         pp.casstatus(P.RUNNING, P.SYSCALL); // volatile: publishes the P's state to retake
+        if (!pp.runq.runqempty()) {
+            sched.sysmon.nudge(); // others wait on this P: let sysmon look soon
+        }
     }
 
     /** Port of runtime.entersyscallblock. Concurrency: the goroutine running on this M. */
