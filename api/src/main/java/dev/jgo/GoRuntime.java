@@ -93,6 +93,7 @@ public interface GoRuntime extends AutoCloseable {
         private SchedEvents events;
         private BiConsumer<Goroutine, Throwable> uncaughtHandler;
         private boolean randomize;
+        private long autoHandoffNanos;
         private RuntimeProvider provider;
 
         Builder() {}
@@ -158,6 +159,21 @@ public interface GoRuntime extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Automatic hand-off, beyond Go: when a goroutine blocks its carrier thread inside a JDK
+         * call that is not wrapped in {@link Go#blocking} (the thread is BLOCKED, WAITING or
+         * TIMED_WAITING) for longer than {@code threshold}, sysmon hands its P to another carrier,
+         * as it would for a system call. Costs an atomic operation per runtime call while on;
+         * {@code null} or zero turns it off (the default).
+         */
+        public Builder autoHandoff(java.time.Duration threshold) {
+            if (threshold != null && threshold.isNegative()) {
+                throw new IllegalArgumentException("autoHandoff threshold must not be negative: " + threshold);
+            }
+            this.autoHandoffNanos = threshold == null ? 0 : Math.max(threshold.toNanos(), threshold.isZero() ? 0 : 1);
+            return this;
+        }
+
         /** Uses this provider instead of looking one up with {@link ServiceLoader}. */
         public Builder provider(RuntimeProvider p) {
             this.provider = Objects.requireNonNull(p, "provider");
@@ -170,7 +186,16 @@ public interface GoRuntime extends AutoCloseable {
                 maxThreads = Math.max(maxThreads, procs + 1);
             }
             return new RuntimeConfig(
-                    name, procs, maxThreads, steal, spin, fairness, events, uncaughtHandler, randomize);
+                    name,
+                    procs,
+                    maxThreads,
+                    steal,
+                    spin,
+                    fairness,
+                    events,
+                    uncaughtHandler,
+                    randomize,
+                    autoHandoffNanos);
         }
 
         /**

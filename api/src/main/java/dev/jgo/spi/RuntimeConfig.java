@@ -18,6 +18,9 @@ import java.util.function.BiConsumer;
  *     behaviour (print the stack, end the runtime, fail pending {@code run} calls)
  * @param randomizeScheduler shuffle run-queue choices to shake out ordering assumptions (as Go
  *     does under the race detector)
+ * @param autoHandoffNanos when positive, sysmon hands the P of a carrier blocked this long inside
+ *     goroutine code (an unannotated blocking JDK call) to another carrier; 0 turns this off, and
+ *     then the runtime calls pay nothing for it
  */
 public record RuntimeConfig(
         String name,
@@ -28,7 +31,8 @@ public record RuntimeConfig(
         FairnessPolicy fairnessPolicy,
         SchedEvents events,
         BiConsumer<Goroutine, Throwable> uncaughtHandler,
-        boolean randomizeScheduler) {
+        boolean randomizeScheduler,
+        long autoHandoffNanos) {
 
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
@@ -45,5 +49,32 @@ public record RuntimeConfig(
         Objects.requireNonNull(stealPolicy, "stealPolicy");
         Objects.requireNonNull(spinPolicy, "spinPolicy");
         Objects.requireNonNull(fairnessPolicy, "fairnessPolicy");
+        if (autoHandoffNanos < 0) {
+            throw new IllegalArgumentException("autoHandoffNanos must be >= 0, got " + autoHandoffNanos);
+        }
+    }
+
+    /** A configuration without automatic hand-off. */
+    public RuntimeConfig(
+            String name,
+            int procs,
+            int maxThreads,
+            StealPolicy stealPolicy,
+            SpinPolicy spinPolicy,
+            FairnessPolicy fairnessPolicy,
+            SchedEvents events,
+            BiConsumer<Goroutine, Throwable> uncaughtHandler,
+            boolean randomizeScheduler) {
+        this(
+                name,
+                procs,
+                maxThreads,
+                stealPolicy,
+                spinPolicy,
+                fairnessPolicy,
+                events,
+                uncaughtHandler,
+                randomizeScheduler,
+                0);
     }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -83,9 +82,14 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
             f.completeExceptionally(new IllegalStateException("runtime is closed"));
         }
         try {
-            return (T) f.join();
-        } catch (CompletionException e) {
+            return (T) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
             throw GoroutineException.rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            // The caller gives up waiting; the main goroutine itself keeps running.
+            sched.mains.remove(f);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the main goroutine", e);
         }
     }
 

@@ -43,10 +43,42 @@ import jdk.internal.vm.Continuation;
  *       unlock function and blocks the carrier thread; {@link Sched#ready} sees {@code
  *       G.pinnedM} and unparks that thread instead of queueing the goroutine.
  *   <li>Readied, the carrier takes an idle P or queues itself in {@code sched.pinnedWaiters},
- *       which {@link Sched#pidleput} serves before the idle list.
+ *       which {@link Sched#pidleput} serves before the idle list and every M's schedule serves
+ *       by handing over its own P (so a P that never goes idle cannot starve the waiter).
  *   <li>A gosched that cannot yield is skipped. checkdead counts a carrier blocked in a pinned
  *       park as idle, so a pinned deadlock is still reported.
  * </ol>
+ *
+ * <h2>Design note: Automatic hand-off</h2>
+ *
+ * A goroutine that calls a blocking JDK method without {@link #blocking} blocks its carrier while
+ * it holds a P. With automatic hand-off on, sysmon takes such a P and hands it to another M.
+ * Rejected: taking the P by CAS of its status alone (this M uses its P with plain owner accesses
+ * and would not notice), and checking the P's status at each owner access (a volatile read on
+ * every run-queue operation, and still racy between check and use). Chosen: this M publishes
+ * where it is in {@link #ustate}, and the P changes hands only at a CAS on that word:
+ *
+ * <ol>
+ *   <li>Right before resuming goroutine code this M stores USER (release).
+ *   <li>Every entry from goroutine code into the runtime (each Carrier method, and the return of
+ *       a finished continuation into execute) CASes USER to RUNTIME; a nested entry finds
+ *       RUNTIME and leaves it. A method that returns to goroutine code without yielding restores
+ *       USER; one that yields does not touch this M again (the M that resumes the goroutine has
+ *       stored USER for itself).
+ *   <li>Sysmon, having seen the P RUNNING on the same schedtick with this M's thread BLOCKED or
+ *       WAITING for the threshold, CASes USER to TAKEN. Only on success does it own the P: it
+ *       detaches it ({@code pp.m = null}, RUNNING to IDLE) and hands it off.
+ *   <li>When this M's entry CAS fails on TAKEN, it forgets its P and gets another: an idle one,
+ *       or one handed over by pidleput or another M's schedule (sched.pinnedWaiters), before it
+ *       touches any P state. The goroutine stays mounted, so the Carrier method goes on with
+ *       this M, as after a pinned park.
+ *   <li>{@link #pLocal()} slots are used only by runtime code that does not block, so a P is
+ *       never taken while such a slot is in use.
+ * </ol>
+ *
+ * So a P has one owner at every moment: this M while {@code ustate} is RUNTIME (it never touches
+ * the P in USER state), sysmon from its successful CAS on, and the next M from acquirep. With
+ * the feature off, each entry costs one branch on a final field.
  *
  * <h2>Who touches what</h2>
  *
@@ -63,10 +95,19 @@ final class M extends Carrier {
     static final int OP_GOSCHED = 2;
     static final int OP_EXITSYSCALL = 3;
 
+    /** {@link #ustate}: goroutine code runs on this M; sysmon may take the P. */
+    static final int USTATE_USER = 0;
+    /** {@link #ustate}: runtime code runs on this M; the P is not taken. */
+    static final int USTATE_RUNTIME = 1;
+    /** {@link #ustate}: sysmon took the P while goroutine code ran. */
+    static final int USTATE_TAKEN = 2;
+
     private static final VarHandle NOTE;
+    private static final VarHandle USTATE;
 
     static {
         try {
+            USTATE = MethodHandles.lookup().findVarHandle(M.class, "ustate", int.class);
             NOTE = MethodHandles.lookup().findVarHandle(M.class, "note", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -103,6 +144,14 @@ final class M extends Carrier {
     /** Set when a locked goroutine exits: the M then exits too, as in Go. */
     private boolean exitWithLockedG;
 
+    // ---- automatic hand-off (see "Automatic hand-off"): CAS by this M and sysmon ----
+    @SuppressWarnings("unused")
+    private volatile int ustate = USTATE_RUNTIME;
+    /** Whether automatic hand-off is on (fixed for the runtime's life). */
+    private final boolean auto;
+    /** Times sysmon took this M's P from under a blocked goroutine. */
+    long autoHandoffs;
+
     // ---- hand-off (see notewakeup) ----
     volatile P nextp;
 
@@ -118,6 +167,7 @@ final class M extends Carrier {
         this.mid = id;
         this.fastrand = (int) (System.nanoTime() ^ (id * 0x9E3779B9L)) | 1;
         this.rnd = sched.randomize ? new SplittableRandom(System.nanoTime() + id) : null;
+        this.auto = sched.autoHandoffNanos > 0;
         setDaemon(true);
     }
 
@@ -227,6 +277,9 @@ final class M extends Carrier {
             execute(lg, false);
             return;
         }
+        if (sched.pWaiting != 0 && handOffToPWaiter()) {
+            return;
+        }
         P pp = p;
         G gp = null;
         boolean inherit = false;
@@ -259,6 +312,34 @@ final class M extends Carrier {
             return;
         }
         execute(gp, inherit);
+    }
+
+    /**
+     * A carrier whose mounted goroutine needs a P (pinned, or its P handed off automatically)
+     * cannot queue that goroutine; so at each schedule an M with a P gives it to the
+     * longest-waiting such carrier, as startlockedm does for a locked M, and stops. Without this
+     * a P that never goes idle (a busy loop of yields) would starve the waiter forever.
+     *
+     * <p>Concurrency: this M, holding a P.
+     */
+    private boolean handOffToPWaiter() {
+        M w;
+        sched.lock.lock();
+        try {
+            w = sched.pollPWaiter();
+        } finally {
+            sched.lock.unlock();
+        }
+        if (w == null) {
+            return false;
+        }
+        if (spinning) {
+            resetspinning();
+        }
+        w.nextp = releasep();
+        w.notewakeup();
+        stopm();
+        return true;
     }
 
     // ---- LockOSThread ----
@@ -617,7 +698,11 @@ final class M extends Carrier {
                 ev.goStart(gp.goid, pp.id, mid);
             }
             mcallOp = OP_NONE;
+            if (auto) {
+                USTATE.setRelease(this, USTATE_USER); // "Automatic hand-off", step 1
+            }
             gp.cont.run();
+            enterRuntime(); // a finished goroutine returns here without a Carrier call
             curg = null;
             gp.m = null;
             if (p == null && sched.stopping()) { // a pinned goroutine ended by close()
@@ -744,18 +829,86 @@ final class M extends Carrier {
     @Override
     public Goroutine go(Runnable fn) {
         Objects.requireNonNull(fn, "fn");
+        int prev = enterRuntime();
         G parent = curg;
         P pp = p;
         if (pp == null) { // inside Go.blocking: no P, start it from outside
-            return sched.newprocExternal(fn, null);
+            G g = sched.newprocExternal(fn, null);
+            leaveRuntime(prev);
+            return g;
         }
         G newg = sched.newproc1(fn, pp, parent.goid, null);
         sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
         if (parent.preemptRequested()) { // every runtime call honours a preempt request
             mcall(OP_GOSCHED);
+            return newg;
         }
+        leaveRuntime(prev);
         return newg;
+    }
+
+    /**
+     * Entry from goroutine code into the runtime ("Automatic hand-off", step 2). Returns the
+     * state to restore with {@link #leaveRuntime}.
+     *
+     * <p>Concurrency: this M.
+     */
+    private int enterRuntime() {
+        if (!auto) {
+            return USTATE_RUNTIME;
+        }
+        if (USTATE.compareAndSet(this, USTATE_USER, USTATE_RUNTIME)) {
+            return USTATE_USER;
+        }
+        if ((int) USTATE.getVolatile(this) == USTATE_RUNTIME) {
+            return USTATE_RUNTIME; // nested entry (an unlock function, a call inside Go.blocking)
+        }
+        // TAKEN: sysmon handed our P to another M while the goroutine was blocked (step 4)
+        USTATE.setVolatile(this, USTATE_RUNTIME);
+        p = null;
+        autoHandoffs++;
+        P pp;
+        sched.lock.lock();
+        try {
+            pp = sched.pidleget();
+            if (pp == null) {
+                sched.addPWaiter(this);
+            }
+        } finally {
+            sched.lock.unlock();
+        }
+        if (pp == null) {
+            notesleep();
+            if (sched.stopping()) {
+                throw new IllegalStateException("runtime closed while goroutine " + curg.goid + " waited for a P");
+            }
+            pp = nextp;
+            nextp = null;
+        }
+        acquirep(pp);
+        return USTATE_USER;
+    }
+
+    /** Back to goroutine code without having yielded. Concurrency: this M. */
+    private void leaveRuntime(int prev) {
+        if (prev == USTATE_USER) {
+            USTATE.setRelease(this, USTATE_USER); // step 1: from here sysmon may take the P
+        }
+    }
+
+    /**
+     * Sysmon's side of step 3: takes this M's P if goroutine code still runs here.
+     *
+     * <p>Concurrency: sysmon.
+     */
+    boolean tryTakeP() {
+        return auto && USTATE.compareAndSet(this, USTATE_USER, USTATE_TAKEN);
+    }
+
+    /** Whether goroutine code (not runtime code) runs here now. Concurrency: any thread (racy). */
+    boolean inUserCode() {
+        return auto && (int) USTATE.getVolatile(this) == USTATE_USER;
     }
 
     /**
@@ -836,7 +989,7 @@ final class M extends Carrier {
         try {
             pp = sched.pidleget();
             if (pp == null) {
-                sched.pinnedWaiters.addLast(this);
+                sched.addPWaiter(this);
             }
         } finally {
             sched.lock.unlock();
@@ -855,14 +1008,22 @@ final class M extends Carrier {
 
     @Override
     public void gosched() {
-        requireP("Go.yield");
+        int prev = enterRuntime();
+        if (p == null) {
+            leaveRuntime(prev);
+            requireP("Go.yield");
+        }
         mcall(OP_GOSCHED);
     }
 
     @Override
     public void park(WaitReason reason, Object lock, ParkUnlock unlockf) {
         Objects.requireNonNull(reason, "reason");
-        requireP("park");
+        int prev = enterRuntime();
+        if (p == null) {
+            leaveRuntime(prev);
+            requireP("park");
+        }
         G gp = curg;
         gp.waitreason = reason;
         gp.parkLock = lock;
@@ -872,15 +1033,23 @@ final class M extends Carrier {
 
     @Override
     public void ready(Goroutine g) {
-        sched.ready((G) g, p != null ? this : null);
+        int prev = enterRuntime();
+        try {
+            sched.ready((G) g, p != null ? this : null);
+        } finally {
+            leaveRuntime(prev);
+        }
     }
 
     @Override
     public void checkpoint() {
+        int prev = enterRuntime();
         G gp = curg;
         if (gp.preemptRequested() && p != null) {
             mcall(OP_GOSCHED);
+            return;
         }
+        leaveRuntime(prev);
     }
 
     /** Counts preempt flags set and consumed, for {@link Carrier#preemptPending()}. */
@@ -890,16 +1059,24 @@ final class M extends Carrier {
 
     @Override
     public Object[] pLocal() {
-        requireP("pLocal");
-        return p.local;
+        int prev = enterRuntime();
+        try {
+            requireP("pLocal");
+            return p.local;
+        } finally {
+            leaveRuntime(prev);
+        }
     }
 
     @Override
     public void operationCheckpoint() {
+        int prev = enterRuntime();
         G gp = curg;
         if ((gp.preemptRequested() || (gp.budget > 0 && --gp.budget == 0)) && p != null) {
             mcall(OP_GOSCHED);
+            return;
         }
+        leaveRuntime(prev);
     }
 
     private void requireP(String what) {
@@ -918,15 +1095,22 @@ final class M extends Carrier {
     @Override
     public <T> T blocking(Callable<T> call) throws Exception {
         Objects.requireNonNull(call, "call");
+        int prev = enterRuntime();
         G gp = curg;
         if (p == null) { // nested blocking call: already off the P
-            return call.call();
+            try {
+                return call.call();
+            } finally {
+                leaveRuntime(prev);
+            }
         }
         entersyscall(gp);
         try {
             return call.call();
         } finally {
-            exitsyscall(gp); // the goroutine never left this M during the call
+            if (exitsyscall(gp)) { // the goroutine never left this M during the call
+                leaveRuntime(prev);
+            }
         }
     }
 
@@ -937,15 +1121,22 @@ final class M extends Carrier {
     @Override
     public <T> T blockingLong(Callable<T> call) throws Exception {
         Objects.requireNonNull(call, "call");
+        int prev = enterRuntime();
         G gp = curg;
         if (p == null) {
-            return call.call();
+            try {
+                return call.call();
+            } finally {
+                leaveRuntime(prev);
+            }
         }
         entersyscallblock(gp);
         try {
             return call.call();
         } finally {
-            exitsyscall(gp);
+            if (exitsyscall(gp)) {
+                leaveRuntime(prev);
+            }
         }
     }
 
@@ -987,11 +1178,12 @@ final class M extends Carrier {
 
     /**
      * Port of runtime.exitsyscall: take an idle P and carry on, else (exitsyscall0) the
-     * goroutine goes to the global queue and this M stops.
+     * goroutine goes to the global queue and this M stops. Returns whether the goroutine carried
+     * on without yielding (so it is still on this M).
      *
      * <p>Concurrency: the goroutine running on this M, holding no P.
      */
-    private void exitsyscall(G gp) {
+    private boolean exitsyscall(G gp) {
         P op = oldp;
         oldp = null;
         // fast path: the P we left is still in SYSCALL (sysmon did not retake it): take it back
@@ -1001,7 +1193,7 @@ final class M extends Carrier {
             if (sched.events != null) {
                 sched.events.goSyscall(gp.goid, false, op.id);
             }
-            return;
+            return true;
         }
         P pp;
         sched.lock.lock();
@@ -1016,9 +1208,10 @@ final class M extends Carrier {
             if (sched.events != null) {
                 sched.events.goSyscall(gp.goid, false, pp.id);
             }
-            return;
+            return true;
         }
         mcall(OP_EXITSYSCALL);
+        return false; // resumed, possibly on another M: this one must not be touched
     }
 
     /**

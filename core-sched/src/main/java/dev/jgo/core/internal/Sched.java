@@ -74,6 +74,9 @@ final class Sched {
     final SchedEvents events;
     final BiConsumer<Goroutine, Throwable> uncaughtHandler;
     final boolean randomize;
+    /** Automatic hand-off threshold (0: off). See M "Automatic hand-off". */
+    final long autoHandoffNanos;
+
     final int runqCapacity;
     final ThreadGroup threadGroup;
 
@@ -127,8 +130,30 @@ final class Sched {
     final List<M> allm = new ArrayList<>();
 
     private P pidle;
-    /** Ms of pinned goroutines waiting for a P; served before the idle list. */
-    final java.util.ArrayDeque<M> pinnedWaiters = new java.util.ArrayDeque<>();
+    /**
+     * Ms that must get a P for the goroutine mounted on them (a pinned goroutine, or one whose P
+     * was handed off automatically); served before the idle list.
+     */
+    private final java.util.ArrayDeque<M> pinnedWaiters = new java.util.ArrayDeque<>();
+    /** {@code pinnedWaiters.size()}, readable without the lock (a hint for M.schedule). */
+    volatile int pWaiting;
+
+    /** Queues an M that needs a P. Concurrency: requires sched.lock. */
+    void addPWaiter(M mp) {
+        assert lock.isHeldByCurrentThread();
+        pinnedWaiters.addLast(mp);
+        pWaiting = pinnedWaiters.size();
+    }
+
+    /** Takes the longest-waiting M that needs a P, or null. Concurrency: requires sched.lock. */
+    M pollPWaiter() {
+        assert lock.isHeldByCurrentThread();
+        M w = pinnedWaiters.pollFirst();
+        if (w != null) {
+            pWaiting = pinnedWaiters.size();
+        }
+        return w;
+    }
     /** Ms blocked in a pinned park (counted as idle by checkdead). */
     int npinned;
     /** Locked Ms waiting for their goroutine (Go: sched.nmidlelocked). */
@@ -144,6 +169,7 @@ final class Sched {
         this.events = cfg.events();
         this.uncaughtHandler = cfg.uncaughtHandler();
         this.randomize = cfg.randomizeScheduler();
+        this.autoHandoffNanos = cfg.autoHandoffNanos();
         this.runqCapacity = runqCapacity;
         this.threadGroup = new ThreadGroup(cfg.name());
         setStealPolicy(cfg.stealPolicy());
@@ -205,7 +231,7 @@ final class Sched {
         if (!pp.runq.runqempty()) {
             throw new IllegalStateException("pidleput: P" + pp.id + " has non-empty run queue");
         }
-        M w = pinnedWaiters.pollFirst();
+        M w = pollPWaiter();
         if (w != null) { // a pinned goroutine's carrier is waiting for a P: hand this one over
             w.nextp = pp;
             w.notewakeup();

@@ -43,6 +43,11 @@ final class Sysmon extends Thread {
     private long[] schedwhen = new long[0];
     private long[] syscalltick = new long[0];
     private long[] syscallwhen = new long[0];
+    /** When sysmon first saw P i's M blocked in goroutine code on the current schedtick, or 0. */
+    private long[] blockedSince = new long[0];
+
+    private long[] blockedTick = new long[0];
+    long autoHandoffs;
     long retakes;
     long preemptions;
 
@@ -131,7 +136,10 @@ final class Sysmon extends Thread {
             schedwhen = Arrays.copyOf(schedwhen, allp.length);
             syscalltick = Arrays.copyOf(syscalltick, allp.length);
             syscallwhen = Arrays.copyOf(syscallwhen, allp.length);
+            blockedSince = Arrays.copyOf(blockedSince, allp.length);
+            blockedTick = Arrays.copyOf(blockedTick, allp.length);
         }
+        long autoNanos = sched.autoHandoffNanos;
         long slice = sched.fairness.timeSliceNanos();
         int n = 0;
         for (int i = 0; i < allp.length; i++) {
@@ -152,6 +160,10 @@ final class Sysmon extends Thread {
                     // wired to P.
                     sysretake = true;
                 }
+            }
+            if (s == P.RUNNING && autoNanos > 0 && autoHandoff(pp, i, now, autoNanos)) {
+                n++;
+                continue;
             }
             if (s == P.SYSCALL) {
                 // Retake P from syscall if it's there for more than 1 sysmon tick (at least
@@ -179,6 +191,43 @@ final class Sysmon extends Thread {
             }
         }
         return n;
+    }
+
+    /**
+     * Automatic hand-off (see M "Automatic hand-off", step 3): a P whose M has been blocked in
+     * goroutine code on the same schedtick for {@code threshold} is taken and handed off.
+     *
+     * <p>Concurrency: sysmon only.
+     */
+    private boolean autoHandoff(P pp, int i, long now, long threshold) {
+        M mp = pp.m;
+        if (Boolean.getBoolean("jgo.dbg"))
+            System.err.println("auto: m=" + mp + " curg=" + (mp == null ? null : mp.curg) + " user="
+                    + (mp != null && mp.inUserCode()) + " st=" + (mp == null ? null : mp.getState()));
+        if (mp == null || mp.curg == null || !mp.inUserCode() || !blockedState(mp.getState())) {
+            blockedSince[i] = 0;
+            return false;
+        }
+        long t = pp.schedtick;
+        if (blockedSince[i] == 0 || blockedTick[i] != t) {
+            blockedSince[i] = now;
+            blockedTick[i] = t;
+            return false;
+        }
+        if (now - blockedSince[i] < threshold || !mp.tryTakeP()) {
+            return false;
+        }
+        // The CAS made sysmon the P's owner: detach it from the blocked M and hand it off.
+        blockedSince[i] = 0;
+        autoHandoffs++;
+        pp.m = null;
+        pp.casstatus(P.RUNNING, P.IDLE);
+        sched.handoffp(pp);
+        return true;
+    }
+
+    private static boolean blockedState(Thread.State st) {
+        return st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
     }
 
     /** Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield. */
