@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.Scheduler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,6 +115,29 @@ class SyncTest {
             assertEquals(0, mu.state(), "unlocked, no waiters: " + mu);
         });
         assertEquals((long) goroutines * iters, counter[0]);
+    }
+
+    @Test
+    @Timeout(10)
+    void mutexUnlockFromAPlainThreadWakesAWaiter() {
+        Mutex mu = new Mutex();
+        assertTrue(mu.tryLock(), "tryLock outside a goroutine");
+        int got = rt.run(() -> {
+            Scheduler s = Carrier.current().scheduler();
+            s.addWaker(1); // the plain thread below will wake us
+            Thread.ofPlatform().start(() -> {
+                while (mu.state() >>> Mutex.WAITER_SHIFT == 0) {
+                    Thread.onSpinWait();
+                }
+                mu.unlock(); // readies the parked goroutine through its sudog's scheduler
+                s.addWaker(-1);
+            });
+            mu.lock();
+            mu.unlock();
+            return 1;
+        });
+        assertEquals(1, got);
+        assertEquals(0, mu.state(), "unlocked, no waiters: " + mu);
     }
 
     @Test
