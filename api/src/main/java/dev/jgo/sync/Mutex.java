@@ -205,12 +205,12 @@ public final class Mutex {
 
     /**
      * Go's {@code Unlock}. Unlike Go, which corrupts the state and aborts, an unlock of an
-     * unlocked mutex leaves the state unchanged and throws.
+     * unlocked mutex leaves the state unchanged and throws. Its operation checkpoint runs after
+     * the mutex is released.
      *
      * @throws IllegalStateException if the mutex is not locked ("sync: unlock of unlocked mutex")
      */
     public void unlock() {
-        Chan.checkpoint(false);
         int old;
         int nw;
         do {
@@ -223,6 +223,10 @@ public final class Mutex {
         if (nw != 0) {
             unlockSlow(nw);
         }
+        // The checkpoint comes after the release: a yield here while still holding the mutex
+        // (the operation budget runs out every 128 operations) would make every other contender
+        // spin and park until the holder is scheduled again (lock-holder preemption).
+        Chan.checkpoint(false);
     }
 
     @Override

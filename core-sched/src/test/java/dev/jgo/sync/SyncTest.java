@@ -9,6 +9,7 @@ import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
 import dev.jgo.spi.Carrier;
+import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.Scheduler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -115,6 +116,47 @@ class SyncTest {
             assertEquals(0, mu.state(), "unlocked, no waiters: " + mu);
         });
         assertEquals((long) goroutines * iters, counter[0]);
+    }
+
+    /**
+     * Regression: unlock passed its operation checkpoint before releasing, so when the budget ran
+     * out there the holder yielded with the mutex still locked and every contender spun and
+     * parked until it ran again (the contended-mutex benchmark ran at about half speed). On one P
+     * with an odd budget, the yields fall alternately in lock and unlock; the other goroutine runs
+     * only at those yields and must always find the mutex free.
+     */
+    @Test
+    @Timeout(10)
+    void unlockDoesNotYieldWhileHoldingTheMutex() {
+        try (GoRuntime one = GoRuntime.builder()
+                .procs(1)
+                .fairnessPolicy(FairnessPolicy.of("budget-3", 61, true, true, 10_000_000_000L, 3))
+                .build()) {
+            int[] foundLocked = one.run(() -> {
+                Mutex mu = new Mutex();
+                int[] r = {0, 0}; // found locked, observations
+                AtomicBoolean done = new AtomicBoolean();
+                Go.go(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        mu.lock();
+                        mu.unlock();
+                    }
+                    done.set(true);
+                });
+                while (!done.get()) {
+                    if (mu.tryLock()) {
+                        mu.unlock();
+                    } else {
+                        r[0]++;
+                    }
+                    r[1]++;
+                    Go.yield();
+                }
+                return r;
+            });
+            assertEquals(0, foundLocked[0], "observations: " + foundLocked[1]);
+            assertTrue(foundLocked[1] > 100, "the two goroutines interleaved: " + foundLocked[1]);
+        }
     }
 
     @Test
