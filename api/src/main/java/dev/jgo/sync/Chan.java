@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * long v = c.recv();
  * }</pre>
  *
- * <p>Every operation must run in a goroutine ({@link IllegalStateException} from any other
- * thread), is a preemption checkpoint that spends one unit of the goroutine's operation budget
- * ({@link Carrier#operationCheckpoint()}), and blocks by parking the goroutine, not its carrier.
+ * <p>A blocking operation ({@link #send}, {@link #recv}, {@link #recvOk}, iteration) must run in
+ * a goroutine ({@link IllegalStateException} from any other thread) and blocks by parking the
+ * goroutine, not its carrier. The non-blocking ones ({@link #trySend}, {@link #tryRecv}, {@link
+ * #close}, {@link #len}, {@link #cap}) may be called from any thread. In a goroutine every
+ * operation is a preemption checkpoint that spends one unit of the goroutine's operation budget
+ * ({@link Carrier#operationCheckpoint()}).
  * Null elements are rejected ({@link NullPointerException}): a receive returns null only once the
  * channel is closed and drained, Go's zero value.
  *
@@ -78,6 +81,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Non-blocking operations ({@link #trySend}, {@link #tryRecv}) take the lock rather than
  * using Go's lock-free "fast path fails" checks: simpler, and they cost the same uncontended.
+ *
+ * <h2>Design note: Non-blocking operations from any thread</h2>
+ *
+ * <p>Problem: code outside the runtime (a plain thread, a callback of a JDK library) wants to feed
+ * goroutines through a channel, and tests want to check the channel's linearizability on
+ * Lincheck's own threads, which are not carriers.
+ *
+ * <p>Rejected: a fake carrier for such threads (a carrier is a scheduler thread holding a P; a
+ * stand-in would have to answer {@code park}, which has no meaning outside the scheduler).
+ *
+ * <p>Protocol: an operation that never parks needs a carrier for two things only: the operation
+ * checkpoint, which has nothing to preempt outside a goroutine and is skipped there, and readying
+ * the goroutine it matched, which goes through the scheduler recorded in that goroutine's sudog
+ * ({@link Sudog#sched}, set when the sudog is acquired) to the global run queue. A blocking
+ * operation still requires a goroutine. An outside thread that will send to a goroutine blocked
+ * on a channel should hold a waker ({@link dev.jgo.spi.Scheduler#addWaker}) meanwhile, or
+ * deadlock detection may fire first.
  *
  * @param <T> the element type
  */
@@ -214,26 +234,44 @@ public final class Chan<T> implements Iterable<T> {
      * Completes a hand-off after the lock is released (the tail of runtime.send/recv): records the
      * outcome in the sudog (and, for a select, which case fired) and readies its goroutine.
      *
-     * <p>Concurrency: a goroutine (any carrier); {@code sg} dequeued by the caller, lock released.
+     * <p>Concurrency: any thread ({@code cr} null when not a goroutine); {@code sg} dequeued by the
+     * caller, lock released.
      */
     static void goready(Carrier cr, Sudog sg, boolean success) {
         sg.success = success;
         if (sg.sel != null) {
             sg.sel.param = sg;
         }
-        cr.ready(sg.g);
+        sg.ready(cr);
+    }
+
+    /**
+     * The operation checkpoint every channel operation passes. Returns the carrier to use after it
+     * (the checkpoint may move the goroutine), or null when the caller is not a goroutine, which
+     * only a non-blocking operation may be.
+     *
+     * <p>Concurrency: any thread.
+     *
+     * @throws IllegalStateException if {@code block} and the caller is not a goroutine
+     */
+    static Carrier checkpoint(boolean block) {
+        Carrier cr = block ? Carrier.current() : Carrier.currentOrNull();
+        if (cr == null) {
+            return null;
+        }
+        cr.operationCheckpoint();
+        return Carrier.current();
     }
 
     /**
      * Port of runtime.chansend. Returns false only when {@code block} is false and the send
      * would block.
      *
-     * <p>Concurrency: a goroutine; takes and releases lock.
+     * <p>Concurrency: a goroutine; any thread when {@code block} is false (see "Non-blocking
+     * operations from any thread"); takes and releases lock.
      */
     boolean chansend(Object ep, boolean block) {
-        Carrier cr = Carrier.current();
-        cr.operationCheckpoint();
-        cr = Carrier.current(); // the checkpoint may have moved us
+        Carrier cr = checkpoint(block);
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -273,12 +311,11 @@ public final class Chan<T> implements Iterable<T> {
      * Port of runtime.chanrecv: returns the element, null when the channel is closed and
      * drained, or {@link #WOULD_BLOCK} when {@code block} is false and the receive would block.
      *
-     * <p>Concurrency: a goroutine; takes and releases lock.
+     * <p>Concurrency: a goroutine; any thread when {@code block} is false; takes and releases
+     * lock.
      */
     Object chanrecv(boolean block) {
-        Carrier cr = Carrier.current();
-        cr.operationCheckpoint();
-        cr = Carrier.current();
+        Carrier cr = checkpoint(block);
         lock.lock();
         if (closed) {
             if (qcount() == 0) {
@@ -336,12 +373,10 @@ public final class Chan<T> implements Iterable<T> {
     /**
      * Port of runtime.closechan.
      *
-     * <p>Concurrency: a goroutine; takes and releases lock.
+     * <p>Concurrency: any thread; takes and releases lock.
      */
     private void closechan() {
-        Carrier cr = Carrier.current();
-        cr.operationCheckpoint();
-        cr = Carrier.current();
+        Carrier cr = checkpoint(false);
         lock.lock();
         if (closed) {
             lock.unlock();

@@ -8,7 +8,9 @@ import java.lang.invoke.VarHandle;
 /**
  * Go's {@code sync.Mutex}: a mutual exclusion lock for goroutines; a goroutine that waits parks,
  * its carrier runs other goroutines. Not reentrant, and not owned: any goroutine may unlock it.
- * Every method must be called from a goroutine.
+ * {@link #lock} must be called from a goroutine; {@link #tryLock} and {@link #unlock} never park
+ * and may be called from any thread (see {@link Chan}, "Design note: Non-blocking operations from
+ * any thread"). In a goroutine every method is an operation checkpoint.
  *
  * <h2>Design note: Mutex fairness (Go's)</h2>
  *
@@ -157,7 +159,7 @@ public final class Mutex {
     /**
      * Port of sync.(*Mutex).unlockSlow: {@code nw} is the state after clearing LOCKED.
      *
-     * <p>Concurrency: a goroutine.
+     * <p>Concurrency: any thread.
      */
     private void unlockSlow(int nw) {
         if ((nw & STARVING) == 0) {
@@ -193,7 +195,7 @@ public final class Mutex {
 
     /** Go's {@code TryLock}: takes the mutex if it is free (and not being handed off). */
     public boolean tryLock() {
-        Carrier.current().operationCheckpoint();
+        Chan.checkpoint(false);
         int old = state();
         if ((old & (LOCKED | STARVING)) != 0) {
             return false;
@@ -203,12 +205,12 @@ public final class Mutex {
 
     /**
      * Go's {@code Unlock}. Unlike Go, which corrupts the state and aborts, an unlock of an
-     * unlocked mutex leaves the state unchanged and throws.
+     * unlocked mutex leaves the state unchanged and throws. Its operation checkpoint runs after
+     * the mutex is released.
      *
      * @throws IllegalStateException if the mutex is not locked ("sync: unlock of unlocked mutex")
      */
     public void unlock() {
-        Carrier.current().operationCheckpoint();
         int old;
         int nw;
         do {
@@ -221,6 +223,10 @@ public final class Mutex {
         if (nw != 0) {
             unlockSlow(nw);
         }
+        // The checkpoint comes after the release: a yield here while still holding the mutex
+        // (the operation budget runs out every 128 operations) would make every other contender
+        // spin and park until the holder is scheduled again (lock-holder preemption).
+        Chan.checkpoint(false);
     }
 
     @Override

@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Go's {@code sync.RWMutex}: many readers or one writer. Writer preference as Go: once a writer
  * calls {@link #lock()}, new readers wait until it has had the lock, so a stream of readers cannot
- * starve a writer (and a reader must not recursively read-lock). Every method must be called from
- * a goroutine.
+ * starve a writer (and a reader must not recursively read-lock). {@link #rLock()} and {@link
+ * #lock()} must be called from a goroutine; the try and unlock methods never park and may be
+ * called from any thread, as {@link Mutex}'s. The unlocks pass their operation checkpoint after
+ * releasing (see {@link Mutex#unlock()}).
  *
  * <p>Protocol (Go's): {@code readerCount} counts active readers; a writer subtracts {@link
  * #MAX_READERS} to announce itself (the count goes negative, so arriving readers park on {@code
@@ -41,7 +43,7 @@ public final class RWMutex {
 
     /** Go's {@code TryRLock}. */
     public boolean tryRLock() {
-        Carrier.current().operationCheckpoint();
+        Chan.checkpoint(false);
         for (; ; ) {
             int c = readerCount.get();
             if (c < 0) {
@@ -59,11 +61,11 @@ public final class RWMutex {
      * @throws IllegalStateException if not read-locked ("sync: RUnlock of unlocked RWMutex")
      */
     public void rUnlock() {
-        Carrier.current().operationCheckpoint();
         int r = readerCount.decrementAndGet();
         if (r < 0) {
             rUnlockSlow(r);
         }
+        Chan.checkpoint(false); // after the release: see Mutex#unlock
     }
 
     private void rUnlockSlow(int r) {
@@ -108,7 +110,7 @@ public final class RWMutex {
      * @throws IllegalStateException if not write-locked ("sync: Unlock of unlocked RWMutex")
      */
     public void unlock() {
-        Carrier.current().operationCheckpoint();
+        // No checkpoint until w.unlock(), which passes one after releasing (see Mutex#unlock).
         // Announce to readers there is no active writer.
         int r = readerCount.addAndGet(MAX_READERS);
         if (r >= MAX_READERS) {

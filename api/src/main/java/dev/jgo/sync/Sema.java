@@ -122,9 +122,10 @@ final class Sema {
 
     /**
      * Port of runtime.semrelease1: adds a unit and wakes the first waiter. With {@code handoff}
-     * the unit goes directly to that waiter and the caller yields.
+     * the unit goes directly to that waiter and the caller, if a goroutine, yields.
      *
-     * <p>Concurrency: a goroutine; takes and releases lock.
+     * <p>Concurrency: any thread (a waiter is readied through its sudog's scheduler when the
+     * caller is not a goroutine); takes and releases lock.
      */
     void release(boolean handoff) {
         COUNT.getAndAdd(this, 1); // volatile: StoreLoad with the nwait read (note step 2)
@@ -148,9 +149,9 @@ final class Sema {
         if (handed) {
             s.ticket = 1;
         }
-        Carrier cr = Carrier.current();
-        cr.ready(s.g); // s now belongs to the woken goroutine: no access after this
-        if (handed) {
+        Carrier cr = Carrier.currentOrNull();
+        s.ready(cr); // s now belongs to the woken goroutine: no access after this
+        if (handed && cr != null) {
             // Go's goyield: let the waiter, now in our runnext, run before we try to take the
             // lock again.
             cr.gosched();

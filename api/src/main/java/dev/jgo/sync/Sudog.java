@@ -2,6 +2,7 @@ package dev.jgo.sync;
 
 import dev.jgo.Goroutine;
 import dev.jgo.spi.Carrier;
+import dev.jgo.spi.Scheduler;
 
 /**
  * Port of runtime.sudog: a goroutine waiting in a channel's wait queue (one per select case) or in
@@ -21,6 +22,12 @@ final class Sudog {
 
     /** The waiting goroutine. */
     Goroutine g;
+
+    /**
+     * The scheduler running {@link #g}, so a waker that is not a goroutine (a non-blocking channel
+     * operation or a {@link Mutex#unlock} called from a plain thread) can ready it.
+     */
+    Scheduler sched;
 
     /** Wait queue links (channel queue: both; semaphore queue: {@code next} only). */
     Sudog next;
@@ -45,6 +52,20 @@ final class Sudog {
     /** Semaphore hand-off: 1 when the releaser passed its unit directly to this waiter. */
     int ticket;
 
+    /**
+     * Readies {@link #g} from {@code cr}, or, when the caller is not a goroutine ({@code cr} null),
+     * through {@link #sched} (to the global run queue).
+     *
+     * <p>Concurrency: any thread; the caller owns this sudog (dequeued), and loses it on return.
+     */
+    void ready(Carrier cr) {
+        if (cr != null) {
+            cr.ready(g);
+        } else {
+            sched.ready(g);
+        }
+    }
+
     /** Links sudogs collected by {@link Chan#close()} to be readied after the unlock. */
     Sudog waitlink;
 
@@ -67,11 +88,14 @@ final class Sudog {
             if (pc == null) {
                 local[Carrier.PLOCAL_SUDOG] = new Cache();
             }
-            return new Sudog();
+            Sudog s = new Sudog();
+            s.sched = cr.scheduler();
+            return s;
         }
         Sudog s = pc.buf[--pc.n];
         pc.buf[pc.n] = null;
         assert s.g == null && s.elem == null && s.c == null && s.next == null && s.prev == null;
+        s.sched = cr.scheduler();
         return s;
     }
 
@@ -84,6 +108,7 @@ final class Sudog {
     static void releaseSudog(Carrier cr, Sudog s) {
         assert s.next == null && s.prev == null && s.waitlink == null : "sudog still linked";
         s.g = null;
+        s.sched = null;
         s.elem = null;
         s.c = null;
         s.sel = null;

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The options of the {@code bench} command.
  *
- * @param workloads workload names, in the order given; every workload when none is given
+ * @param workloads workload names, in the order given (a group name stands for its workloads);
+ *     the {@code sched} group when none is given
  * @param n the size of every workload, or empty for each workload's default
  * @param runs measured runs per peer (the median is reported)
  * @param warmup unmeasured runs per peer before the measured ones
@@ -38,7 +39,7 @@ public record BenchOptions(
         Objects.requireNonNull(procs, "procs");
     }
 
-    /** The whole suite with default sizes on every peer. */
+    /** The scheduler suite with default sizes on every peer. */
     public static BenchOptions defaults() {
         return new BenchOptions(
                 Workloads.names(),
@@ -58,15 +59,21 @@ public record BenchOptions(
     /** The usage text of the options, one per line, indented by two spaces. */
     public static String usage() {
         return """
-                  --workload NAME[,NAME...]  workloads to run (repeatable; default: all)
-                                             %s
+                  --workload NAME[,NAME...]  workloads or groups to run (repeatable; default: sched)
+                                             sched = %s
+                                             chan = %s
                   --n N                      size of every workload (default: each workload's, 1000000)
                   --runs R                   measured runs per peer, median reported (default: %d)
                   --warmup W                 unmeasured runs per peer first (default: %d)
                   --procs P                  jgo GOMAXPROCS and vt/fj parallelism (default: CPU count)
-                  --peers PEER[,PEER...]     peers to run: jgo, vt, fj (default: all)
+                  --peers PEER[,PEER...]     peers to run: jgo, vt, fj, jox (default: all; a
+                                             workload skips the peers it has no version for)
                   --no-counters              do not print jgo's scheduler counters
-                """.formatted(String.join(", ", Workloads.names()), DEFAULT_RUNS, DEFAULT_WARMUP);
+                """.formatted(
+                        String.join(", ", Workloads.names()),
+                        String.join(", ", Workloads.group(Workloads.CHAN).orElseThrow()),
+                        DEFAULT_RUNS,
+                        DEFAULT_WARMUP);
     }
 
     /**
@@ -114,9 +121,15 @@ public record BenchOptions(
             switch (name) {
                 case "--workload" -> {
                     for (String w : splitList(name, value)) {
-                        if (!Workloads.names().contains(w)) {
+                        var group = Workloads.group(w);
+                        if (group.isPresent()) {
+                            workloads.addAll(group.get());
+                            continue;
+                        }
+                        if (!Workloads.allNames().contains(w)) {
                             throw new UsageException("unknown workload '" + w + "' (known: "
-                                    + String.join(", ", Workloads.names()) + ")");
+                                    + String.join(", ", Workloads.allNames()) + "; groups: " + Workloads.SCHED
+                                    + ", " + Workloads.CHAN + ")");
                         }
                         workloads.add(w);
                     }

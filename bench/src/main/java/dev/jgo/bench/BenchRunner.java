@@ -28,7 +28,8 @@ import java.util.concurrent.ForkJoinPool;
  *   <li>Before each run, {@link System#gc()} (not timed) so no run pays for the previous run's
  *       garbage. A run is timed with {@link System#nanoTime()} around the whole call, and its
  *       checksum is verified; a wrong checksum fails the benchmark.
- *   <li>Reported: the median per peer and the ratios peer/jgo (above 1: jgo is faster).
+ *   <li>Reported: the median per peer and the ratios peer/jgo (above 1: jgo is faster), then the
+ *       medians divided by the workload's operation count (ns/op).
  * </ol>
  */
 public final class BenchRunner {
@@ -36,8 +37,14 @@ public final class BenchRunner {
 
     private BenchRunner() {}
 
-    /** The samples of one workload. */
-    public record Result(String workload, int n, Map<Peer, long[]> nanos, Counters lastJgoCounters) {
+    /** The samples of one workload; {@code ops} operations per run. */
+    public record Result(String workload, int n, long ops, Map<Peer, long[]> nanos, Counters lastJgoCounters) {
+
+        /** The median of {@code peer}'s samples in nanoseconds per operation, or -1 when it did not run. */
+        public double nanosPerOp(Peer peer) {
+            double m = medianNanos(peer);
+            return m < 0 ? -1 : m / ops;
+        }
 
         /** The median of {@code peer}'s samples in nanoseconds, or -1 when it did not run. */
         public double medianNanos(Peer peer) {
@@ -77,6 +84,13 @@ public final class BenchRunner {
             results.add(r);
             out.println(row(r, o.peers()));
             out.flush();
+        }
+        out.println();
+        out.println("ns per operation (median / operations; an operation is a round trip, a value passed, a select"
+                + " or a lock, as each workload's help says):");
+        out.println(nsHeader(o.peers()));
+        for (Result r : results) {
+            out.println(nsRow(r, o.peers()));
         }
         if (o.counters() && o.peers().contains(Peer.JGO)) {
             out.println();
@@ -122,7 +136,7 @@ public final class BenchRunner {
                 fj.shutdownNow();
             }
         }
-        return new Result(w.name(), n, nanos, last);
+        return new Result(w.name(), n, w.ops(n), nanos, last);
     }
 
     private static long timeOne(Workload w, Peer p, int n, GoRuntime rt, ForkJoinPool fj) {
@@ -134,6 +148,7 @@ public final class BenchRunner {
                 case JGO -> w.runJgo(rt, n);
                 case VT -> w.runVirtual(n);
                 case FJ -> w.runForkJoin(fj, n);
+                case JOX -> w.runJox(n);
             };
         } catch (RuntimeException e) {
             throw e;
@@ -182,6 +197,23 @@ public final class BenchRunner {
                                     : String.format(Locale.ROOT, " %8.2f", m / jgo));
                 }
             }
+        }
+        return sb.toString();
+    }
+
+    static String nsHeader(List<Peer> peers) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %9s", "workload", "ops"));
+        for (Peer p : peers) {
+            sb.append(String.format(Locale.ROOT, " %10s", p.label() + " ns/op"));
+        }
+        return sb.toString();
+    }
+
+    static String nsRow(Result r, List<Peer> peers) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %9d", r.workload(), r.ops()));
+        for (Peer p : peers) {
+            double v = r.nanosPerOp(p);
+            sb.append(v < 0 ? String.format(Locale.ROOT, " %10s", "-") : String.format(Locale.ROOT, " %10.1f", v));
         }
         return sb.toString();
     }

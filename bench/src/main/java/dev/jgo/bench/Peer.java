@@ -2,14 +2,16 @@ package dev.jgo.bench;
 
 import java.util.Locale;
 
-/** What runs a workload: jgo goroutines, JDK virtual threads, or ForkJoinPool tasks. */
+/** What runs a workload: jgo goroutines, JDK virtual threads, ForkJoinPool tasks, or jox channels. */
 public enum Peer {
     /** jgo goroutines on the runtime {@code GoRuntime.builder().build()} finds. */
     JGO("jgo"),
     /** JDK virtual threads on the JDK's default virtual-thread scheduler. */
     VT("vt"),
     /** ForkJoinPool tasks, for the task-shaped workloads only. */
-    FJ("fj");
+    FJ("fj"),
+    /** The jox channel library on JDK virtual threads, for the channel workloads only. */
+    JOX("jox");
 
     private final String label;
 
@@ -29,6 +31,6 @@ public enum Peer {
                 return p;
             }
         }
-        throw new UsageException("unknown peer '" + s + "' (known: jgo, vt, fj)");
+        throw new UsageException("unknown peer '" + s + "' (known: jgo, vt, fj, jox)");
     }
 }

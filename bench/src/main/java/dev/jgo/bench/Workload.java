@@ -40,9 +40,37 @@ public interface Workload {
         throw new UnsupportedOperationException(name() + " has no ForkJoinPool version");
     }
 
+    /** Whether {@link #runVirtual} exists (false where the JDK lacks the primitive, e.g. select). */
+    default boolean hasVirtual() {
+        return true;
+    }
+
+    /** Whether {@link #runJox} exists: only channel workloads have a jox version. */
+    default boolean hasJox() {
+        return false;
+    }
+
+    /** Runs with jox channels on JDK virtual threads, called from a platform thread. */
+    default long runJox(int n) throws Exception {
+        throw new UnsupportedOperationException(name() + " has no jox version");
+    }
+
+    /**
+     * The operations a run of size {@code n} does, for the ns/op column: round trips, values
+     * passed, selects or lock acquisitions. By default {@code n}.
+     */
+    default long ops(int n) {
+        return n;
+    }
+
     /** Whether {@code peer} can run this workload. */
     default boolean supports(Peer peer) {
-        return peer != Peer.FJ || hasForkJoin();
+        return switch (peer) {
+            case JGO -> true;
+            case VT -> hasVirtual();
+            case FJ -> hasForkJoin();
+            case JOX -> hasJox();
+        };
     }
 
     /** Runs {@code body} as a new virtual thread and returns its result (the "main" virtual thread). */

@@ -2,24 +2,61 @@ package dev.jgo.bench;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-/** The workload suite, in the order the runner runs it. */
+/**
+ * The workloads, in two groups: {@code sched} (the scheduler suite, what {@code bench} runs with
+ * no {@code --workload}) and {@code chan} (channels, select and Mutex; issue 3's benchmarks).
+ */
 public final class Workloads {
     private Workloads() {}
 
-    /** Every workload, sized for {@code procs} processors where the shape depends on it. */
+    /** The group of scheduler workloads: spawning, joining, yielding. The default suite. */
+    public static final String SCHED = "sched";
+
+    /** The group of channel, select and mutex workloads. */
+    public static final String CHAN = "chan";
+
+    /** The scheduler suite, sized for {@code procs} processors where the shape depends on it. */
     public static List<Workload> all(int procs) {
         return List.of(
                 new Skynet(), new SpawnMany(), new SpawnManyOutside(), new YieldMany(2 * procs), new ChainedSpawn());
     }
 
-    /** The names of every workload. */
+    /**
+     * The channel group: ping-pong, buffered producer/consumer, select over 4 channels, Mutex, and
+     * skynet in Go's channel form.
+     */
+    public static List<Workload> channels() {
+        return List.of(new PingPong(), new ProdCons(), new Select4(), new MutexContended(), new SkynetChan());
+    }
+
+    /** Every workload of every group. */
+    public static List<Workload> every(int procs) {
+        return Stream.concat(all(procs).stream(), channels().stream()).toList();
+    }
+
+    /** The names of the scheduler suite (the default). */
     public static List<String> names() {
         return all(1).stream().map(Workload::name).toList();
     }
 
+    /** The names of every workload. */
+    public static List<String> allNames() {
+        return every(1).stream().map(Workload::name).toList();
+    }
+
+    /** The workload names of group {@code group} ({@link #SCHED} or {@link #CHAN}), if it is one. */
+    public static Optional<List<String>> group(String group) {
+        return switch (group) {
+            case SCHED -> Optional.of(names());
+            case CHAN -> Optional.of(channels().stream().map(Workload::name).toList());
+            default -> Optional.empty();
+        };
+    }
+
     /** The workload called {@code name}, if any. */
     public static Optional<Workload> byName(String name, int procs) {
-        return all(procs).stream().filter(w -> w.name().equals(name)).findFirst();
+        return every(procs).stream().filter(w -> w.name().equals(name)).findFirst();
     }
 }

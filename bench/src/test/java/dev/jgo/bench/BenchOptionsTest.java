@@ -23,7 +23,7 @@ class BenchOptionsTest {
         assertEquals(OptionalInt.empty(), o.n());
         assertEquals(BenchOptions.DEFAULT_RUNS, o.runs());
         assertEquals(BenchOptions.DEFAULT_WARMUP, o.warmup());
-        assertEquals(List.of(Peer.JGO, Peer.VT, Peer.FJ), o.peers());
+        assertEquals(List.of(Peer.JGO, Peer.VT, Peer.FJ, Peer.JOX), o.peers());
         assertTrue(o.counters());
         assertEquals(Runtime.getRuntime().availableProcessors(), o.effectiveProcs());
     }
@@ -100,8 +100,22 @@ class BenchOptionsTest {
         for (String opt : List.of("--workload", "--n", "--runs", "--warmup", "--procs", "--peers", "--no-counters")) {
             assertTrue(u.contains(opt), opt);
         }
-        for (String w : Workloads.names()) {
+        for (String w : Workloads.allNames()) {
             assertTrue(u.contains(w), w);
         }
+    }
+
+    @Test
+    void groupNamesExpandToTheirWorkloads() {
+        BenchOptions o = BenchOptions.parse(List.of("--workload", "chan", "--peers", "jgo,jox"));
+        assertEquals(List.of("ping-pong", "prod-cons", "select-4", "mutex", "skynet-chan"), o.workloads());
+        assertEquals(List.of(Peer.JGO, Peer.JOX), o.peers());
+        o = BenchOptions.parse(List.of("--workload", "mutex,sched,ping-pong"));
+        assertEquals("mutex", o.workloads().get(0));
+        assertEquals(
+                Workloads.names(),
+                o.workloads().subList(1, 1 + Workloads.names().size()));
+        assertEquals("ping-pong", o.workloads().getLast());
+        assertTrue(Workloads.allNames().containsAll(Workloads.names()));
     }
 }

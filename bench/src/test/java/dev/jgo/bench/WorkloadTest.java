@@ -35,7 +35,7 @@ class WorkloadTest {
     }
 
     static List<Workload> workloads() {
-        return Workloads.all(PROCS);
+        return Workloads.every(PROCS);
     }
 
     @ParameterizedTest
@@ -51,6 +51,11 @@ class WorkloadTest {
     @MethodSource("workloads")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void virtualThreadsComputeTheChecksum(Workload w) throws Exception {
+        if (!w.hasVirtual()) {
+            assertFalse(w.supports(Peer.VT));
+            assertThrows(UnsupportedOperationException.class, () -> w.runVirtual(10));
+            return;
+        }
         for (int n : new int[] {1, 10, 1000, 12_345}) {
             assertEquals(w.expected(n), w.runVirtual(n), w.name() + " n=" + n);
         }
@@ -67,6 +72,51 @@ class WorkloadTest {
         }
         for (int n : new int[] {1, 10, 1000, 12_345}) {
             assertEquals(w.expected(n), w.runForkJoin(fj, n), w.name() + " n=" + n);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("workloads")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void joxComputesTheChecksumWhereItHasAVersion(Workload w) throws Exception {
+        if (!w.hasJox()) {
+            assertFalse(w.supports(Peer.JOX));
+            assertThrows(UnsupportedOperationException.class, () -> w.runJox(10));
+            return;
+        }
+        for (int n : new int[] {1, 10, 1000, 12_345}) {
+            assertEquals(w.expected(n), w.runJox(n), w.name() + " n=" + n);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void channelGroupHasItsPeers() {
+        for (Workload w : Workloads.channels()) {
+            assertTrue(w.supports(Peer.JGO) && !w.supports(Peer.FJ), w.name());
+            assertEquals(
+                    w.name(), Workloads.byName(w.name(), PROCS).orElseThrow().name());
+        }
+        assertTrue(new PingPong().supports(Peer.VT) && new PingPong().supports(Peer.JOX));
+        assertTrue(new ProdCons().supports(Peer.VT) && new ProdCons().supports(Peer.JOX));
+        assertTrue(!new Select4().supports(Peer.VT) && new Select4().supports(Peer.JOX));
+        assertTrue(new MutexContended().supports(Peer.VT) && !new MutexContended().supports(Peer.JOX));
+        assertEquals(1000, new PingPong().ops(1000));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void channelWorkloadsStayCorrectAtAHundredThousand() {
+        for (Workload w : Workloads.channels()) {
+            assertEquals(Workload.triangle(100_000), w.runJgo(rt, 100_000), w.name());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void prodConsSharesAddUpToN() {
+        for (int n : new int[] {1, 2, 3, 1001}) {
+            assertEquals(n, ProdCons.share(n, 0) + ProdCons.share(n, 1));
         }
     }
 
@@ -103,7 +153,7 @@ class WorkloadTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void namesAreUnique() {
-        List<String> names = Workloads.names();
+        List<String> names = Workloads.allNames();
         assertEquals(names.size(), names.stream().distinct().count());
         for (String n : names) {
             assertEquals(n, Workloads.byName(n, PROCS).orElseThrow().name());

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,6 +224,44 @@ class ChanTest {
         Chan<Integer> c = Chan.make(1);
         assertThrows(IllegalStateException.class, () -> c.send(1));
         assertThrows(IllegalStateException.class, c::recv);
+    }
+
+    @Test
+    @Timeout(10)
+    void nonBlockingOperationsFromAPlainThread() {
+        Chan<Integer> c = Chan.make(1);
+        assertTrue(c.trySend(1));
+        assertFalse(c.trySend(2), "full");
+        assertEquals(1, c.len());
+        assertEquals(new Received<>(1, true), c.tryRecv());
+        assertNull(c.tryRecv(), "empty and open");
+        c.close();
+        assertEquals(Received.closed(), c.tryRecv());
+        assertThrows(ClosedChannelException.class, () -> c.trySend(3));
+
+        // A plain thread hands a value to a goroutine parked in recv (readied through the
+        // scheduler recorded in its sudog), then wakes a second receive by closing the channel.
+        Chan<Integer> u = Chan.make(0);
+        Chan<Integer> d = Chan.make(0);
+        Received<Integer> last = rt.run(() -> {
+            Scheduler s = Carrier.current().scheduler();
+            s.addWaker(1); // the plain thread below will wake us
+            Thread.ofPlatform().start(() -> {
+                while (!u.trySend(7)) {
+                    Thread.onSpinWait();
+                }
+                for (boolean waiting = false; !waiting; ) {
+                    d.lock.lock();
+                    waiting = !d.recvq.isEmpty();
+                    d.lock.unlock();
+                }
+                d.close();
+                s.addWaker(-1);
+            });
+            assertEquals(7, u.recv());
+            return d.recvOk();
+        });
+        assertFalse(last.ok(), "woken by close");
     }
 
     @Test

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.Scheduler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,6 +116,70 @@ class SyncTest {
             assertEquals(0, mu.state(), "unlocked, no waiters: " + mu);
         });
         assertEquals((long) goroutines * iters, counter[0]);
+    }
+
+    /**
+     * Regression: unlock passed its operation checkpoint before releasing, so when the budget ran
+     * out there the holder yielded with the mutex still locked and every contender spun and
+     * parked until it ran again (the contended-mutex benchmark ran at about half speed). On one P
+     * with an odd budget, the yields fall alternately in lock and unlock; the other goroutine runs
+     * only at those yields and must always find the mutex free.
+     */
+    @Test
+    @Timeout(10)
+    void unlockDoesNotYieldWhileHoldingTheMutex() {
+        try (GoRuntime one = GoRuntime.builder()
+                .procs(1)
+                .fairnessPolicy(FairnessPolicy.of("budget-3", 61, true, true, 10_000_000_000L, 3))
+                .build()) {
+            int[] foundLocked = one.run(() -> {
+                Mutex mu = new Mutex();
+                int[] r = {0, 0}; // found locked, observations
+                AtomicBoolean done = new AtomicBoolean();
+                Go.go(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        mu.lock();
+                        mu.unlock();
+                    }
+                    done.set(true);
+                });
+                while (!done.get()) {
+                    if (mu.tryLock()) {
+                        mu.unlock();
+                    } else {
+                        r[0]++;
+                    }
+                    r[1]++;
+                    Go.yield();
+                }
+                return r;
+            });
+            assertEquals(0, foundLocked[0], "observations: " + foundLocked[1]);
+            assertTrue(foundLocked[1] > 100, "the two goroutines interleaved: " + foundLocked[1]);
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void mutexUnlockFromAPlainThreadWakesAWaiter() {
+        Mutex mu = new Mutex();
+        assertTrue(mu.tryLock(), "tryLock outside a goroutine");
+        int got = rt.run(() -> {
+            Scheduler s = Carrier.current().scheduler();
+            s.addWaker(1); // the plain thread below will wake us
+            Thread.ofPlatform().start(() -> {
+                while (mu.state() >>> Mutex.WAITER_SHIFT == 0) {
+                    Thread.onSpinWait();
+                }
+                mu.unlock(); // readies the parked goroutine through its sudog's scheduler
+                s.addWaker(-1);
+            });
+            mu.lock();
+            mu.unlock();
+            return 1;
+        });
+        assertEquals(1, got);
+        assertEquals(0, mu.state(), "unlocked, no waiters: " + mu);
     }
 
     @Test

@@ -84,10 +84,12 @@ public final class Main {
                 usage: java -jar jgo.jar COMMAND [OPTIONS]
 
                 commands:
-                  bench [OPTIONS]   run the workload suite on jgo and its peers (JDK virtual threads,
-                                    ForkJoinPool) in this JVM; prints medians and ratios (peer/jgo,
-                                    above 1 means jgo is faster). With no options: every workload,
-                                    default sizes, %d runs after %d warm-up runs, every peer.
+                  bench [OPTIONS]   run workloads on jgo and its peers (JDK virtual threads,
+                                    ForkJoinPool, jox channels) in this JVM; prints medians, ratios
+                                    (peer/jgo, above 1 means jgo is faster) and ns per operation.
+                                    With no options: the sched group, default sizes, %d runs after
+                                    %d warm-up runs, every peer. The chan group (channels, select,
+                                    Mutex) runs with --workload chan.
                   version           print jgo's and the JVM's versions
                   --help            print this help
 
@@ -99,6 +101,7 @@ public final class Main {
                   java -jar jgo.jar bench
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload skynet,yield-many --runs 9
                   java -jar jgo.jar bench --workload spawn-many --n 100000 --runs 1 --warmup 0
+                  java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload chan --runs 3 --warmup 1
                 """.formatted(
                         BenchOptions.DEFAULT_RUNS, BenchOptions.DEFAULT_WARMUP, BenchOptions.usage(), workloadList());
     }
@@ -106,7 +109,12 @@ public final class Main {
     private static String workloadList() {
         StringBuilder sb = new StringBuilder();
         int procs = Runtime.getRuntime().availableProcessors();
+        sb.append("  sched (default):\n");
         for (var w : Workloads.all(procs)) {
+            sb.append(String.format("  %-20s %s%n", w.name(), w.description()));
+        }
+        sb.append("  chan:\n");
+        for (var w : Workloads.channels()) {
             sb.append(String.format("  %-20s %s%n", w.name(), w.description()));
         }
         return sb.toString();

@@ -77,4 +77,14 @@ class MainTest {
             assertTrue(out().lines().anyMatch(l -> l.startsWith(w + " ")), w + "\n" + out());
         }
     }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void benchRunsTheChannelGroupOnEveryPeer() {
+        assertEquals(0, run("bench", "--workload", "chan", "--n", "500", "--runs", "1", "--warmup", "0"));
+        for (String w : new String[] {"ping-pong", "prod-cons", "select-4", "mutex", "skynet-chan"}) {
+            assertTrue(out().lines().anyMatch(l -> l.startsWith(w + " ")), w + "\n" + out());
+        }
+        assertTrue(out().contains("jox/jgo") && out().contains("jgo ns/op"), out());
+    }
 }
