@@ -59,6 +59,14 @@ public final class Main {
                     BenchRunner.run(o, out);
                     return OK;
                 }
+                case "osgi" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(usage());
+                        return OK;
+                    }
+                    OsgiCommand.run(rest, out);
+                    return OK;
+                }
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             }
         } catch (UsageException e) {
@@ -88,10 +96,16 @@ public final class Main {
                                     ForkJoinPool) in this JVM; prints medians and ratios (peer/jgo,
                                     above 1 means jgo is faster). With no options: every workload,
                                     default sizes, %d runs after %d warm-up runs, every peer.
+                  osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
+                                    (Declarative Services, Config Admin), run a goroutine workload
+                                    through the dev.jgo.GoRuntime service, swap a higher-ranked
+                                    StealPolicy service in and out, stop the framework (no shell)
                   version           print jgo's and the JVM's versions
                   --help            print this help
 
                 bench options:
+                %s
+                osgi options:
                 %s
                 workloads:
                 %s
@@ -99,8 +113,13 @@ public final class Main {
                   java -jar jgo.jar bench
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload skynet,yield-many --runs 9
                   java -jar jgo.jar bench --workload spawn-many --n 100000 --runs 1 --warmup 0
+                  java -jar jgo.jar osgi --procs 4
                 """.formatted(
-                        BenchOptions.DEFAULT_RUNS, BenchOptions.DEFAULT_WARMUP, BenchOptions.usage(), workloadList());
+                        BenchOptions.DEFAULT_RUNS,
+                        BenchOptions.DEFAULT_WARMUP,
+                        BenchOptions.usage(),
+                        OsgiCommand.usage(),
+                        workloadList());
     }
 
     private static String workloadList() {
