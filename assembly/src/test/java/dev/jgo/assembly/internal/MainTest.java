@@ -37,10 +37,9 @@ class MainTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void helpDescribesEveryCommand(String flag) {
         assertEquals(0, run(flag));
-        for (String s :
-                new String[] {
-                    "bench", "osgi", "--bundles", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"
-                }) {
+        for (String s : new String[] {
+            "bench", "osgi", "--bundles", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"
+        }) {
             assertTrue(out().contains(s), s);
         }
         assertEquals("", err());
@@ -54,7 +53,16 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "frobnicate", "bench --bogus", "bench --n", "bench --workload nope", "version extra", "osgi --bogus", "osgi --procs 0",
+    @ValueSource(
+            strings = {
+                "",
+                "frobnicate",
+                "bench --bogus",
+                "bench --n",
+                "bench --workload nope",
+                "version extra",
+                "osgi --bogus",
+                "osgi --procs 0",
                 "osgi --n"
             })
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -93,7 +101,9 @@ class MainTest {
         assertTrue(o.contains("runtime uses counting-tokio"), o);
         assertTrue(o.contains("unregistered it: runtime uses go"), o);
         assertTrue(o.strip().endsWith("framework stopped"), o);
-        assertTrue(o.lines().filter(l -> l.startsWith("  ") && l.contains("."))
+        assertTrue(
+                o.lines()
+                        .filter(l -> l.startsWith("  ") && l.contains("."))
                         .noneMatch(l -> l.endsWith("INSTALLED") || l.endsWith("RESOLVED")),
                 o);
     }
