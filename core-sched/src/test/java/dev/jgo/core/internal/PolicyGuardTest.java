@@ -210,7 +210,8 @@ class PolicyGuardTest {
                 });
                 assertEquals(199L * 200 / 2, sum);
             }
-            assertTrue(bad.calls.get() <= 1, "called at most once: " + bad.calls.get());
+            // Quarantined at its first failure: only Ms racing that failure (at most one per P) call it.
+            assertTrue(bad.calls.get() <= 4, "calls " + bad.calls.get());
             assertSame(bad, pc.stealPolicy());
             assertSame(bad, pc.stealPolicy(StealPolicy.tokio()));
             assertSame(StealPolicy.tokio(), pc.stealPolicy());
