@@ -59,6 +59,14 @@ public final class Main {
                     BenchRunner.run(o, out);
                     return OK;
                 }
+                case "osgi" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(usage());
+                        return OK;
+                    }
+                    OsgiCommand.run(rest, out);
+                    return OK;
+                }
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             }
         } catch (UsageException e) {
@@ -90,10 +98,16 @@ public final class Main {
                                     With no options: the sched group, default sizes, %d runs after
                                     %d warm-up runs, every peer. The chan group (channels, select,
                                     Mutex) runs with --workload chan.
+                  osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
+                                    (Declarative Services, Config Admin), run a goroutine workload
+                                    through the dev.jgo.GoRuntime service, swap a higher-ranked
+                                    StealPolicy service in and out, stop the framework (no shell)
                   version           print jgo's and the JVM's versions
                   --help            print this help
 
                 bench options:
+                %s
+                osgi options:
                 %s
                 workloads:
                 %s
@@ -102,8 +116,13 @@ public final class Main {
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload skynet,yield-many --runs 9
                   java -jar jgo.jar bench --workload spawn-many --n 100000 --runs 1 --warmup 0
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload chan --runs 3 --warmup 1
+                  java -jar jgo.jar osgi --procs 4
                 """.formatted(
-                        BenchOptions.DEFAULT_RUNS, BenchOptions.DEFAULT_WARMUP, BenchOptions.usage(), workloadList());
+                        BenchOptions.DEFAULT_RUNS,
+                        BenchOptions.DEFAULT_WARMUP,
+                        BenchOptions.usage(),
+                        OsgiCommand.usage(),
+                        workloadList());
     }
 
     private static String workloadList() {

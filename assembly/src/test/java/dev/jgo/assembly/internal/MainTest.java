@@ -37,8 +37,9 @@ class MainTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void helpDescribesEveryCommand(String flag) {
         assertEquals(0, run(flag));
-        for (String s :
-                new String[] {"bench", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"}) {
+        for (String s : new String[] {
+            "bench", "osgi", "--bundles", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"
+        }) {
             assertTrue(out().contains(s), s);
         }
         assertEquals("", err());
@@ -52,7 +53,18 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "frobnicate", "bench --bogus", "bench --n", "bench --workload nope", "version extra"})
+    @ValueSource(
+            strings = {
+                "",
+                "frobnicate",
+                "bench --bogus",
+                "bench --n",
+                "bench --workload nope",
+                "version extra",
+                "osgi --bogus",
+                "osgi --procs 0",
+                "osgi --n"
+            })
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void badCommandLinesExitWithTwoAndUsageOnStderr(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
@@ -86,5 +98,30 @@ class MainTest {
             assertTrue(out().lines().anyMatch(l -> l.startsWith(w + " ")), w + "\n" + out());
         }
         assertTrue(out().contains("jox/jgo") && out().contains("jgo ns/op"), out());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void osgiBootsFelixRunsTheWorkloadThroughTheServiceAndStops() {
+        assertEquals(0, run("osgi", "--procs", "2", "--n", "500"), err());
+        String o = out();
+        assertTrue(o.contains("org.apache.felix.scr"), o);
+        assertTrue(o.contains("service dev.jgo.GoRuntime: GoRuntime[jgo-osgi, gomaxprocs=2], steal policy go"), o);
+        assertTrue(o.contains("500 goroutines over 2 Ps, channel sum 12475000 (correct)"), o);
+        assertTrue(o.contains("runtime uses counting-tokio"), o);
+        assertTrue(o.contains("unregistered it: runtime uses go"), o);
+        assertTrue(o.strip().endsWith("framework stopped"), o);
+        assertTrue(
+                o.lines()
+                        .filter(l -> l.startsWith("  ") && l.contains("."))
+                        .noneMatch(l -> l.endsWith("INSTALLED") || l.endsWith("RESOLVED")),
+                o);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void osgiWithAMissingBundleFolderFailsWithOne() {
+        assertEquals(1, run("osgi", "--bundles", "no/such/folder"));
+        assertTrue(err().contains("bundle folder no/such/folder does not exist"), err());
     }
 }

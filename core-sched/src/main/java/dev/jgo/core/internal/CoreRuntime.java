@@ -39,6 +39,10 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
 
     CoreRuntime(RuntimeConfig cfg, int runqCapacity) {
         this.sched = new Sched(this, cfg, runqCapacity);
+        // See PolicyGuard's note "Policies that fail": policies from outside jgo run guarded.
+        sched.setStealPolicy(PolicyGuard.guard(cfg.stealPolicy()));
+        sched.spinPolicy = PolicyGuard.guard(cfg.spinPolicy());
+        sched.fairness = PolicyGuard.guard(cfg.fairnessPolicy());
         sched.procinit(cfg.procs());
         this.view = new View(sched);
         long[] debug = Sysmon.debugSettings();
@@ -153,44 +157,46 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
     }
 
     // ---- PolicyControl ----
+    // The setters install a guard around a policy from outside jgo (PolicyGuard's note "Policies
+    // that fail"); the getters return what was installed, never the guard. No lock is taken.
 
     @Override
     public StealPolicy stealPolicy() {
-        return sched.stealPolicy;
+        return PolicyGuard.unwrap(sched.stealPolicy);
     }
 
     @Override
     public SpinPolicy spinPolicy() {
-        return sched.spinPolicy;
+        return PolicyGuard.unwrap(sched.spinPolicy);
     }
 
     @Override
     public FairnessPolicy fairnessPolicy() {
-        return sched.fairness;
+        return PolicyGuard.unwrap(sched.fairness);
     }
 
     @Override
     public StealPolicy stealPolicy(StealPolicy p) {
         Objects.requireNonNull(p, "stealPolicy");
         StealPolicy old = sched.stealPolicy;
-        sched.setStealPolicy(p);
-        return old;
+        sched.setStealPolicy(PolicyGuard.guard(PolicyGuard.unwrap(p)));
+        return PolicyGuard.unwrap(old);
     }
 
     @Override
     public SpinPolicy spinPolicy(SpinPolicy p) {
         Objects.requireNonNull(p, "spinPolicy");
         SpinPolicy old = sched.spinPolicy;
-        sched.spinPolicy = p;
-        return old;
+        sched.spinPolicy = PolicyGuard.guard(PolicyGuard.unwrap(p));
+        return PolicyGuard.unwrap(old);
     }
 
     @Override
     public FairnessPolicy fairnessPolicy(FairnessPolicy p) {
         Objects.requireNonNull(p, "fairnessPolicy");
         FairnessPolicy old = sched.fairness;
-        sched.fairness = p;
-        return old;
+        sched.fairness = PolicyGuard.guard(PolicyGuard.unwrap(p));
+        return PolicyGuard.unwrap(old);
     }
 
     // ---- close ----

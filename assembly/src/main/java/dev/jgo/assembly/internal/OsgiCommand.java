@@ -1,0 +1,176 @@
+package dev.jgo.assembly.internal;
+
+import dev.jgo.Go;
+import dev.jgo.GoRuntime;
+import dev.jgo.bench.UsageException;
+import dev.jgo.spi.PolicyControl;
+import dev.jgo.spi.StealPolicy;
+import dev.jgo.sync.Chan;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * {@code jgo osgi}: boots an embedded Felix with {@code target/bundles}, runs a goroutine
+ * workload through the {@code GoRuntime} service, swaps a higher-ranked steal policy in and out
+ * of the running runtime, prints what happened and stops the framework. No shell.
+ */
+final class OsgiCommand {
+    static final int DEFAULT_N = 10_000;
+
+    private OsgiCommand() {}
+
+    static String usage() {
+        return """
+                  --bundles DIR     bundle folder (default: bundles/ next to jgo.jar)
+                  --procs N         GOMAXPROCS of the runtime service (framework property jgo.procs;
+                                    default: available processors)
+                  --n N             goroutines in the demo workload (default %d)
+                """.formatted(DEFAULT_N);
+    }
+
+    static void run(List<String> args, PrintStream out) {
+        Path bundles = FelixLauncher.defaultBundles();
+        Integer procs = null;
+        int n = DEFAULT_N;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--bundles" -> bundles = Path.of(value(args, ++i, a));
+                case "--procs" -> procs = positive(value(args, ++i, a), a);
+                case "--n" -> n = positive(value(args, ++i, a), a);
+                default ->
+                    throw new UsageException("osgi: unknown option '" + a + "' (valid: --bundles, --procs, --n)");
+            }
+        }
+        Map<String, String> props = procs == null ? Map.of() : Map.of("jgo.procs", procs.toString());
+        Path storage;
+        try {
+            storage = Files.createTempDirectory("jgo-felix");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (FelixLauncher felix = FelixLauncher.start(bundles, FelixLauncher.ApiMode.CLASS_PATH, storage, props)) {
+            out.println("felix " + felix.framework().getVersion() + ": "
+                    + felix.bundles().size() + " bundles from " + bundles);
+            for (Bundle b : felix.bundles()) {
+                out.printf("  %-30s %-20s %s%n", b.getSymbolicName(), b.getVersion(), state(b));
+            }
+            GoRuntime rt = (GoRuntime) felix.awaitService(FelixLauncher.RUNTIME_SERVICE, 10, TimeUnit.SECONDS);
+            if (rt == null) {
+                throw new IllegalStateException(
+                        "no dev.jgo.GoRuntime service after 10 s (is Felix SCR active, jgo-core's RuntimeProvider registered?)");
+            }
+            PolicyControl pc = (PolicyControl) rt;
+            out.println("service dev.jgo.GoRuntime: " + rt + ", steal policy "
+                    + pc.stealPolicy().name());
+            workload(rt, n, out);
+
+            CountingStealPolicy counting = new CountingStealPolicy(StealPolicy.tokio());
+            Hashtable<String, Object> sp = new Hashtable<>();
+            sp.put(Constants.SERVICE_RANKING, 100);
+            ServiceRegistration<StealPolicy> reg =
+                    felix.framework().getBundleContext().registerService(StealPolicy.class, counting, sp);
+            out.println("registered StealPolicy service '" + counting.name() + "' (service.ranking 100): runtime uses "
+                    + pc.stealPolicy().name());
+            workload(rt, n, out);
+            out.println("  its victim choices: " + counting.choices());
+            reg.unregister();
+            out.println("unregistered it: runtime uses " + pc.stealPolicy().name());
+        } catch (BundleException e) {
+            throw new IllegalStateException("framework start failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            delete(storage);
+        }
+        out.println("framework stopped");
+    }
+
+    /** n goroutines each sum a range and send it on a channel; main adds the sums. */
+    private static void workload(GoRuntime rt, int n, PrintStream out) {
+        long t0 = System.nanoTime();
+        long sum = rt.run(() -> {
+            Chan<Long> c = Chan.make(64);
+            for (int i = 0; i < n; i++) {
+                long base = i;
+                Go.go(() -> {
+                    long s = 0;
+                    for (int j = 0; j < 100; j++) {
+                        s += base;
+                        if (j % 25 == 0) {
+                            Go.yield();
+                        }
+                    }
+                    c.send(s);
+                });
+            }
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                total += c.recv();
+            }
+            return total;
+        });
+        long expected = 100L * n * (n - 1) / 2;
+        out.printf(
+                "  workload: %d goroutines over %d Ps, channel sum %d (%s), %.1f ms%n",
+                n,
+                rt.gomaxprocs(),
+                sum,
+                sum == expected ? "correct" : "WRONG, expected " + expected,
+                (System.nanoTime() - t0) / 1e6);
+        if (sum != expected) {
+            throw new IllegalStateException("workload sum " + sum + ", expected " + expected);
+        }
+    }
+
+    private static String state(Bundle b) {
+        return switch (b.getState()) {
+            case Bundle.ACTIVE -> "ACTIVE";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.STARTING -> "STARTING";
+            default -> "state " + b.getState();
+        };
+    }
+
+    private static String value(List<String> args, int i, String opt) {
+        if (i >= args.size()) {
+            throw new UsageException("osgi: " + opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int positive(String s, String opt) {
+        try {
+            int v = Integer.parseInt(s);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("osgi: " + opt + " must be an integer >= 1, got '" + s + "'");
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp folder
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.jgo.core.internal;
+
+import dev.jgo.spi.FairnessPolicy;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/**
+ * A {@link FairnessPolicy} from outside jgo, called under the protocol of {@link PolicyGuard}'s
+ * note "Policies that fail".
+ *
+ * <p>Concurrency: any thread (read on every schedule).
+ */
+final class GuardedFairnessPolicy implements FairnessPolicy {
+    private static final FairnessPolicy FALLBACK = FairnessPolicy.go();
+    private static final VarHandle TARGET;
+
+    static {
+        try {
+            TARGET = MethodHandles.lookup().findVarHandle(GuardedFairnessPolicy.class, "target", FairnessPolicy.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final FairnessPolicy policy;
+    private final PolicyGuard guard;
+    /** The policy or, once it failed, {@link #FALLBACK}; opaque: the switch publishes no data. */
+    @SuppressWarnings("unused") // accessed through TARGET
+    private FairnessPolicy target;
+
+    GuardedFairnessPolicy(FairnessPolicy policy, Consumer<String> reporter) {
+        this.policy = policy;
+        this.guard = new PolicyGuard("fairness", policy, reporter);
+        this.target = policy;
+    }
+
+    FairnessPolicy policy() {
+        return policy;
+    }
+
+    boolean quarantined() {
+        return targetOpaque() != policy;
+    }
+
+    boolean reported() {
+        return guard.reported();
+    }
+
+    private FairnessPolicy targetOpaque() {
+        return (FairnessPolicy) TARGET.getOpaque(this); // opaque: no data hangs on the switch
+    }
+
+    private void fail(String method, Object cause) {
+        TARGET.setOpaque(this, FALLBACK); // opaque: idempotent, every failing M writes the same value
+        guard.failed(method, cause, FALLBACK.name());
+    }
+
+    @Override
+    public String name() {
+        try {
+            return policy.name();
+        } catch (Throwable t) {
+            PolicyGuard.rethrowFatal(t);
+            fail("name", t);
+            return FALLBACK.name();
+        }
+    }
+
+    @Override
+    public int globalQueueInterval() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.globalQueueInterval();
+        }
+        try {
+            int n = t.globalQueueInterval();
+            if (n >= 1) {
+                return n;
+            }
+            fail("globalQueueInterval", n + ", below 1");
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("globalQueueInterval", e);
+        }
+        return FALLBACK.globalQueueInterval();
+    }
+
+    @Override
+    public boolean useRunnext() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.useRunnext();
+        }
+        try {
+            return t.useRunnext();
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("useRunnext", e);
+        }
+        return FALLBACK.useRunnext();
+    }
+
+    @Override
+    public boolean runnextInheritsTimeSlice() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.runnextInheritsTimeSlice();
+        }
+        try {
+            return t.runnextInheritsTimeSlice();
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("runnextInheritsTimeSlice", e);
+        }
+        return FALLBACK.runnextInheritsTimeSlice();
+    }
+
+    @Override
+    public long timeSliceNanos() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.timeSliceNanos();
+        }
+        try {
+            long ns = t.timeSliceNanos();
+            if (ns > 0) {
+                return ns;
+            }
+            fail("timeSliceNanos", ns + ", not positive");
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("timeSliceNanos", e);
+        }
+        return FALLBACK.timeSliceNanos();
+    }
+
+    @Override
+    public int operationBudget() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.operationBudget();
+        }
+        try {
+            int b = t.operationBudget();
+            if (b >= 0) {
+                return b;
+            }
+            fail("operationBudget", b + ", negative");
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("operationBudget", e);
+        }
+        return FALLBACK.operationBudget();
+    }
+
+    @Override
+    public String toString() {
+        return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
+    }
+}
