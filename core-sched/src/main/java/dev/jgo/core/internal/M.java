@@ -177,8 +177,8 @@ final class M extends Carrier {
         pp.casstatus(P.IDLE, P.RUNNING);
         p = pp;
         pp.m = this;
-        if (sched.events != null) {
-            sched.events.procStart(pp.id, mid);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.procStart(pp.id, mid);
         }
     }
 
@@ -188,8 +188,8 @@ final class M extends Carrier {
         if (pp == null || pp.m != this) {
             throw new IllegalStateException("releasep: invalid P state on M" + mid);
         }
-        if (sched.events != null) {
-            sched.events.procStop(pp.id, mid);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.procStop(pp.id, mid);
         }
         pp.m = null;
         p = null;
@@ -245,8 +245,8 @@ final class M extends Carrier {
         if (sched.nmspinning.decrementAndGet() < 0) {
             throw new IllegalStateException("findrunnable: negative nmspinning");
         }
-        if (sched.events != null) {
-            sched.events.spin(mid, false);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.spin(mid, false);
         }
         // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
         // another P here.
@@ -257,8 +257,8 @@ final class M extends Carrier {
         spinning = true;
         sched.nmspinning.incrementAndGet();
         spins++;
-        if (sched.events != null) {
-            sched.events.spin(mid, true);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.spin(mid, true);
         }
     }
 
@@ -338,8 +338,8 @@ final class M extends Carrier {
                 if (sched.nmspinning.decrementAndGet() < 0) {
                     throw new IllegalStateException("findrunnable: negative nmspinning");
                 }
-                if (sched.events != null) {
-                    sched.events.spin(mid, false);
+                if (sched.events instanceof SchedEvents ev) {
+                    ev.spin(mid, false);
                 }
             }
             // check all runqueues once again, and the global queue (see "the global run queue")
@@ -435,8 +435,8 @@ final class M extends Carrier {
                     if (gp != null) {
                         pp.steals++;
                         pp.stolenGoroutines += pp.runq.lastStolen;
-                        if (sched.events != null) {
-                            sched.events.steal(pp.id, p2.id, pp.runq.lastStolen);
+                        if (sched.events instanceof SchedEvents ev) {
+                            ev.steal(pp.id, p2.id, pp.runq.lastStolen);
                         }
                         return gp;
                     }
@@ -534,8 +534,8 @@ final class M extends Carrier {
      */
     private G parkM(G gp) {
         gp.casgstatus(G.RUNNING, G.WAITING);
-        if (sched.events != null) {
-            sched.events.goPark(gp.goid, gp.waitreason, p.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goPark(gp.goid, gp.waitreason, p.id);
         }
         ParkUnlock fn = gp.parkUnlock;
         Object lock = gp.parkLock;
@@ -551,8 +551,8 @@ final class M extends Carrier {
     /** Port of runtime.goschedImpl: the goroutine goes to the global queue. */
     private G goschedM(G gp) {
         gp.casgstatus(G.RUNNING, G.RUNNABLE);
-        if (sched.events != null) {
-            sched.events.goYield(gp.goid, p.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goYield(gp.goid, p.id);
         }
         sched.globrunqput(gp);
         return null;
@@ -566,8 +566,8 @@ final class M extends Carrier {
         gp.casgstatus(G.RUNNING, G.DEAD);
         P pp = p;
         pp.goroutinesExited++;
-        if (sched.events != null) {
-            sched.events.goExit(gp.goid, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goExit(gp.goid, pp.id);
         }
         Throwable t = gp.panic;
         if (gp.main != null) {
@@ -629,6 +629,7 @@ final class M extends Carrier {
             return sched.newprocExternal(fn, null);
         }
         G newg = sched.newproc1(fn, pp, parent.goid, null);
+        newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
         sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
         return newg;
@@ -672,8 +673,8 @@ final class M extends Carrier {
         gp.parkLock = null;
         gp.pinnedM = this; // volatile: read by ready after its CAS to RUNNABLE
         P pp = p;
-        if (sched.events != null) {
-            sched.events.goPark(gp.goid, gp.waitreason, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goPark(gp.goid, gp.waitreason, pp.id);
         }
         sched.handoffp(releasep());
         gp.casgstatus(G.RUNNING, G.WAITING);
@@ -741,6 +742,7 @@ final class M extends Carrier {
         requireP("park");
         G gp = curg;
         gp.waitreason = reason;
+        gp.waitsince = 0; // a snapshot stamps it when it first sees this wait (G "waitsince")
         gp.parkLock = lock;
         gp.parkUnlock = unlockf;
         mcall(OP_PARK);
@@ -805,8 +807,8 @@ final class M extends Carrier {
         P pp = p;
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sched.events != null) {
-            sched.events.goSyscall(gp.goid, true, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goSyscall(gp.goid, true, pp.id);
         }
         pp.casstatus(P.RUNNING, P.SYSCALL);
         sched.handoffp(releasep());
@@ -829,8 +831,8 @@ final class M extends Carrier {
         if (pp != null) {
             acquirep(pp);
             gp.casgstatus(G.SYSCALL, G.RUNNING);
-            if (sched.events != null) {
-                sched.events.goSyscall(gp.goid, false, pp.id);
+            if (sched.events instanceof SchedEvents ev) {
+                ev.goSyscall(gp.goid, false, pp.id);
             }
             return;
         }
@@ -874,6 +876,18 @@ final class M extends Carrier {
     @Override
     public void unlockOSThread() {
         throw new UnsupportedOperationException("Go.unlockOSThread is not built yet (issue 4)");
+    }
+
+    // ---- profiler labels (dev.jgo.prof) ----
+
+    @Override
+    public java.util.Map<String, String> labels() {
+        return curg.labels;
+    }
+
+    @Override
+    public void setLabels(java.util.Map<String, String> labels) {
+        curg.labels = labels;
     }
 
     @Override
