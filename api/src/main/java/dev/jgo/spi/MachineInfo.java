@@ -12,8 +12,9 @@ import java.util.Map;
  * @param pid the P it holds, -1 when none
  * @param goid the goroutine it runs (RUNNING, SYSCALL), else -1
  * @param labels that goroutine's profiler labels, empty for none
- * @param stack with stacks requested and state RUNNING or SYSCALL: the goroutine's frames on the
- *     carrier, innermost first, frames below the goroutine's entry trimmed; otherwise empty
+ * @param stack with stacks requested, innermost first: for RUNNING and SYSCALL the goroutine's
+ *     frames on the carrier (frames below the goroutine's entry trimmed), for SCHEDULER the
+ *     carrier's own scheduler frames; otherwise empty
  */
 public record MachineInfo(
         int id,

@@ -283,7 +283,10 @@ final class View implements RuntimeView {
                 st = pp != null || mp.spinning ? MachineInfo.State.SCHEDULER : MachineInfo.State.IDLE;
             }
             if (gp == null) {
-                out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, List.of()));
+                // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed
+                List<StackTraceElement> sched =
+                        stacks && st == MachineInfo.State.SCHEDULER ? Arrays.asList(mp.getStackTrace()) : List.of();
+                out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, sched));
                 continue;
             }
             long goid = gp.goid;
@@ -292,8 +295,11 @@ final class View implements RuntimeView {
             if (stacks) {
                 stack = trimGoroutine(mp.getStackTrace());
                 if (stack == null || mp.curg != gp || gp.goid != goid) {
-                    // between goroutines (mcall in progress) or switched while we walked
-                    out.add(new MachineInfo(mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, List.of()));
+                    // between goroutines (mcall in progress) or switched while we walked: the
+                    // carrier's frames are scheduler code
+                    StackTraceElement[] st2 = mp.getStackTrace();
+                    out.add(new MachineInfo(
+                            mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
                     continue;
                 }
             }

@@ -27,8 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *       the continuation entry trimmed), labelled with the goroutine id and its profiler labels;
  *   <li>in a blocking call ({@code Go.blocking}): the same frames under a root pseudo-frame
  *       {@code runtime._Syscall};
- *   <li>in the scheduler (holding a P or spinning, no goroutine): the pseudo-frame {@code
- *       runtime._System}; an idle M that still runs (between giving up its P and parking):
+ *   <li>in the scheduler (holding a P or spinning, no goroutine): the carrier's scheduler frames
+ *       ({@code M.findRunnable}, {@code M.execute}...) under a root pseudo-frame {@code
+ *       runtime._System}, as Go's profiles show g0's runtime frames; an idle M that still runs (between giving up its P and parking):
  *       {@code runtime._Idle}.
  * </ol>
  *
@@ -131,8 +132,13 @@ final class CpuProfiler {
                 }
                 builder.add(fs, m.labels(), m.goid(), 1, periodNanos);
             }
-            case SCHEDULER ->
-                builder.add(List.of(ProfileBuilder.Frame.pseudo("runtime._System")), null, -1, 1, periodNanos);
+            case SCHEDULER -> {
+                for (StackTraceElement e : m.stack()) {
+                    fs.add(ProfileBuilder.Frame.of(e));
+                }
+                fs.add(ProfileBuilder.Frame.pseudo("runtime._System"));
+                builder.add(fs, null, -1, 1, periodNanos);
+            }
             case IDLE -> builder.add(List.of(ProfileBuilder.Frame.pseudo("runtime._Idle")), null, -1, 1, periodNanos);
         }
     }

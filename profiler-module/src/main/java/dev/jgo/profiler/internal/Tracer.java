@@ -8,6 +8,8 @@ import dev.jgo.spi.SchedEvents;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +30,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ol>
  *   <li>{@link #start} attaches one {@link SchedEvents} listener per live runtime ({@link
  *       EventsControl}) and to runtimes built later (a {@link RuntimeRegistry} listener).
- *   <li>Each event appends five longs (time, kind|runtime, three arguments) to its thread's own
- *       buffer, found through a {@link ThreadLocal}; the buffer's monitor is uncontended except
- *       against {@link #stop}. A full buffer (2^20 events) drops further events and counts them.
- *   <li>{@link #stop} detaches, copies every buffer under its monitor (later events are lost, as
- *       the listener contract allows), merges them by time and renders: per runtime one process
+ *   <li>Each event appends four longs (time|runtime|kind, three arguments) to its thread's own
+ *       buffer, found through a {@link ThreadLocal}: no lock, no shared write; the buffer
+ *       publishes its event count with a release store. A full buffer (2^21 events) drops
+ *       further events and counts them.
+ *   <li>{@link #stop} detaches, reads each buffer's published count (later events are lost, as
+ *       the listener contract allows), merges the buffers by time (each is in time order
+ *       already) and streams the JSON to the output as it renders: per runtime one process
  *       of P tracks and one of M tracks; a complete slice per goroutine run on its P and its M
  *       (nested in the M's "P n" slice, from acquirep to releasep); instants for create, park
  *       (with the wait reason), unpark, yield, syscall, steal and spin; a flow arrow from each
@@ -58,39 +62,84 @@ final class Tracer {
     static final int SPIN_START = 11;
     static final int SPIN_STOP = 12;
 
-    private static final int WORDS = 5;
-    private static final int MAX_EVENTS = 1 << 20;
-    private static final WaitReason[] REASONS = WaitReason.values();
+    private static final int WORDS = 4;
+    private static final int CHUNK_EVENTS = 1 << 14;
+    private static final int CHUNK_WORDS = CHUNK_EVENTS * WORDS;
+    /** Events kept per recording thread (32 bytes each); later ones are dropped and counted. */
+    private static final int MAX_CHUNKS = 128;
 
-    /** One thread's events. */
+    private static final WaitReason[] REASONS = WaitReason.values();
+    private static final VarHandle N;
+
+    static {
+        try {
+            N = MethodHandles.lookup().findVarHandle(Buf.class, "n", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One thread's events: four words each (time << 16 | runtime << 8 | kind, then three
+     * arguments) in fixed chunks that are never moved. Single writer: the owning thread writes an
+     * event, then publishes the count with a release store; {@link #stop} reads the count with
+     * an acquire load and only the events below it.
+     */
     private static final class Buf {
         final int index;
-        long[] a = new long[WORDS * 1024];
-        int n;
+        /**
+         * Fixed size, never reallocated, so the reader never sees a half-copied table. Chunks are
+         * direct (off-heap) buffers: a trace holds millions of events alive, and on-heap arrays
+         * would be copied by every young collection while it runs.
+         */
+        final java.nio.LongBuffer[] chunks = new java.nio.LongBuffer[MAX_CHUNKS];
+
+        // ---- owner thread only ----
+        private java.nio.LongBuffer cur;
+        private int pos = CHUNK_WORDS;
+        private int nchunks;
+        /** Events dropped because the buffer was full (owner-written, read racily at stop). */
         long dropped;
+
+        /** Events published: release-stored by the owner, acquire-loaded by stop. */
+        @SuppressWarnings("unused")
+        private int n;
 
         Buf(int index) {
             this.index = index;
         }
 
-        synchronized void add(long ts, long kind, long x, long y, long z) {
-            if (n == a.length) {
-                if (n >= MAX_EVENTS * WORDS) {
+        /** Concurrency: the owning thread only. */
+        void add(long w0, long x, long y, long z) {
+            if (pos == CHUNK_WORDS) {
+                if (nchunks == MAX_CHUNKS) {
                     dropped++;
                     return;
                 }
-                a = java.util.Arrays.copyOf(a, a.length * 2);
+                cur = java.nio.ByteBuffer.allocateDirect(CHUNK_WORDS * Long.BYTES)
+                        .order(java.nio.ByteOrder.nativeOrder())
+                        .asLongBuffer();
+                chunks[nchunks++] = cur; // published by the release store of n below
+                pos = 0;
             }
-            a[n] = ts;
-            a[n + 1] = kind;
-            a[n + 2] = x;
-            a[n + 3] = y;
-            a[n + 4] = z;
-            n += WORDS;
+            java.nio.LongBuffer c = cur;
+            int p = pos;
+            c.put(p, w0);
+            c.put(p + 1, x);
+            c.put(p + 2, y);
+            c.put(p + 3, z);
+            pos = p + WORDS;
+            N.setRelease(this, (int) N.get(this) + 1); // release: pairs with published()
         }
 
-        synchronized long[] copy() {
-            return java.util.Arrays.copyOf(a, n);
+        /** Events visible to a reader. Concurrency: any thread. */
+        int published() {
+            return (int) N.getAcquire(this); // acquire: pairs with add's release
+        }
+
+        long word(int event, int w) {
+            int at = event * WORDS + w;
+            return chunks[at / CHUNK_WORDS].get(at % CHUNK_WORDS);
         }
     }
 
@@ -145,7 +194,7 @@ final class Tracer {
     }
 
     private void record(int rt, int kind, long x, long y, long z) {
-        local.get().add(System.nanoTime() - t0, kind | ((long) rt << 8), x, y, z);
+        local.get().add(((System.nanoTime() - t0) << 16) | ((long) rt << 8) | kind, x, y, z);
     }
 
     /** The listener of one runtime. */
@@ -225,24 +274,46 @@ final class Tracer {
             }
         }
         long end = System.nanoTime() - t0;
-        List<long[]> evs = new ArrayList<>();
+        List<Buf> all = new ArrayList<>(bufs);
+        int[] count = new int[all.size()];
         long dropped = 0;
-        for (Buf b : bufs) {
-            long[] a = b.copy();
-            synchronized (b) {
-                dropped += b.dropped;
-            }
-            for (int i = 0; i < a.length; i += WORDS) {
-                evs.add(new long[] {a[i], a[i + 1], a[i + 2], a[i + 3], a[i + 4], b.index, i});
+        for (int b = 0; b < all.size(); b++) {
+            count[b] = all.get(b).published();
+            dropped += all.get(b).dropped;
+        }
+        // Each thread's events are in time order already: merge them, ties in buffer order.
+        int[] next = new int[all.size()];
+        java.util.PriorityQueue<Integer> heads = new java.util.PriorityQueue<>((p, q) -> {
+            long tp = all.get(p).word(next[p], 0) >>> 16;
+            long tq = all.get(q).word(next[q], 0) >>> 16;
+            return tp != tq ? Long.compare(tp, tq) : Integer.compare(p, q);
+        });
+        for (int b = 0; b < all.size(); b++) {
+            if (count[b] > 0) {
+                heads.add(b);
             }
         }
-        // time order; ties keep each thread's own order
-        evs.sort((p, q) -> p[0] != q[0]
-                ? Long.compare(p[0], q[0])
-                : p[5] != q[5] ? Long.compare(p[5], q[5]) : Long.compare(p[6], q[6]));
-        String json = new Renderer(runtimeNames).render(evs, end, dropped);
+        Renderer r = new Renderer(runtimeNames, out);
         try {
-            out.write(json.getBytes(StandardCharsets.UTF_8));
+            r.begin(dropped);
+            while (!heads.isEmpty()) {
+                int b = heads.poll();
+                Buf buf = all.get(b);
+                int e = next[b];
+                long w0 = buf.word(e, 0);
+                r.event(
+                        w0 >>> 16,
+                        (int) (w0 & 0xFF),
+                        (int) ((w0 >>> 8) & 0xFF),
+                        buf.index,
+                        buf.word(e, 1),
+                        buf.word(e, 2),
+                        buf.word(e, 3));
+                if (++next[b] < count[b]) {
+                    heads.add(b);
+                }
+            }
+            r.end(end);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("writing the execution trace failed", e);
@@ -252,7 +323,8 @@ final class Tracer {
     /** Turns merged events into trace-event JSON. Single-threaded. */
     private static final class Renderer {
         private final List<String> names;
-        private final StringBuilder sb = new StringBuilder(1 << 16);
+        private final OutputStream out;
+        private final StringBuilder sb = new StringBuilder(1 << 17);
         private boolean first = true;
         private long flowIds;
         /** Open goroutine slice per P / per M: key -> {goid, start}. */
@@ -269,8 +341,17 @@ final class Tracer {
         private final java.util.Set<Long> mTracks = new java.util.HashSet<>();
         private final java.util.Set<Long> pTracks = new java.util.HashSet<>();
 
-        Renderer(List<String> names) {
+        Renderer(List<String> names, OutputStream out) {
             this.names = new ArrayList<>(names);
+            this.out = out;
+        }
+
+        /** Writes out what has been rendered once it is large. */
+        private void drain(boolean force) throws IOException {
+            if (force || sb.length() >= 1 << 16) {
+                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                sb.setLength(0);
+            }
         }
 
         private static long key(int rt, long id) {
@@ -291,8 +372,11 @@ final class Tracer {
             return sb;
         }
 
+        /** Microseconds with three decimals, without String.format (millions of calls). */
         private static String us(long ns) {
-            return String.format(java.util.Locale.ROOT, "%d.%03d", ns / 1000, ns % 1000);
+            long frac = ns % 1000;
+            String f = frac < 10 ? "00" + frac : frac < 100 ? "0" + frac : Long.toString(frac);
+            return (ns / 1000) + "." + f;
         }
 
         private void slice(String name, int process, long tid, long start, long end, String args) {
@@ -407,77 +491,75 @@ final class Tracer {
             flow("s", id, pProcess(rt), track(rt, pid), ts);
         }
 
-        String render(List<long[]> evs, long end, long dropped) {
+        void begin(long dropped) throws IOException {
             sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jgo\",\"droppedEvents\":")
                     .append(dropped)
                     .append("},\"traceEvents\":[");
-            for (long[] e : evs) {
-                long ts = e[0];
-                int kind = (int) (e[1] & 0xFF);
-                int rt = (int) (e[1] >>> 8);
-                long x = e[2];
-                long y = e[3];
-                long z = e[4];
-                long bk = key(rt, e[5]);
-                int m = bufMid.getOrDefault(bk, -1);
-                switch (kind) {
-                    case GO_CREATE -> {
-                        instant("GoCreate", pProcess(rt), track(rt, z), ts, "\"goid\":" + x + ",\"parent\":" + y);
-                        flowStart(rt, x, z, ts);
-                    }
-                    case GO_START -> {
-                        bufMid.put(bk, (int) z);
-                        openG(rt, x, y, (int) z, ts);
-                        Long f = flows.remove(key(rt, x));
-                        if (f != null) {
-                            flow("f", f, pProcess(rt), pTid(rt, y), ts);
-                        }
-                    }
-                    case GO_PARK -> {
-                        closeG(rt, y, m, ts);
-                        String reason = z >= 0 && z < REASONS.length ? REASONS[(int) z].text() : "";
-                        instant(
-                                "GoPark",
-                                pProcess(rt),
-                                track(rt, y),
-                                ts,
-                                "\"goid\":" + x + ",\"reason\":\"" + reason + "\"");
-                    }
-                    case GO_UNPARK -> {
-                        instant("GoUnpark", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                        flowStart(rt, x, y, ts);
-                    }
-                    case GO_YIELD -> {
-                        closeG(rt, y, m, ts);
-                        instant("GoYield", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                    }
-                    case GO_SYSCALL_ENTER -> {
-                        closeG(rt, y, m, ts);
-                        instant("GoSysCall", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                    }
-                    case GO_SYSCALL_EXIT -> {
-                        instant("GoSysExit", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                        openG(rt, x, y, m, ts);
-                    }
-                    case GO_EXIT -> closeG(rt, y, m, ts);
-                    case PROC_START -> {
-                        bufMid.put(bk, (int) y);
-                        closeProc(rt, y, ts);
-                        mTid(rt, y);
-                        pTid(rt, x);
-                        mProc.put(key(rt, y), new long[] {x, ts});
-                    }
-                    case PROC_STOP -> {
-                        closeGOnP(rt, x, ts);
-                        closeProc(rt, y, ts);
-                    }
-                    case STEAL ->
-                        instant("Steal", pProcess(rt), pTid(rt, x), ts, "\"victim\":" + y + ",\"count\":" + z);
-                    case SPIN_START -> instant("SpinStart", mProcess(rt), mTid(rt, x), ts, "");
-                    case SPIN_STOP -> instant("SpinStop", mProcess(rt), mTid(rt, x), ts, "");
-                    default -> {}
+        }
+
+        void event(long ts, int kind, int rt, int buf, long x, long y, long z) throws IOException {
+            long bk = key(rt, buf);
+            int m = bufMid.getOrDefault(bk, -1);
+            switch (kind) {
+                case GO_CREATE -> {
+                    instant("GoCreate", pProcess(rt), track(rt, z), ts, "\"goid\":" + x + ",\"parent\":" + y);
+                    flowStart(rt, x, z, ts);
                 }
+                case GO_START -> {
+                    bufMid.put(bk, (int) z);
+                    openG(rt, x, y, (int) z, ts);
+                    Long f = flows.remove(key(rt, x));
+                    if (f != null) {
+                        flow("f", f, pProcess(rt), pTid(rt, y), ts);
+                    }
+                }
+                case GO_PARK -> {
+                    closeG(rt, y, m, ts);
+                    String reason = z >= 0 && z < REASONS.length ? REASONS[(int) z].text() : "";
+                    instant(
+                            "GoPark",
+                            pProcess(rt),
+                            track(rt, y),
+                            ts,
+                            "\"goid\":" + x + ",\"reason\":\"" + reason + "\"");
+                }
+                case GO_UNPARK -> {
+                    instant("GoUnpark", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
+                    flowStart(rt, x, y, ts);
+                }
+                case GO_YIELD -> {
+                    closeG(rt, y, m, ts);
+                    instant("GoYield", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
+                }
+                case GO_SYSCALL_ENTER -> {
+                    closeG(rt, y, m, ts);
+                    instant("GoSysCall", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
+                }
+                case GO_SYSCALL_EXIT -> {
+                    instant("GoSysExit", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
+                    openG(rt, x, y, m, ts);
+                }
+                case GO_EXIT -> closeG(rt, y, m, ts);
+                case PROC_START -> {
+                    bufMid.put(bk, (int) y);
+                    closeProc(rt, y, ts);
+                    mTid(rt, y);
+                    pTid(rt, x);
+                    mProc.put(key(rt, y), new long[] {x, ts});
+                }
+                case PROC_STOP -> {
+                    closeGOnP(rt, x, ts);
+                    closeProc(rt, y, ts);
+                }
+                case STEAL -> instant("Steal", pProcess(rt), pTid(rt, x), ts, "\"victim\":" + y + ",\"count\":" + z);
+                case SPIN_START -> instant("SpinStart", mProcess(rt), mTid(rt, x), ts, "");
+                case SPIN_STOP -> instant("SpinStop", mProcess(rt), mTid(rt, x), ts, "");
+                default -> {}
             }
+            drain(false);
+        }
+
+        void end(long end) throws IOException {
             // close what is still open at the end of the trace
             for (Map.Entry<Long, long[]> e : new ArrayList<>(pSlice.entrySet())) {
                 int rt = (int) (e.getKey() >>> 40);
@@ -491,7 +573,7 @@ final class Tracer {
             }
             metadata();
             sb.append("\n]}\n");
-            return sb.toString();
+            drain(true);
         }
 
         private void metadata() {
