@@ -94,6 +94,59 @@ class CpuProfileTest {
         assertTrue(text.contains("CpuProfileTest.spinInDistinctiveMethod"), text);
     }
 
+    @Test
+    void goToolPprofReadsTheGoroutineProfile(@TempDir Path dir) throws Exception {
+        Path go = findGo();
+        Assumptions.assumeTrue(
+                go != null,
+                "skipped: Go is not installed (apt-get install golang-go) so 'go tool pprof' cannot be run");
+        Path f = dir.resolve("goroutine.pprof");
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
+            dev.jgo.Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+            GoroutineProfileTest.awaitState(g, dev.jgo.Goroutine.State.WAITING);
+            try (OutputStream out = Files.newOutputStream(f)) {
+                Pprof.writeGoroutineProfile(out, 0);
+            }
+            rt.go(c::close);
+        }
+        Process pr = new ProcessBuilder(go.toString(), "tool", "pprof", "-top", f.toString())
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(pr.waitFor(50, TimeUnit.SECONDS), "go tool pprof hung");
+        assertEquals(0, pr.exitValue(), text);
+        assertTrue(text.contains("Type: goroutine"), text);
+        assertTrue(text.contains("parkedInDistinctiveReceive"), text);
+    }
+
+    @Test
+    void blockingCallIsSampledUnderTheSyscallPseudoFrame() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            rt.go(() -> dev.jgo.Go.blocking(() -> {
+                spinInDistinctiveMethod(stop);
+                return null;
+            }));
+            Pprof.startCpuProfile(out);
+            try {
+                Thread.sleep(600);
+            } finally {
+                Pprof.stopCpuProfile();
+                stop.set(true);
+            }
+        }
+        ProtoReader.Profile p = ProtoReader.profile(out.toByteArray());
+        assertTrue(
+                p.samples().stream().anyMatch(s -> {
+                    java.util.List<String> fs = p.functions(s);
+                    return fs.get(0).endsWith(".spinInDistinctiveMethod")
+                            && fs.get(fs.size() - 1).equals("runtime._Syscall");
+                }),
+                "a sample of the blocking call, rooted at runtime._Syscall");
+    }
+
     static Path findGo() {
         for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path p = Path.of(d, "go");

@@ -139,6 +139,27 @@ class TraceTest {
     }
 
     @Test
+    void blockingCallsShowAsSyscallsAndAFailingStreamIsReported() {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            List<Map<String, Object>> evs = traceOf(() -> rt.run(() -> Go.blocking(() -> {
+                Thread.sleep(5);
+                return null;
+            })));
+            assertTrue(evs.stream().anyMatch(e -> e.get("name").equals("GoSysCall")), "syscall instant");
+        }
+        Trace.start(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("closed pipe");
+            }
+        });
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, Trace::stop);
+        assertEquals("closed pipe", e.getCause().getMessage());
+        Trace.start(new ByteArrayOutputStream()); // stopped cleanly: a new trace can start
+        Trace.stop();
+    }
+
+    @Test
     void secondStartThrowsAndRuntimesBuiltDuringTheTraceAreTraced() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Trace.start(out);
