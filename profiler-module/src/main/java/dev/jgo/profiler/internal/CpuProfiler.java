@@ -46,10 +46,15 @@ import java.util.concurrent.locks.LockSupport;
  * rate is Go's 100 Hz and not more. JFR's {@code jdk.ExecutionSample} suspends the thread with a
  * signal and walks from the interrupted PC (AsyncGetCallTrace-style), so it has no such bias, but
  * it knows nothing of goroutines: a continuation's frames appear on whatever carrier ran them,
- * without goroutine ids, labels or the M's scheduler state. The sampler therefore stays the
- * source of this profile, attributing at method granularity, which the bias rarely changes
- * (the method holding the hot loop still gets the sample); comparing against JFR on the same
- * workload is left to issue 8's benchmark work.
+ * without goroutine ids, labels or the M's scheduler state. One comparison on the same run (two
+ * goroutines on 2 Ps, one hashing in a counted loop, one computing fib recursively; JFR's {@code
+ * profile} settings, its carrier-thread samples only): JFR put 91.6% of samples in the hash loop
+ * and 2.4% in fib, this sampler 94.7% and 2.4%. The bias moves samples between nearby poll sites
+ * within a method far more than between methods, so at method granularity the two agree, and the
+ * sampler stays the source of this profile because only it has goroutine ids, labels and the M
+ * states. (The command: {@code java -XX:StartFlightRecording=settings=profile,...} around a
+ * program that also runs this profiler, then {@code jfr print --events jdk.ExecutionSample} and
+ * counting top frames of threads named {@code jgo-m*}.)
  *
  * <p>Concurrency: started and stopped by {@link JgoProfiler} under its lock; the builder is
  * touched only by the sampler thread until it has been joined.
