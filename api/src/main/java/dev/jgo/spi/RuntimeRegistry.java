@@ -9,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The live runtimes of this class loader, for process-wide tools that take no runtime argument
  * ({@code dev.jgo.prof.Pprof}, {@code dev.jgo.prof.Trace}): Go has one runtime per process, jgo
  * may have several, and those tools cover all of them. {@link GoRuntime.Builder#build()}
- * registers; a runtime unregisters itself when closed.
+ * registers; a runtime unregisters itself when closed, so one that is never closed stays
+ * registered (and reachable) for the life of the class loader.
  */
 public final class RuntimeRegistry {
 

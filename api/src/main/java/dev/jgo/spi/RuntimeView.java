@@ -67,15 +67,23 @@ public interface RuntimeView {
      * reason, labels and stack: the goroutine profile's source. Each goroutine is read
      * consistently (a parked one is kept from resuming while its stack is read), the list as a
      * whole is not an atomic picture.
+     *
+     * @throws UnsupportedOperationException if this runtime keeps no goroutine registry
      */
-    List<GoroutineInfo> goroutines();
+    default List<GoroutineInfo> goroutines() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not provide goroutine snapshots");
+    }
 
     /**
      * Every live M with what it is doing; with {@code stacks}, the goroutine frames of those
      * running goroutine code (the CPU profiler's sample source). Reading a running thread's stack
      * waits for it to reach a safe point.
+     *
+     * @throws UnsupportedOperationException if this runtime does not provide M snapshots
      */
-    List<MachineInfo> machines(boolean stacks);
+    default List<MachineInfo> machines(boolean stacks) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not provide M snapshots");
+    }
 
     /** Go's schedtrace line: {@code SCHED 0ms: gomaxprocs=... idleprocs=... threads=... }. */
     String schedtrace(boolean detailed);
