@@ -26,8 +26,9 @@ import java.util.List;
  *   <li>RUNNABLE or WAITING, not mounted: set the scan bit (see G "the scan bit"), walk the
  *       continuation, clear the bit. Stamp {@code waitsince} if unset, as Go's GC does.
  *   <li>Mounted (running, in a syscall, or a pinned park): {@code Thread.getStackTrace} of its M,
- *       then re-read {@code gp.m}, the status and the id; if any changed, try again (3 times,
- *       then report the goroutine with an empty stack).
+ *       then re-read {@code gp.m}, the status and the id; if any changed, or the goroutine's
+ *       frames are not on the carrier yet, try again (8 times, then report the goroutine with an
+ *       empty stack).
  * </ol>
  */
 final class View implements RuntimeView {
@@ -176,7 +177,7 @@ final class View implements RuntimeView {
     /** One goroutine, or null if it is dead. Concurrency: any thread but gp's own. */
     private static GoroutineInfo snapshot(G gp, long now) {
         int s = G.IDLE;
-        for (int tries = 0; tries < 3; tries++) {
+        for (int tries = 0; tries < 8; tries++) {
             s = gp.readgstatus();
             switch (s) {
                 case G.IDLE, G.DEAD -> {
@@ -218,7 +219,13 @@ final class View implements RuntimeView {
                     M mp = gp.m;
                     long goid = gp.goid;
                     java.util.Map<String, String> labels = gp.labels;
-                    List<StackTraceElement> stack = mp != null ? threadStack(mp) : List.of();
+                    List<StackTraceElement> stack = mp != null ? trimGoroutine(mp.getStackTrace()) : null;
+                    if (stack == null) {
+                        // RUNNING is set just before the continuation is mounted (and SYSCALL
+                        // left just after it is unmounted): no goroutine frames yet, look again
+                        Thread.onSpinWait();
+                        continue;
+                    }
                     if (gp.m == mp && gp.readgstatus() == s && gp.goid == goid) {
                         return new GoroutineInfo(
                                 goid,

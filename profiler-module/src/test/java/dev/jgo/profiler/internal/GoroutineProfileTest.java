@@ -168,6 +168,19 @@ class GoroutineProfileTest {
                         .filter(x -> x.id() == g.id())
                         .findFirst()
                         .orElseThrow();
+                // RUNNING is set just before the continuation mounts, and the body needs a moment
+                // to enter the method: its frames follow shortly
+                for (int i = 0;
+                        i < 1000
+                                && gi.stack().stream()
+                                        .noneMatch(e -> e.getMethodName().equals("spinInDistinctiveMethod"));
+                        i++) {
+                    Thread.sleep(2);
+                    gi = rt.view().goroutines().stream()
+                            .filter(x -> x.id() == g.id())
+                            .findFirst()
+                            .orElseThrow();
+                }
                 assertEquals(Goroutine.State.RUNNING, gi.state());
                 assertTrue(
                         gi.stack().stream().anyMatch(e -> e.getMethodName().equals("spinInDistinctiveMethod")),
