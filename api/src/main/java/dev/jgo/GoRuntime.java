@@ -3,6 +3,7 @@ package dev.jgo;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.RuntimeConfig;
 import dev.jgo.spi.RuntimeProvider;
+import dev.jgo.spi.RuntimeRegistry;
 import dev.jgo.spi.RuntimeView;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.SpinPolicy;
@@ -212,7 +213,9 @@ public interface GoRuntime extends AutoCloseable {
                         .orElseThrow(() -> new IllegalStateException(
                                 "no dev.jgo.spi.RuntimeProvider found: put jgo-core on the class path"));
             }
-            return p.create(config());
+            GoRuntime rt = p.create(config());
+            RuntimeRegistry.register(rt);
+            return rt;
         }
     }
 }

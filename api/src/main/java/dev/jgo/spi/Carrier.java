@@ -5,6 +5,7 @@ import dev.jgo.WaitReason;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -173,6 +174,22 @@ public abstract class Carrier extends Thread {
 
     /** Undoes one {@link #lockOSThread}. */
     public abstract void unlockOSThread();
+
+    /**
+     * The running goroutine's profiler labels (Go's {@code runtime_getProfLabel}): an immutable
+     * map, or null for none. Goroutines it starts inherit them.
+     */
+    public Map<String, String> labels() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep profiler labels");
+    }
+
+    /**
+     * Sets the running goroutine's profiler labels (Go's {@code runtime_setProfLabel}); {@code
+     * labels} must be immutable, or null for none.
+     */
+    public void setLabels(Map<String, String> labels) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep profiler labels");
+    }
 
     /** Called by {@link #park} once the goroutine is off its carrier. */
     @FunctionalInterface

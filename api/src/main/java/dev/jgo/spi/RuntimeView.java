@@ -1,5 +1,7 @@
 package dev.jgo.spi;
 
+import java.util.List;
+
 /**
  * Read-only introspection of a runtime for the profiler, schedtrace, JMX and the CLI. Values are
  * read without stopping the world, so they are a recent, not an atomic, picture; counters are
@@ -59,6 +61,29 @@ public interface RuntimeView {
 
     /** Counters summed over all Ps. */
     Counters counters();
+
+    /**
+     * Every goroutine that exists now (Go's {@code allgs} less the dead), with its state, wait
+     * reason, labels and stack: the goroutine profile's source. Each goroutine is read
+     * consistently (a parked one is kept from resuming while its stack is read), the list as a
+     * whole is not an atomic picture.
+     *
+     * @throws UnsupportedOperationException if this runtime keeps no goroutine registry
+     */
+    default List<GoroutineInfo> goroutines() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not provide goroutine snapshots");
+    }
+
+    /**
+     * Every live M with what it is doing; with {@code stacks}, the goroutine frames of those
+     * running goroutine code (the CPU profiler's sample source). Reading a running thread's stack
+     * waits for it to reach a safe point.
+     *
+     * @throws UnsupportedOperationException if this runtime does not provide M snapshots
+     */
+    default List<MachineInfo> machines(boolean stacks) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not provide M snapshots");
+    }
 
     /** Go's schedtrace line: {@code SCHED 0ms: gomaxprocs=... idleprocs=... threads=... }. */
     String schedtrace(boolean detailed);

@@ -4,10 +4,13 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.GoroutineException;
 import dev.jgo.spi.Carrier;
+import dev.jgo.spi.EventsControl;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.RuntimeConfig;
+import dev.jgo.spi.RuntimeRegistry;
 import dev.jgo.spi.RuntimeView;
+import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.Scheduler;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
@@ -23,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * The core's {@link GoRuntime}: owns a {@link Sched}, starts main goroutines and shuts the Ms
  * down.
  */
-public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
+public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, EventsControl {
     /** How long close() lets Ms finish the goroutine they run before interrupting them. */
     private static final long CLOSE_GRACE_MILLIS = 2_000;
 
@@ -31,6 +34,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
 
     private final Sched sched;
     private final View view;
+    private final EventsMux eventsMux;
     private volatile boolean closed;
 
     CoreRuntime(RuntimeConfig cfg) {
@@ -49,6 +53,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
         Sysmon sm = new Sysmon(sched, debug[0], debug[1] != 0);
         sched.sysmon = sm;
         sm.start();
+        this.eventsMux = new EventsMux(sched);
     }
 
     Sched sched() {
@@ -199,6 +204,18 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
         return PolicyGuard.unwrap(old);
     }
 
+    // ---- EventsControl ----
+
+    @Override
+    public void attachEvents(SchedEvents listener) {
+        eventsMux.attach(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public boolean detachEvents(SchedEvents listener) {
+        return eventsMux.detach(listener);
+    }
+
     // ---- close ----
 
     @Override
@@ -212,6 +229,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl {
             }
             closed = true;
         }
+        RuntimeRegistry.unregister(this);
         sched.shutdown = true;
         IllegalStateException e = new IllegalStateException("runtime is closed");
         for (CompletableFuture<Object> f : sched.mains) {

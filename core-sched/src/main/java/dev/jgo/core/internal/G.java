@@ -31,6 +31,22 @@ import jdk.internal.vm.ContinuationScope;
  *   RUNNING -> PREEMPTED -> WAITING   (suspend at a safe point)
  * </pre>
  *
+ * <h2>Design note: the scan bit</h2>
+ *
+ * A snapshot (the goroutine profile) reads a parked goroutine's stack from its unmounted
+ * continuation. {@code Continuation.run} on another thread during that walk would fail ("Mounted"),
+ * so the reader must keep the goroutine from being resumed, as Go's {@code suspendG} does:
+ *
+ * <ol>
+ *   <li>The reader CASes RUNNABLE or WAITING to the same status with {@link #SCAN} set ({@link
+ *       #castogscanstatus}). Only an unmounted goroutine ({@code m == null}) is walked.
+ *   <li>{@link #casgstatus} from a scanned status fails its CAS; on that (slow) path it spins
+ *       until the bit is cleared, then retries. The fast path is unchanged: one CAS.
+ *   <li>The reader clears the bit ({@link #casfromgscanstatus}) as soon as the walk is done.
+ * </ol>
+ *
+ * {@link #readgstatus} masks the bit, so nothing else observes it.
+ *
  * <h2>Who touches what</h2>
  *
  * <ul>
@@ -50,6 +66,8 @@ final class G implements Goroutine {
     static final int WAITING = 4;
     static final int DEAD = 6;
     static final int PREEMPTED = 9;
+    /** Go's {@code _Gscan}: set by a stack reader; see "the scan bit". */
+    static final int SCAN = 0x1000;
 
     private static final State[] STATES = new State[10];
 
@@ -128,6 +146,16 @@ final class G implements Goroutine {
     M lockedm;
     /** lockOSThread nesting depth. */
     int lockedCount;
+    /**
+     * Profiler labels ({@code dev.jgo.prof.Pprof.doWithLabels}): an immutable map, copied from the
+     * creating goroutine by {@code go}. Read racily by profilers.
+     */
+    java.util.Map<String, String> labels;
+    /**
+     * Go's {@code waitsince}: when the current wait was first observed by a snapshot (nanoTime),
+     * 0 until then. Cleared by park (a plain store; the park's status CAS publishes it).
+     */
+    long waitsince;
     /** When this goroutine was put in a P's runnext, if the steal policy keeps ages. */
     long runnextSince;
 
@@ -154,7 +182,28 @@ final class G implements Goroutine {
     // ---- status ----
 
     int readgstatus() {
-        return status; // volatile read: pairs with the CAS in casgstatus
+        return status & ~SCAN; // volatile read: pairs with the CAS in casgstatus
+    }
+
+    /**
+     * Port of runtime.castogscanstatus: sets the scan bit on status {@code from} (RUNNABLE or
+     * WAITING). See "the scan bit".
+     *
+     * <p>Concurrency: any thread; the caller must clear the bit with {@link #casfromgscanstatus}.
+     *
+     * @return false if the status was not {@code from} (or is already being scanned)
+     */
+    boolean castogscanstatus(int from) {
+        assert from == RUNNABLE || from == WAITING : statusName(from);
+        return STATUS.compareAndSet(this, from, from | SCAN); // volatile CAS: orders the walk after it
+    }
+
+    /** Port of runtime.casfrom_Gscanstatus. Concurrency: the thread that set the scan bit. */
+    void casfromgscanstatus(int from) {
+        if (!STATUS.compareAndSet(this, from | SCAN, from)) {
+            throw new IllegalStateException(
+                    "casfromgscanstatus: goroutine " + goid + " is not scanned " + statusName(from));
+        }
     }
 
     /**
@@ -173,6 +222,13 @@ final class G implements Goroutine {
                     + statusName(to) + " for goroutine " + goid);
         }
         if (!STATUS.compareAndSet(this, from, to)) {
+            // Slow path: a stack reader holds the scan bit ("the scan bit", step 2).
+            while ((int) STATUS.getVolatile(this) == (from | SCAN)) {
+                Thread.onSpinWait();
+            }
+            if (STATUS.compareAndSet(this, from, to)) {
+                return;
+            }
             throw new IllegalStateException("casgstatus: goroutine " + goid + " is " + statusName(status)
                     + ", expected " + statusName(from) + " (to " + statusName(to) + ")");
         }

@@ -237,8 +237,8 @@ final class M extends Carrier {
         pp.casstatus(P.IDLE, P.RUNNING);
         p = pp;
         pp.m = this;
-        if (sched.events != null) {
-            sched.events.procStart(pp.id, mid);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.procStart(pp.id, mid);
         }
         Sysmon sm = sched.sysmon;
         if (sm != null) {
@@ -252,8 +252,8 @@ final class M extends Carrier {
         if (pp == null || pp.m != this) {
             throw new IllegalStateException("releasep: invalid P state on M" + mid);
         }
-        if (sched.events != null) {
-            sched.events.procStop(pp.id, mid);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.procStop(pp.id, mid);
         }
         pp.m = null;
         p = null;
@@ -437,8 +437,8 @@ final class M extends Carrier {
         if (sched.nmspinning.decrementAndGet() < 0) {
             throw new IllegalStateException("findrunnable: negative nmspinning");
         }
-        if (sched.events != null) {
-            sched.events.spin(mid, false);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.spin(mid, false);
         }
         // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
         // another P here.
@@ -449,8 +449,8 @@ final class M extends Carrier {
         spinning = true;
         sched.nmspinning.incrementAndGet();
         spins++;
-        if (sched.events != null) {
-            sched.events.spin(mid, true);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.spin(mid, true);
         }
     }
 
@@ -530,8 +530,8 @@ final class M extends Carrier {
                 if (sched.nmspinning.decrementAndGet() < 0) {
                     throw new IllegalStateException("findrunnable: negative nmspinning");
                 }
-                if (sched.events != null) {
-                    sched.events.spin(mid, false);
+                if (sched.events instanceof SchedEvents ev) {
+                    ev.spin(mid, false);
                 }
             }
             // check all runqueues once again, and the global queue (see "the global run queue")
@@ -627,8 +627,8 @@ final class M extends Carrier {
                     if (gp != null) {
                         pp.steals++;
                         pp.stolenGoroutines += pp.runq.lastStolen;
-                        if (sched.events != null) {
-                            sched.events.steal(pp.id, p2.id, pp.runq.lastStolen);
+                        if (sched.events instanceof SchedEvents ev) {
+                            ev.steal(pp.id, p2.id, pp.runq.lastStolen);
                         }
                         return gp;
                     }
@@ -730,8 +730,8 @@ final class M extends Carrier {
      */
     private G parkM(G gp) {
         gp.casgstatus(G.RUNNING, G.WAITING);
-        if (sched.events != null) {
-            sched.events.goPark(gp.goid, gp.waitreason, p.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goPark(gp.goid, gp.waitreason, p.id);
         }
         ParkUnlock fn = gp.parkUnlock;
         Object lock = gp.parkLock;
@@ -747,8 +747,8 @@ final class M extends Carrier {
     /** Port of runtime.goschedImpl: the goroutine goes to the global queue. */
     private G goschedM(G gp) {
         gp.casgstatus(G.RUNNING, G.RUNNABLE);
-        if (sched.events != null) {
-            sched.events.goYield(gp.goid, p.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goYield(gp.goid, p.id);
         }
         sched.globrunqput(gp);
         return null;
@@ -766,8 +766,8 @@ final class M extends Carrier {
         gp.casgstatus(G.RUNNING, G.DEAD);
         P pp = p;
         pp.goroutinesExited++;
-        if (sched.events != null) {
-            sched.events.goExit(gp.goid, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goExit(gp.goid, pp.id);
         }
         Throwable t = gp.panic;
         if (gp.main != null) {
@@ -838,6 +838,7 @@ final class M extends Carrier {
             return g;
         }
         G newg = sched.newproc1(fn, pp, parent.goid, null);
+        newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
         sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
         if (parent.preemptRequested()) { // every runtime call honours a preempt request
@@ -949,8 +950,8 @@ final class M extends Carrier {
         gp.parkLock = null;
         gp.pinnedM = this; // volatile: read by ready after its CAS to RUNNABLE
         P pp = p;
-        if (sched.events != null) {
-            sched.events.goPark(gp.goid, gp.waitreason, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goPark(gp.goid, gp.waitreason, pp.id);
         }
         sched.handoffp(releasep());
         gp.casgstatus(G.RUNNING, G.WAITING);
@@ -1026,6 +1027,7 @@ final class M extends Carrier {
         }
         G gp = curg;
         gp.waitreason = reason;
+        gp.waitsince = 0; // a snapshot stamps it when it first sees this wait (G "waitsince")
         gp.parkLock = lock;
         gp.parkUnlock = unlockf;
         mcall(OP_PARK);
@@ -1151,8 +1153,8 @@ final class M extends Carrier {
         P pp = p;
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sched.events != null) {
-            sched.events.goSyscall(gp.goid, true, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goSyscall(gp.goid, true, pp.id);
         }
         oldp = pp;
         pp.m = null;
@@ -1168,8 +1170,8 @@ final class M extends Carrier {
         P pp = p;
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sched.events != null) {
-            sched.events.goSyscall(gp.goid, true, pp.id);
+        if (sched.events instanceof SchedEvents ev) {
+            ev.goSyscall(gp.goid, true, pp.id);
         }
         // Straight from RUNNING to IDLE: a SYSCALL status here would let sysmon's retake race
         // this hand-off for the same P.
@@ -1190,8 +1192,8 @@ final class M extends Carrier {
         if (op != null && op.status() == P.SYSCALL && op.tryCasstatus(P.SYSCALL, P.IDLE)) {
             acquirep(op);
             gp.casgstatus(G.SYSCALL, G.RUNNING);
-            if (sched.events != null) {
-                sched.events.goSyscall(gp.goid, false, op.id);
+            if (sched.events instanceof SchedEvents ev) {
+                ev.goSyscall(gp.goid, false, op.id);
             }
             return true;
         }
@@ -1205,8 +1207,8 @@ final class M extends Carrier {
         if (pp != null) {
             acquirep(pp);
             gp.casgstatus(G.SYSCALL, G.RUNNING);
-            if (sched.events != null) {
-                sched.events.goSyscall(gp.goid, false, pp.id);
+            if (sched.events instanceof SchedEvents ev) {
+                ev.goSyscall(gp.goid, false, pp.id);
             }
             return true;
         }
@@ -1244,6 +1246,18 @@ final class M extends Carrier {
             return null;
         }
         return null;
+    }
+
+    // ---- profiler labels (dev.jgo.prof) ----
+
+    @Override
+    public java.util.Map<String, String> labels() {
+        return curg.labels;
+    }
+
+    @Override
+    public void setLabels(java.util.Map<String, String> labels) {
+        curg.labels = labels;
     }
 
     @Override

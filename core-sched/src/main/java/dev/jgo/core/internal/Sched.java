@@ -71,7 +71,15 @@ final class Sched {
     final CoreRuntime rt;
     final String name;
     final int maxmcount;
-    final SchedEvents events;
+    /**
+     * The scheduler event listener, null when none: see "attaching a tracer" in {@link
+     * EventsMux}. Every site reads it once ({@code instanceof} binding): a detach may null it
+     * between two reads.
+     */
+    volatile SchedEvents events;
+    /** Go's {@code allgs}: every G allocated, for snapshots. */
+    final AllGs allgs = new AllGs();
+
     final BiConsumer<Goroutine, Throwable> uncaughtHandler;
     final boolean randomize;
     /** Automatic hand-off threshold (0: off). See M "Automatic hand-off". */
@@ -464,10 +472,12 @@ final class Sched {
         if (newg == null) {
             newg = new G();
             newg.casgstatus(G.IDLE, G.DEAD);
+            allgs.add(newg);
         }
         newg.fn = fn;
         newg.panic = null;
         newg.result = null;
+        newg.labels = null; // go() sets the creator's labels before queueing
         G g = newg;
         newg.cont = new G.GCont(() -> body(g));
         if (pp != null) {
@@ -486,8 +496,8 @@ final class Sched {
         }
         newg.main = main;
         newg.casgstatus(G.DEAD, G.RUNNABLE);
-        if (events != null) {
-            events.goCreate(newg.goid, parentGoid, pp != null ? pp.id : -1);
+        if (events instanceof SchedEvents ev) {
+            ev.goCreate(newg.goid, parentGoid, pp != null ? pp.id : -1);
         }
         return newg;
     }
@@ -610,8 +620,8 @@ final class Sched {
         }
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         P pp = mp != null ? mp.p : null;
-        if (events != null) {
-            events.goUnpark(gp.goid, pp != null ? pp.id : -1);
+        if (events instanceof SchedEvents ev) {
+            ev.goUnpark(gp.goid, pp != null ? pp.id : -1);
         }
         if (pp != null) {
             runqput(pp, gp, fairness.useRunnext(), mp);

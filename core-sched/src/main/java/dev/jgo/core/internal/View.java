@@ -1,12 +1,35 @@
 package dev.jgo.core.internal;
 
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import dev.jgo.spi.GoroutineInfo;
+import dev.jgo.spi.MachineInfo;
 import dev.jgo.spi.RuntimeView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * {@link RuntimeView} over a {@link Sched}: reads counters and queue indices racily, takes
  * sched.lock only to copy the M list.
+ *
+ * <h2>Design note: goroutine stacks</h2>
+ *
+ * A goroutine that is not running has its frames in its unmounted continuation; one that runs
+ * has them on its carrier thread, above {@code Continuation.enter} and the M's schedule loop. Both
+ * are cut to the goroutine's own frames: everything from {@link Sched}{@code .body} down (the
+ * goroutine entry and the carrier's frames) and, at the top, the continuation's yield frames and
+ * {@code M.mcall}, so a parked goroutine's innermost frame is {@code M.park} (Go's {@code
+ * runtime.gopark}).
+ *
+ * <ol>
+ *   <li>RUNNABLE or WAITING, not mounted: set the scan bit (see G "the scan bit"), walk the
+ *       continuation, clear the bit. Stamp {@code waitsince} if unset, as Go's GC does.
+ *   <li>Mounted (running, in a syscall, or a pinned park): {@code Thread.getStackTrace} of its M,
+ *       then re-read {@code gp.m}, the status and the id; if any changed, or the goroutine's
+ *       frames are not on the carrier yet, try again (8 times, then report the goroutine with an
+ *       empty stack).
+ * </ol>
  */
 final class View implements RuntimeView {
     private final Sched sched;
@@ -101,6 +124,195 @@ final class View implements RuntimeView {
             c = c.plus(new Counters(0, 0, 0, 0, m.spins, m.mParks, m.mUnparks, m.emptyWakeups, 0));
         }
         return c;
+    }
+
+    // ---- snapshots ----
+
+    private static final String BODY_CLASS = Sched.class.getName();
+    private static final String M_CLASS = M.class.getName();
+
+    /**
+     * The goroutine's own frames of {@code st} (see "goroutine stacks"), or null when {@code st}
+     * holds no goroutine entry frame (the carrier is between goroutines).
+     */
+    static List<StackTraceElement> trimGoroutine(StackTraceElement[] st) {
+        int bottom = -1;
+        for (int i = 0; i < st.length; i++) {
+            if (st[i].getMethodName().equals("body") && st[i].getClassName().equals(BODY_CLASS)) {
+                bottom = i;
+                break;
+            }
+        }
+        if (bottom < 0) {
+            return null;
+        }
+        int top = 0;
+        while (top < bottom
+                && (st[top].getClassName().startsWith("jdk.internal.vm.")
+                        || (st[top].getClassName().equals(M_CLASS)
+                                && st[top].getMethodName().equals("mcall")))) {
+            top++;
+        }
+        return Arrays.asList(st).subList(top, bottom);
+    }
+
+    private static List<StackTraceElement> threadStack(M mp) {
+        List<StackTraceElement> s = trimGoroutine(mp.getStackTrace());
+        return s != null ? s : List.of();
+    }
+
+    @Override
+    public List<GoroutineInfo> goroutines() {
+        List<GoroutineInfo> out = new ArrayList<>();
+        long now = System.nanoTime();
+        sched.allgs.forEach(gp -> {
+            GoroutineInfo gi = snapshot(gp, now);
+            if (gi != null) {
+                out.add(gi);
+            }
+        });
+        return out;
+    }
+
+    /** One goroutine, or null if it is dead. Concurrency: any thread but gp's own. */
+    private static GoroutineInfo snapshot(G gp, long now) {
+        int s = G.IDLE;
+        for (int tries = 0; tries < 8; tries++) {
+            s = gp.readgstatus();
+            switch (s) {
+                case G.IDLE, G.DEAD -> {
+                    return null;
+                }
+                case G.RUNNABLE, G.WAITING -> {
+                    if (!gp.castogscanstatus(s)) {
+                        continue; // it moved on: read it again
+                    }
+                    try {
+                        M pinned = gp.pinnedM;
+                        M mp = pinned != null ? pinned : gp.m;
+                        List<StackTraceElement> stack;
+                        if (mp != null) {
+                            stack = threadStack(mp); // mounted: a pinned goroutine's carrier
+                        } else {
+                            stack = contStack(gp);
+                        }
+                        long since = 0;
+                        if (s == G.WAITING) {
+                            if (gp.waitsince == 0) {
+                                gp.waitsince = now; // the goroutine cannot run: the scan bit is ours
+                            }
+                            since = gp.waitsince;
+                        }
+                        return new GoroutineInfo(
+                                gp.goid,
+                                Goroutine.State.values()[stateOrdinal(s)],
+                                s == G.WAITING ? gp.waitreason : WaitReason.ZERO,
+                                since,
+                                gp.labels,
+                                stack,
+                                mp != null ? mp.mid : -1);
+                    } finally {
+                        gp.casfromgscanstatus(s);
+                    }
+                }
+                default -> { // RUNNING, SYSCALL, PREEMPTED: on a carrier
+                    M mp = gp.m;
+                    long goid = gp.goid;
+                    java.util.Map<String, String> labels = gp.labels;
+                    List<StackTraceElement> stack = mp != null ? trimGoroutine(mp.getStackTrace()) : null;
+                    if (stack == null) {
+                        // RUNNING is set just before the continuation is mounted (and SYSCALL
+                        // left just after it is unmounted): no goroutine frames yet, look again
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    if (gp.m == mp && gp.readgstatus() == s && gp.goid == goid) {
+                        return new GoroutineInfo(
+                                goid,
+                                Goroutine.State.values()[stateOrdinal(s)],
+                                WaitReason.ZERO,
+                                0,
+                                labels,
+                                stack,
+                                mp != null ? mp.mid : -1);
+                    }
+                }
+            }
+        }
+        if (s == G.IDLE || s == G.DEAD) {
+            return null;
+        }
+        return new GoroutineInfo(
+                gp.goid, Goroutine.State.values()[stateOrdinal(s)], WaitReason.ZERO, 0, gp.labels, List.of(), -1);
+    }
+
+    private static int stateOrdinal(int s) {
+        return switch (s) {
+            case G.IDLE -> Goroutine.State.IDLE.ordinal();
+            case G.RUNNABLE -> Goroutine.State.RUNNABLE.ordinal();
+            case G.RUNNING -> Goroutine.State.RUNNING.ordinal();
+            case G.SYSCALL -> Goroutine.State.SYSCALL.ordinal();
+            case G.WAITING -> Goroutine.State.WAITING.ordinal();
+            case G.DEAD -> Goroutine.State.DEAD.ordinal();
+            default -> Goroutine.State.PREEMPTED.ordinal();
+        };
+    }
+
+    /** The frames of an unmounted goroutine. Concurrency: holding gp's scan bit. */
+    private static List<StackTraceElement> contStack(G gp) {
+        G.GCont c = gp.cont;
+        if (c == null) {
+            return List.of();
+        }
+        try {
+            List<StackTraceElement> s = trimGoroutine(c.getStackTrace());
+            return s != null ? s : List.of(); // not started yet: no frames
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public List<MachineInfo> machines(boolean stacks) {
+        List<MachineInfo> out = new ArrayList<>();
+        for (M mp : ms()) {
+            if (!mp.isAlive()) {
+                continue;
+            }
+            // Racy plain reads of fields the M writes: a recent picture, rechecked below.
+            G gp = mp.curg;
+            P pp = mp.p;
+            int pid = pp != null ? pp.id : -1;
+            MachineInfo.State st;
+            if (gp != null) {
+                st = pp != null ? MachineInfo.State.RUNNING : MachineInfo.State.SYSCALL;
+            } else {
+                st = pp != null || mp.spinning ? MachineInfo.State.SCHEDULER : MachineInfo.State.IDLE;
+            }
+            if (gp == null) {
+                // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed
+                List<StackTraceElement> sched =
+                        stacks && st == MachineInfo.State.SCHEDULER ? Arrays.asList(mp.getStackTrace()) : List.of();
+                out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, sched));
+                continue;
+            }
+            long goid = gp.goid;
+            java.util.Map<String, String> labels = gp.labels;
+            List<StackTraceElement> stack = List.of();
+            if (stacks) {
+                stack = trimGoroutine(mp.getStackTrace());
+                if (stack == null || mp.curg != gp || gp.goid != goid) {
+                    // between goroutines (mcall in progress) or switched while we walked: the
+                    // carrier's frames are scheduler code
+                    StackTraceElement[] st2 = mp.getStackTrace();
+                    out.add(new MachineInfo(
+                            mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
+                    continue;
+                }
+            }
+            out.add(new MachineInfo(mp.mid, mp, st, pid, goid, labels, stack));
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,35 @@
+package dev.jgo.spi;
+
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One goroutine in a {@link RuntimeView#goroutines()} snapshot, as a goroutine dump prints it.
+ *
+ * @param id the goroutine id
+ * @param state its status when read
+ * @param waitReason why it waits ({@link WaitReason#ZERO} unless {@code state} is WAITING)
+ * @param waitSinceNanos {@link System#nanoTime()} when this wait was first observed by a snapshot
+ *     (Go's {@code waitsince}), 0 when not waiting
+ * @param labels profiler labels ({@code dev.jgo.prof.Pprof.doWithLabels}), empty for none
+ * @param stack the goroutine's frames, innermost first: read from the continuation of a goroutine
+ *     that is not running, from its carrier thread (frames below the goroutine's entry trimmed)
+ *     when it runs; empty when it could not be read consistently
+ * @param mid the M running it, -1 when none
+ */
+public record GoroutineInfo(
+        long id,
+        Goroutine.State state,
+        WaitReason waitReason,
+        long waitSinceNanos,
+        Map<String, String> labels,
+        List<StackTraceElement> stack,
+        int mid) {
+
+    public GoroutineInfo {
+        labels = labels == null ? Map.of() : labels;
+        stack = List.copyOf(stack);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jgo.profiler.internal;
+
+import dev.jgo.GoRuntime;
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import dev.jgo.spi.GoroutineInfo;
+import dev.jgo.spi.RuntimeRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Go's goroutine profile ({@code pprof.Lookup("goroutine")}) over every live runtime: debug 0 is
+ * pprof protobuf, 1 groups identical stacks with counts ({@code writeRuntimeProfile}'s text), 2
+ * prints every goroutine as a Go traceback ({@code runtime.Stack(buf, true)}).
+ *
+ * <p>Concurrency: any thread; it reads the runtimes' snapshots ({@code RuntimeView.goroutines}).
+ */
+final class GoroutineProfile {
+    private GoroutineProfile() {}
+
+    static List<GoroutineInfo> all() {
+        List<GoroutineInfo> gs = new ArrayList<>();
+        for (GoRuntime rt : RuntimeRegistry.live()) {
+            try {
+                gs.addAll(rt.view().goroutines());
+            } catch (IllegalStateException | UnsupportedOperationException e) {
+                // closed meanwhile, or a runtime without snapshots: nothing to report
+            }
+        }
+        return gs;
+    }
+
+    static void write(OutputStream out, int debug) throws IOException {
+        List<GoroutineInfo> gs = all();
+        switch (debug) {
+            case 0 -> writeProto(out, gs);
+            case 1 -> writeText(out, gs, 1);
+            case 2 -> writeText(out, gs, 2);
+            default -> throw new IllegalArgumentException("debug must be 0, 1 or 2, got " + debug);
+        }
+    }
+
+    private static List<ProfileBuilder.Frame> frames(GoroutineInfo g) {
+        List<ProfileBuilder.Frame> fs = new ArrayList<>(g.stack().size());
+        for (StackTraceElement e : g.stack()) {
+            fs.add(ProfileBuilder.Frame.of(e));
+        }
+        return fs;
+    }
+
+    private static void writeProto(OutputStream out, List<GoroutineInfo> gs) throws IOException {
+        ProfileBuilder b =
+                new ProfileBuilder(new String[][] {{"goroutine", "count"}}, new String[] {"goroutine", "count"}, 1);
+        for (GoroutineInfo g : gs) {
+            b.add(frames(g), g.labels(), -1, 1);
+        }
+        b.writeGzip(out, System.currentTimeMillis() * 1_000_000, 0);
+    }
+
+    private record Group(List<ProfileBuilder.Frame> frames, Map<String, String> labels) {}
+
+    private static void writeText(OutputStream out, List<GoroutineInfo> gs, int debug) throws IOException {
+        Writer w = new OutputStreamWriter(new ProfileBuilder.NonClosing(out), StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder();
+        if (debug == 1) {
+            grouped(sb, gs);
+        } else {
+            long now = System.nanoTime();
+            for (GoroutineInfo g : gs) {
+                traceback(sb, g, now);
+            }
+        }
+        w.write(sb.toString());
+        w.close(); // flushes; the caller's stream stays open
+    }
+
+    /** Go's debug=1 text: {@code N @ pcs}, labels, then {@code #\tpc\tfunc+0x0\tfile:line} per frame. */
+    static void grouped(StringBuilder sb, List<GoroutineInfo> gs) {
+        Map<Group, Integer> counts = new LinkedHashMap<>();
+        for (GoroutineInfo g : gs) {
+            counts.merge(new Group(frames(g), g.labels()), 1, Integer::sum);
+        }
+        ProfileBuilder pcs = new ProfileBuilder(new String[0][], new String[] {"", ""}, 0);
+        sb.append("goroutine profile: total ").append(gs.size()).append('\n');
+        counts.entrySet().stream()
+                .sorted((a, b) -> Integer.compare(b.getValue(), a.getValue()))
+                .forEach(e -> {
+                    Group grp = e.getKey();
+                    sb.append(e.getValue()).append(" @");
+                    for (ProfileBuilder.Frame f : grp.frames()) {
+                        sb.append(" 0x").append(Long.toHexString(ProfileBuilder.address(pcs.location(f))));
+                    }
+                    sb.append('\n');
+                    if (!grp.labels().isEmpty()) {
+                        sb.append("# labels: {");
+                        String sep = "";
+                        for (Map.Entry<String, String> l : grp.labels().entrySet()) {
+                            sb.append(sep)
+                                    .append('"')
+                                    .append(l.getKey())
+                                    .append("\":\"")
+                                    .append(l.getValue())
+                                    .append('"');
+                            sep = ", ";
+                        }
+                        sb.append("}\n");
+                    }
+                    for (ProfileBuilder.Frame f : grp.frames()) {
+                        sb.append("#\t0x")
+                                .append(Long.toHexString(ProfileBuilder.address(pcs.location(f))))
+                                .append('\t')
+                                .append(f.function())
+                                .append("+0x0\t")
+                                .append(f.file())
+                                .append(':')
+                                .append(f.line())
+                                .append('\n');
+                    }
+                    sb.append('\n');
+                });
+    }
+
+    /** Go's traceback: {@code goroutine 18 [chan receive, 2 minutes]:} then two lines per frame. */
+    static void traceback(StringBuilder sb, GoroutineInfo g, long now) {
+        sb.append("goroutine ").append(g.id()).append(" [").append(status(g));
+        if (g.state() == Goroutine.State.WAITING && g.waitSinceNanos() != 0) {
+            long min = TimeUnit.NANOSECONDS.toMinutes(now - g.waitSinceNanos());
+            if (min >= 1) {
+                sb.append(", ").append(min).append(min == 1 ? " minute" : " minutes");
+            }
+        }
+        sb.append("]:\n");
+        for (StackTraceElement e : g.stack()) {
+            ProfileBuilder.Frame f = ProfileBuilder.Frame.of(e);
+            sb.append(f.function()).append("(...)\n");
+            sb.append('\t').append(f.file()).append(':').append(f.line()).append('\n');
+        }
+        sb.append('\n');
+    }
+
+    /** Go's status text: the wait reason for a waiting goroutine, else the state's name. */
+    static String status(GoroutineInfo g) {
+        if (g.state() == Goroutine.State.WAITING && g.waitReason() != WaitReason.ZERO) {
+            return g.waitReason().text();
+        }
+        return switch (g.state()) {
+            case IDLE -> "idle";
+            case RUNNABLE -> "runnable";
+            case RUNNING -> "running";
+            case SYSCALL -> "syscall";
+            case WAITING -> "waiting";
+            case DEAD -> "dead";
+            case PREEMPTED -> "preempted";
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package dev.jgo.profiler.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgo.GoRuntime;
+import dev.jgo.prof.Pprof;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CpuProfileTest {
+    static volatile long sink;
+
+    /** Burns CPU until told to stop; its name must dominate the CPU profile. */
+    static void spinInDistinctiveMethod(AtomicBoolean stop) {
+        long x = 1;
+        while (!stop.get()) {
+            for (int i = 0; i < 10_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+            sink = x;
+        }
+    }
+
+    private static byte[] profileSpinningGoroutine(long millis) throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            rt.go(() -> Pprof.doWithLabels(Map.of("job", "spin"), () -> spinInDistinctiveMethod(stop)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Pprof.startCpuProfile(out);
+            try {
+                Thread.sleep(millis);
+            } finally {
+                Pprof.stopCpuProfile();
+                stop.set(true);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void spinningMethodDominatesTheProfileWithLabels() throws Exception {
+        ProtoReader.Profile p = ProtoReader.profile(profileSpinningGoroutine(1500));
+        assertEquals("samples", p.sampleTypes().get(0)[0]);
+        assertEquals("count", p.sampleTypes().get(0)[1]);
+        assertEquals("cpu", p.sampleTypes().get(1)[0]);
+        assertEquals("nanoseconds", p.sampleTypes().get(1)[1]);
+        assertEquals("cpu", p.periodType()[0]);
+        assertEquals(10_000_000L, p.period());
+        long total = 0;
+        long inSpin = 0;
+        for (ProtoReader.Profile.Sample s : p.samples()) {
+            assertEquals(s.values()[0] * p.period(), s.values()[1], "cpu ns = samples * period");
+            total += s.values()[0];
+            // cumulative: a poll in an inlined callee (AtomicBoolean.get) may be the leaf
+            if (p.functions(s).stream().anyMatch(f -> f.endsWith(".spinInDistinctiveMethod"))) {
+                inSpin += s.values()[0];
+                assertEquals("spin", s.strLabels().get("job"), "user labels on the sample");
+                assertTrue(s.numLabels().containsKey("goroutine"), "goroutine id label on the sample");
+            }
+        }
+        assertTrue(total >= 10, "too few samples: " + total);
+        assertTrue(inSpin * 2 > total, "spinInDistinctiveMethod should dominate: " + inSpin + " of " + total);
+    }
+
+    @Test
+    void goToolPprofReadsTheProfile(@TempDir Path dir) throws Exception {
+        Path go = findGo();
+        Assumptions.assumeTrue(
+                go != null,
+                "skipped: Go is not installed (apt-get install golang-go) so 'go tool pprof' cannot be run");
+        Path f = dir.resolve("cpu.pprof");
+        Files.write(f, profileSpinningGoroutine(700));
+        Process pr = new ProcessBuilder(go.toString(), "tool", "pprof", "-top", f.toString())
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(pr.waitFor(50, TimeUnit.SECONDS), "go tool pprof hung");
+        assertEquals(0, pr.exitValue(), text);
+        assertTrue(text.contains("Type: cpu"), text);
+        assertTrue(text.contains("CpuProfileTest.spinInDistinctiveMethod"), text);
+    }
+
+    @Test
+    void goToolPprofReadsTheGoroutineProfile(@TempDir Path dir) throws Exception {
+        Path go = findGo();
+        Assumptions.assumeTrue(
+                go != null,
+                "skipped: Go is not installed (apt-get install golang-go) so 'go tool pprof' cannot be run");
+        Path f = dir.resolve("goroutine.pprof");
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
+            dev.jgo.Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+            GoroutineProfileTest.awaitState(g, dev.jgo.Goroutine.State.WAITING);
+            try (OutputStream out = Files.newOutputStream(f)) {
+                Pprof.writeGoroutineProfile(out, 0);
+            }
+            rt.go(c::close);
+        }
+        Process pr = new ProcessBuilder(go.toString(), "tool", "pprof", "-top", f.toString())
+                .redirectErrorStream(true)
+                .start();
+        String text = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(pr.waitFor(50, TimeUnit.SECONDS), "go tool pprof hung");
+        assertEquals(0, pr.exitValue(), text);
+        assertTrue(text.contains("Type: goroutine"), text);
+        assertTrue(text.contains("parkedInDistinctiveReceive"), text);
+    }
+
+    @Test
+    void blockingCallIsSampledUnderTheSyscallPseudoFrame() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            rt.go(() -> dev.jgo.Go.blocking(() -> {
+                spinInDistinctiveMethod(stop);
+                return null;
+            }));
+            Pprof.startCpuProfile(out);
+            try {
+                Thread.sleep(600);
+            } finally {
+                Pprof.stopCpuProfile();
+                stop.set(true);
+            }
+        }
+        ProtoReader.Profile p = ProtoReader.profile(out.toByteArray());
+        assertTrue(
+                p.samples().stream().anyMatch(s -> {
+                    java.util.List<String> fs = p.functions(s);
+                    return fs.stream().anyMatch(f -> f.endsWith(".spinInDistinctiveMethod"))
+                            && fs.get(fs.size() - 1).equals("runtime._Syscall");
+                }),
+                "a sample of the blocking call, rooted at runtime._Syscall");
+    }
+
+    static Path findGo() {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, "go");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void secondStartThrowsAndStopWithoutStartIsANoOp() {
+        Pprof.stopCpuProfile();
+        Pprof.startCpuProfile(new ByteArrayOutputStream());
+        try {
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> Pprof.startCpuProfile(new ByteArrayOutputStream()));
+            assertTrue(e.getMessage().contains("already"), e.getMessage());
+        } finally {
+            Pprof.stopCpuProfile();
+        }
+        Pprof.stopCpuProfile();
+    }
+
+    @Test
+    void failingStreamStopsTheProfileAndReportsTheError() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+        Pprof.startCpuProfile(broken);
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, Pprof::stopCpuProfile);
+        assertEquals("disk full", e.getCause().getMessage());
+        // stopped cleanly: a new profile can start
+        Pprof.startCpuProfile(new ByteArrayOutputStream());
+        Pprof.stopCpuProfile();
+        assertThrows(IllegalArgumentException.class, () -> JgoProfiler.setCpuProfileRate(0));
+    }
+}

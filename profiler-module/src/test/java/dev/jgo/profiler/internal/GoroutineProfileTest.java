@@ -1,0 +1,201 @@
+package dev.jgo.profiler.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgo.Go;
+import dev.jgo.GoRuntime;
+import dev.jgo.Goroutine;
+import dev.jgo.WaitReason;
+import dev.jgo.prof.Pprof;
+import dev.jgo.spi.GoroutineInfo;
+import dev.jgo.sync.Chan;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GoroutineProfileTest {
+
+    static void awaitState(Goroutine g, Goroutine.State s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (g.state() != s) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("goroutine " + g.id() + " never reached " + s + ", is " + g.state());
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    /** A frame name that can only come from this test. */
+    static void parkedInDistinctiveReceive(Chan<Integer> c) {
+        c.recv();
+    }
+
+    static String dump(int debug) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Pprof.writeGoroutineProfile(out, debug);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void debug2PrintsParkedGoroutineWithWaitReasonAndStack() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Chan<Integer> c = Chan.make(0);
+            Goroutine g = rt.go(() -> parkedInDistinctiveReceive(c));
+            awaitState(g, Goroutine.State.WAITING);
+            String text = dump(2);
+            String header = "goroutine " + g.id() + " [chan receive]:\n";
+            int at = text.indexOf(header);
+            assertTrue(at >= 0, text);
+            String block = text.substring(at, text.indexOf("\n\n", at));
+            // frames as Go prints them: function(...) then a tab-indented file:line
+            assertTrue(block.contains("\ndev.jgo.sync.Chan.recv(...)\n\tdev/jgo/sync/Chan.java:"), block);
+            assertTrue(block.contains("GoroutineProfileTest.parkedInDistinctiveReceive(...)\n\t"), block);
+            assertTrue(block.lines().skip(1).allMatch(l -> l.endsWith("(...)") || l.matches("\t\\S+:\\d+")), block);
+            assertFalse(block.contains("Continuation"), "carrier and continuation frames are trimmed: " + block);
+            rt.go(() -> c.send(1));
+            awaitState(g, Goroutine.State.DEAD);
+        }
+    }
+
+    @Test
+    void debug1GroupsIdenticalStacksWithCountsAndLabels() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Chan<Integer> c = Chan.make(0);
+            Chan<Goroutine> started = Chan.make(3);
+            rt.go(() -> Pprof.doWithLabels(Map.of("pool", "receivers"), () -> {
+                for (int i = 0; i < 3; i++) {
+                    started.send(Go.go(() -> parkedInDistinctiveReceive(c)));
+                }
+            }));
+            CompletableFuture<List<Goroutine>> gs = new CompletableFuture<>();
+            rt.go(() -> gs.complete(List.of(started.recv(), started.recv(), started.recv())));
+            for (Goroutine g : gs.get(20, TimeUnit.SECONDS)) {
+                awaitState(g, Goroutine.State.WAITING);
+            }
+            String text = dump(1);
+            assertTrue(text.startsWith("goroutine profile: total "), text);
+            int at = text.indexOf("\n3 @ 0x");
+            assertTrue(at >= 0, text);
+            String block = text.substring(at + 1, text.indexOf("\n\n", at + 1));
+            List<String> lines = block.lines().toList();
+            assertTrue(lines.get(0).matches("3 @( 0x[0-9a-f]+)+"), lines.get(0));
+            assertEquals("# labels: {\"pool\":\"receivers\"}", lines.get(1));
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(
+                                    l -> l.matches("#\t0x[0-9a-f]+\tdev\\.jgo\\.sync\\.Chan\\.recv\\+0x0\t\\S+:\\d+")),
+                    block);
+            assertTrue(block.contains("parkedInDistinctiveReceive"), block);
+            rt.go(() -> c.close());
+        }
+    }
+
+    @Test
+    void debug0IsAGzippedPprofProfile() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Chan<Integer> c = Chan.make(0);
+            Goroutine g = rt.go(() -> parkedInDistinctiveReceive(c));
+            awaitState(g, Goroutine.State.WAITING);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Pprof.writeGoroutineProfile(out, 0);
+            ProtoReader.Profile p = ProtoReader.profile(out.toByteArray());
+            assertEquals(1, p.sampleTypes().size());
+            assertEquals("goroutine", p.sampleTypes().get(0)[0]);
+            assertEquals("count", p.sampleTypes().get(0)[1]);
+            assertEquals(1, p.period());
+            long total = p.samples().stream().mapToLong(s -> s.values()[0]).sum();
+            assertTrue(total >= 1);
+            assertTrue(
+                    p.samples().stream()
+                            .anyMatch(s -> p.functions(s).stream()
+                                    .anyMatch(f -> f.endsWith("GoroutineProfileTest.parkedInDistinctiveReceive"))),
+                    "the parked goroutine's stack is in the profile");
+            rt.go(() -> c.close());
+            awaitState(g, Goroutine.State.DEAD);
+        }
+    }
+
+    @Test
+    void labelsAreInheritedByGoroutinesStartedInsideAndRestoredAfter() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Chan<Integer> c = Chan.make(0);
+            AtomicReference<Map<String, String>> after = new AtomicReference<>();
+            AtomicReference<Map<String, String>> inner = new AtomicReference<>();
+            Goroutine child = rt.run(() -> {
+                Goroutine[] started = new Goroutine[1];
+                Pprof.doWithLabels(
+                        Map.of("request", "r1"),
+                        () -> Pprof.doWithLabels(Map.of("stage", "parse"), () -> {
+                            inner.set(dev.jgo.spi.Carrier.current().labels());
+                            started[0] = Go.go(() -> parkedInDistinctiveReceive(c));
+                        }));
+                after.set(dev.jgo.spi.Carrier.current().labels());
+                return started[0];
+            });
+            assertEquals(Map.of("request", "r1", "stage", "parse"), inner.get());
+            assertNull(after.get(), "labels are restored when doWithLabels returns");
+            awaitState(child, Goroutine.State.WAITING);
+            GoroutineInfo gi = rt.view().goroutines().stream()
+                    .filter(x -> x.id() == child.id())
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(Map.of("request", "r1", "stage", "parse"), gi.labels());
+            assertEquals(WaitReason.CHAN_RECEIVE, gi.waitReason());
+            assertTrue(gi.waitSinceNanos() != 0);
+            rt.go(() -> c.close());
+        }
+    }
+
+    @Test
+    void runningGoroutineStackComesFromItsCarrier() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Goroutine g = rt.go(() -> CpuProfileTest.spinInDistinctiveMethod(stop));
+            awaitState(g, Goroutine.State.RUNNING);
+            try {
+                GoroutineInfo gi = rt.view().goroutines().stream()
+                        .filter(x -> x.id() == g.id())
+                        .findFirst()
+                        .orElseThrow();
+                // RUNNING is set just before the continuation mounts, and the body needs a moment
+                // to enter the method: its frames follow shortly
+                for (int i = 0;
+                        i < 1000
+                                && gi.stack().stream()
+                                        .noneMatch(e -> e.getMethodName().equals("spinInDistinctiveMethod"));
+                        i++) {
+                    Thread.sleep(2);
+                    gi = rt.view().goroutines().stream()
+                            .filter(x -> x.id() == g.id())
+                            .findFirst()
+                            .orElseThrow();
+                }
+                assertEquals(Goroutine.State.RUNNING, gi.state());
+                assertTrue(
+                        gi.stack().stream().anyMatch(e -> e.getMethodName().equals("spinInDistinctiveMethod")),
+                        gi.stack().toString());
+                assertFalse(gi.stack().stream().anyMatch(e -> e.getClassName().startsWith("jdk.internal.vm")));
+                assertTrue(dump(2).contains("goroutine " + g.id() + " [running]:\n"));
+            } finally {
+                stop.set(true);
+            }
+        }
+    }
+
+    @Test
+    void badDebugLevelIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Pprof.writeGoroutineProfile(new ByteArrayOutputStream(), 3));
+        assertThrows(IllegalStateException.class, () -> Pprof.doWithLabels(Map.of("a", "b"), () -> {}));
+    }
+}
