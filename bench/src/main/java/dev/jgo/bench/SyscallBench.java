@@ -62,6 +62,58 @@ public final class SyscallBench {
         System.out.printf("%-44s %10.2f ns/iter%n", "tight loop", median(loop));
         System.out.printf("%-44s %10.2f ns/iter%n", "tight loop + Go.checkpoint()", median(loopCheckpoint));
         System.out.printf("%-44s %10.1f us%n", "hand-off latency (blocking call -> next G)", median(handoff) / 1000);
+        autoHandoffCost(runs);
+    }
+
+    /**
+     * The hot-path cost of automatic hand-off: the same channel and yield loops on a runtime with
+     * it off and one with it on, alternated.
+     */
+    private static void autoHandoffCost(int runs) {
+        double[][] off = new double[2][runs];
+        double[][] on = new double[2][runs];
+        try (GoRuntime a = GoRuntime.builder().procs(1).build();
+                GoRuntime b = GoRuntime.builder()
+                        .procs(1)
+                        .autoHandoff(java.time.Duration.ofMillis(1))
+                        .build()) {
+            for (int r = -2; r < runs; r++) {
+                boolean offFirst = Math.floorMod(r, 2) == 0;
+                double[] first = runtimeOps(offFirst ? a : b);
+                double[] second = runtimeOps(offFirst ? b : a);
+                if (r >= 0) {
+                    double[] mOff = offFirst ? first : second;
+                    double[] mOn = offFirst ? second : first;
+                    for (int k = 0; k < 2; k++) {
+                        off[k][r] = mOff[k];
+                        on[k][r] = mOn[k];
+                    }
+                }
+            }
+        }
+        System.out.printf("%-44s %10s %10s%n", "automatic hand-off cost", "off", "on");
+        System.out.printf(
+                "%-44s %10.1f %10.1f ns/op%n", "  Chan trySend+tryRecv (buffered)", median(off[0]), median(on[0]));
+        System.out.printf("%-44s %10.1f %10.1f ns/op%n", "  Go.yield (one goroutine)", median(off[1]), median(on[1]));
+    }
+
+    private static double[] runtimeOps(GoRuntime rt) {
+        return rt.run(() -> {
+            int n = 1_000_000;
+            dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(1);
+            Integer one = 1;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                c.trySend(one);
+                c.tryRecv();
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                Go.yield();
+            }
+            long t2 = System.nanoTime();
+            return new double[] {(t1 - t0) / (double) n, (t2 - t1) / (double) n};
+        });
     }
 
     private static void measureAll(GoRuntime rt, int n, double[] out, int round) throws Exception {
