@@ -44,10 +44,19 @@ public final class Go {
         long when = TimerQueue.when(d);
         Scheduler s = cr.scheduler();
         TimerQueue.Timer t = q.newTimer((g, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
+        boolean[] refused = new boolean[1];
         cr.park(WaitReason.SLEEP, t, (g, lock) -> {
-            q.add((TimerQueue.Timer) lock, when, 0);
-            return true;
+            try {
+                q.add((TimerQueue.Timer) lock, when, 0);
+                return true;
+            } catch (IllegalStateException closed) { // runtime closing: resume rather than hang
+                refused[0] = true;
+                return false;
+            }
         });
+        if (refused[0]) {
+            throw new IllegalStateException("runtime is closed: cannot sleep");
+        }
     }
 
     /**
