@@ -33,7 +33,8 @@ import java.util.Arrays;
  *       level. A wake-up at a cascade that moves timers but fires none is the price of O(1).
  * </ol>
  *
- * Timer states used: NO_STATUS (in no queue), MODIFYING (being added), WAITING (linked).
+ * Timer states used: NO_STATUS (in no queue), MODIFYING (claimed by an add, not linked yet),
+ * WAITING (linked; set under the queue lock together with the link).
  */
 final class WheelTimerQueue extends AbstractTimerQueue {
     static final int LEVELS = 6;
@@ -147,10 +148,11 @@ final class WheelTimerQueue extends AbstractTimerQueue {
         lock.lock();
         try {
             link(t);
+            // under the lock: a stop or a firing that finds the timer linked finds it WAITING
+            t.mustCas(RTimer.MODIFYING, RTimer.WAITING);
         } finally {
             lock.unlock();
         }
-        t.mustCas(RTimer.MODIFYING, RTimer.WAITING);
         host.wakeNetPoller(when);
     }
 
@@ -200,10 +202,10 @@ final class WheelTimerQueue extends AbstractTimerQueue {
                     t.when = when;
                     t.period = period;
                     current.link(t);
+                    t.mustCas(RTimer.MODIFYING, RTimer.WAITING);
                 } finally {
                     current.lock.unlock();
                 }
-                t.mustCas(RTimer.MODIFYING, RTimer.WAITING);
                 current.host.wakeNetPoller(when);
                 return false;
             }
@@ -251,7 +253,15 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             if (numTimers.get() == 0) {
                 curTick = Math.max(curTick, target);
             }
-            while (curTick <= target) {
+            while (true) {
+                // Jump over empty stretches: the next tick with a level-0 bucket to fire or a
+                // non-empty bucket to cascade (nothing in between needs a visit).
+                long ev = nextEventTick();
+                if (ev > target) {
+                    curTick = Math.max(curTick, target);
+                    break;
+                }
+                curTick = ev;
                 for (int l = LEVELS - 1; l >= 1; l--) {
                     if ((curTick & ((1L << (BITS * l)) - 1)) == 0) {
                         cascade(l * SLOTS + (int) ((curTick >>> (BITS * l)) & SLOT_MASK));
@@ -309,6 +319,35 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             place(t);
             t = nx;
         }
+    }
+
+    /**
+     * The first tick at or after {@code curTick} with a non-empty level-0 bucket or a non-empty
+     * bucket to cascade; {@code Long.MAX_VALUE} if the wheel is empty.
+     *
+     * <p>Concurrency: requires the lock.
+     */
+    private long nextEventTick() {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < SLOTS; i++) {
+            if (heads[(int) ((curTick + i) & SLOT_MASK)] != null) {
+                best = curTick + i;
+                break;
+            }
+        }
+        for (int l = 1; l < LEVELS; l++) {
+            long k0 = curTick >>> (BITS * l);
+            // the current block's bucket counts if curTick is at its start (not cascaded yet)
+            int from = (curTick & ((1L << (BITS * l)) - 1)) == 0 ? 0 : 1;
+            for (int i = from; i <= SLOTS; i++) {
+                long k = k0 + i;
+                if (heads[l * SLOTS + (int) (k & SLOT_MASK)] != null) {
+                    best = Math.min(best, k << (BITS * l));
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     /** See "the wheel", step 4. Concurrency: requires the lock. */
