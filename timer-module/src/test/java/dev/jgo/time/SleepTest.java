@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Go.sleep on the running scheduler: ordering, many sleepers, deadlock detection. */
@@ -78,11 +79,11 @@ class SleepTest {
         }
     }
 
-    @ParameterizedTest(name = "procs={0}")
-    @ValueSource(ints = {1, 2, 4})
-    void manySleepersAllWakeNoneEarly(int procs) {
+    @ParameterizedTest(name = "{0} procs={1}")
+    @CsvSource({"heap,1", "heap,2", "heap,4", "wheel,2"})
+    void manySleepersAllWakeNoneEarly(String timers, int procs) {
         int n = 100_000;
-        try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+        try (GoRuntime rt = Runtimes.build(procs, timers)) {
             AtomicInteger early = new AtomicInteger();
             AtomicLong maxLate = new AtomicLong();
             int woke = rt.run(() -> {
