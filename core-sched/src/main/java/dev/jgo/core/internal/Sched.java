@@ -445,6 +445,7 @@ final class Sched {
                 lock.unlock();
             }
         }
+        Timers.afterHandoff(this, pp); // timers: an M must wait for the idle P's timers
         // Re-check after becoming idle: a submitter may have seen npidle == 0 before our put.
         if (!runq.isEmpty()) {
             wakep();

@@ -172,6 +172,22 @@ final class Timers {
     }
 
     /**
+     * After handoffp put {@code pp} on the idle list: if it has timers, wake the timer waiter or
+     * start an M so that someone parks until them (Go: the {@code wakeNetPoller} at the end of
+     * handoffp). Without it, a P handed off by {@code Go.blocking} while every other M sleeps
+     * with no deadline would keep its timers until something else woke an M.
+     *
+     * <p>Concurrency: any thread, without sched.lock.
+     */
+    static void afterHandoff(Sched s, P pp) {
+        TimerQueue q = pp.timers;
+        long when = q != null ? q.nobarrierWakeTime() : 0;
+        if (when != 0) {
+            wakeNetPoller(s, when);
+        }
+    }
+
+    /**
      * Records {@code mp} as the M waiting for timers if none waits for an earlier time.
      *
      * <p>Concurrency: requires sched.lock.
