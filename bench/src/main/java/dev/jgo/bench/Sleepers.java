@@ -26,9 +26,16 @@ public final class Sleepers implements Workload {
         return (1 + (i * 7919L) % 10) * 1_000_000L;
     }
 
-    /** A chunk of work the busy goroutines do between yields. */
+    /**
+     * Chunks of work a busy goroutine does at most. Bounded so that a scheduler that starves
+     * sleepers behind busy yielders (the JDK's virtual-thread scheduler re-runs a yielding thread
+     * at once) still finishes, only later.
+     */
+    static final int MAX_CHUNKS = 2_500;
+
+    /** A chunk of work the busy goroutines do between yields (tens of microseconds). */
     static long work(long x) {
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             x = x * 6364136223846793005L + 1442695040888963407L;
         }
         return x;
@@ -63,7 +70,7 @@ public final class Sleepers implements Workload {
             for (int b = 0; b < busy; b++) {
                 Go.go(() -> {
                     long x = 1;
-                    while (!done.get()) {
+                    for (int c = 0; c < MAX_CHUNKS && !done.get(); c++) {
                         x = work(x);
                         Go.yield();
                     }
@@ -96,7 +103,7 @@ public final class Sleepers implements Workload {
             for (int b = 0; b < busy; b++) {
                 Thread.startVirtualThread(() -> {
                     long x = 1;
-                    while (!done.get()) {
+                    for (int c = 0; c < MAX_CHUNKS && !done.get(); c++) {
                         x = work(x);
                         Thread.yield();
                     }
