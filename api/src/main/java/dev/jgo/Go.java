@@ -43,7 +43,7 @@ public final class Go {
         TimerQueue q = TimerQueue.current(cr);
         long when = TimerQueue.when(d);
         Scheduler s = cr.scheduler();
-        TimerQueue.Timer t = q.newTimer((g, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
+        TimerQueue.Timer t = q.newTimer((g, seq, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
         boolean[] refused = new boolean[1];
         cr.park(WaitReason.SLEEP, t, (g, lock) -> {
             try {

@@ -38,9 +38,11 @@ public interface TimerQueue {
          * Runs on the carrier running the queue, with no lock held.
          *
          * @param arg the timer's argument
+         * @param seq the timer's {@link Timer#seq()} when the queue decided to fire it (Go's
+         *     {@code seq} argument): a stop or modify since then makes it stale
          * @param now the {@link #nanotime()} at which the queue was run
          */
-        void fire(Object arg, long now);
+        void fire(Object arg, long seq, long now);
     }
 
     /** What a queue needs from the scheduler. */
@@ -75,6 +77,15 @@ public interface TimerQueue {
          * <p>Concurrency: any goroutine.
          */
         boolean modify(TimerQueue current, long when, long period);
+
+        /**
+         * Go 1.23's {@code t.seq}: incremented by every {@link #stop} and {@link #modify} call,
+         * whatever it returns, and passed to the function by a firing decided before the call.
+         * A firing whose {@code seq} differs from this value is stale.
+         *
+         * <p>Concurrency: any thread (volatile read).
+         */
+        long seq();
     }
 
     /** A new timer, in no queue yet, that runs {@code f.fire(arg, now)}. */

@@ -22,8 +22,6 @@ class ChanTimer {
 
     /** Held by the sending goroutine and by stop/reset. */
     private final Mutex sendLock = new Mutex();
-    /** Incremented under sendLock by stop/reset; a send started under an older value is dropped. */
-    private volatile long seq;
     /** Sends started by the timer function and not yet finished. */
     private final AtomicInteger sending = new AtomicInteger();
 
@@ -42,18 +40,15 @@ class ChanTimer {
     }
 
     /** The timer function (Go's {@code sendTime} / {@code goFunc}). Concurrency: a carrier, no goroutine. */
-    private static void fire(Object arg, long now) {
+    private static void fire(Object arg, long seq, long now) {
         ChanTimer t = (ChanTimer) arg;
         try {
             if (t.fn != null) {
                 t.sched.go(t.fn);
                 return;
             }
-            // volatile increment before the volatile read of seq; stop/reset write seq before
-            // reading sending: one of the two sees the other (step 3 of "timer channels").
             t.sending.incrementAndGet();
-            long s = t.seq;
-            t.sched.go(() -> t.send(s));
+            t.sched.go(() -> t.send(seq));
         } catch (IllegalStateException closed) {
             // the runtime is closing: nobody can receive any more
         }
@@ -62,7 +57,7 @@ class ChanTimer {
     private void send(long s) {
         sendLock.lock();
         try {
-            if (seq == s) {
+            if (rt.seq() == s) { // no stop/reset since the firing was decided
                 c.trySend(Instant.now()); // a full buffer drops the value (ticker: slow receiver)
             }
             sending.decrementAndGet();
@@ -78,8 +73,7 @@ class ChanTimer {
         }
         sendLock.lock();
         try {
-            seq++; // volatile write under sendLock
-            boolean pending = rt.stop();
+            boolean pending = rt.stop(); // increments rt.seq(): in-flight sends become stale
             if (sending.get() > 0) {
                 pending = true;
             }
@@ -100,7 +94,6 @@ class ChanTimer {
         }
         sendLock.lock();
         try {
-            seq++;
             boolean pending = sending.get() > 0; // before re-arming: a new firing is not stale
             q = TimerQueue.current(Carrier.current()); // the lock may have parked us
             if (rt.modify(q, when, period)) {

@@ -18,13 +18,15 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>A timer's function runs on a carrier outside any goroutine, where channels cannot be
- *       used; it increments {@code sending}, reads the timer's sequence number and starts a
- *       goroutine that sends the current time.
+ *       used; it increments {@code sending} and starts a goroutine that sends the current time,
+ *       carrying the runtime timer's sequence number read when the firing was decided (Go's
+ *       {@code seq} argument; see {@code TimerQueue.Timer#seq}).
  *   <li>That goroutine takes the timer's send lock and sends (dropping the value if the buffer
  *       is full: a ticker drops ticks for slow receivers) only if the sequence number is
  *       unchanged, then decrements {@code sending}.
- *   <li>{@code stop}/{@code reset} take the same lock, increment the sequence number (so a send
- *       in flight is dropped), stop or re-arm the runtime timer, and drain the buffer. They
+ *   <li>{@code stop}/{@code reset} take the same lock and stop or re-arm the runtime timer,
+ *       which increments its sequence number (so a send in flight is dropped), then drain the
+ *       buffer. They
  *       report the timer as pending if the runtime timer was pending, a send was in flight, or
  *       a value was drained: as in Go 1.23, a fired timer whose value nobody received counts as
  *       stopped.

@@ -243,6 +243,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
             switch (s) {
                 case RTimer.WAITING, RTimer.MODIFIED_LATER, RTimer.MODIFIED_EARLIER -> {
                     if (t.casStatus(s, RTimer.MODIFYING)) {
+                        t.bumpSeq();
                         // Must fetch t.pp before changing status, as cleantimers in another
                         // goroutine can clear t.pp of a DELETED timer.
                         AbstractTimerQueue tpp = t.pp;
@@ -252,7 +253,9 @@ final class HeapTimerQueue extends AbstractTimerQueue {
                     }
                 }
                 case RTimer.DELETED, RTimer.REMOVING, RTimer.REMOVED, RTimer.NO_STATUS -> {
-                    // Timer was already run, stopped, or never added.
+                    // Timer was already run, stopped, or never added. A firing decided before
+                    // this call (status already left RUNNING) becomes stale.
+                    t.bumpSeq();
                     return false;
                 }
                 case RTimer.RUNNING, RTimer.MOVING, RTimer.MODIFYING -> Thread.onSpinWait();
@@ -299,6 +302,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
                 default -> throw t.badTimer("modtimer");
             }
         }
+        t.bumpSeq(); // owning MODIFYING: no firing decision can be in progress
         t.period = period;
         if (wasRemoved) {
             if (current.host.closed()) {
@@ -502,6 +506,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
      * <p>Concurrency: requires the lock.
      */
     private void runOneTimer(RTimer t, long now) {
+        long seq = t.seq(); // while RUNNING: a stop or modify waits, then bumps it
         if (t.period > 0) {
             // Leave in heap but adjust next time to fire.
             long delta = t.when - now;
@@ -517,7 +522,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
         }
         lock.unlock();
         try {
-            t.f.fire(t.arg, now);
+            t.f.fire(t.arg, seq, now);
         } finally {
             lock.lock();
         }

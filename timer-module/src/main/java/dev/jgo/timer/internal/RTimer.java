@@ -46,10 +46,12 @@ final class RTimer implements TimerQueue.Timer {
     static final int MOVING = 9;
 
     private static final VarHandle STATUS;
+    private static final VarHandle SEQ;
 
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(RTimer.class, "status", int.class);
+            SEQ = MethodHandles.lookup().findVarHandle(RTimer.class, "seq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,6 +81,10 @@ final class RTimer implements TimerQueue.Timer {
     @SuppressWarnings("unused")
     private volatile int status;
 
+    /** Stop/modify count (Go 1.23's {@code t.seq}); see TimerQueue.Timer#seq. */
+    @SuppressWarnings("unused")
+    private volatile long seq;
+
     long when;
     long period;
     long nextwhen;
@@ -97,6 +103,20 @@ final class RTimer implements TimerQueue.Timer {
         this.f = f;
         this.arg = arg;
         this.heap = heap;
+    }
+
+    @Override
+    public long seq() {
+        return (long) SEQ.getVolatile(this);
+    }
+
+    /**
+     * Counts one stop or modify. Called while owning MODIFYING (heap), under the queue lock
+     * (wheel), or after any firing decision has released the timer (NO_STATUS): a firing decided
+     * earlier read the old value. Volatile atomic increment.
+     */
+    void bumpSeq() {
+        SEQ.getAndAdd(this, 1L);
     }
 
     /** Volatile read of the status word (acquire: pairs with the CAS that set it). */

@@ -162,6 +162,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             AbstractTimerQueue q = t.pp; // volatile read; re-checked under q's lock
             if (q == null) {
                 if (t.status() == RTimer.NO_STATUS) {
+                    t.bumpSeq(); // a firing collected before this call becomes stale
                     return false; // never started, fired, or stopped
                 }
                 Thread.onSpinWait(); // being added or just taken out by a firing
@@ -175,6 +176,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
                 }
                 w.unlink(t);
                 w.numTimers.decrementAndGet();
+                t.bumpSeq();
                 t.pp = null;
                 t.mustCas(RTimer.WAITING, RTimer.NO_STATUS);
                 return true;
@@ -193,6 +195,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
                     Thread.onSpinWait();
                     continue;
                 }
+                t.bumpSeq();
                 if (current.host.closed()) {
                     t.mustCas(RTimer.MODIFYING, RTimer.NO_STATUS);
                     current.checkOpen();
@@ -217,6 +220,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
                 }
                 w.unlink(t);
                 w.numTimers.decrementAndGet();
+                t.bumpSeq();
                 t.when = when;
                 t.period = period;
                 w.link(t);
@@ -246,6 +250,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             return next;
         }
         RTimer[] fired = null;
+        long[] seqs = null;
         int nfired = 0;
         lock.lock();
         try {
@@ -286,9 +291,12 @@ final class WheelTimerQueue extends AbstractTimerQueue {
                         }
                         if (fired == null) {
                             fired = new RTimer[8];
+                            seqs = new long[8];
                         } else if (nfired == fired.length) {
                             fired = Arrays.copyOf(fired, nfired * 2);
+                            seqs = Arrays.copyOf(seqs, nfired * 2);
                         }
+                        seqs[nfired] = t.seq(); // under the lock: stop/modify bump under it too
                         fired[nfired++] = t;
                     }
                     t = nx;
@@ -305,7 +313,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
         }
         for (int i = 0; i < nfired; i++) {
             RTimer t = fired[i];
-            t.f.fire(t.arg, now);
+            t.f.fire(t.arg, seqs[i], now);
         }
         return next;
     }

@@ -57,7 +57,7 @@ abstract class TimerQueueContract {
     /** Records fired arguments in order. */
     final List<Object> fired = new ArrayList<>();
 
-    final TimerQueue.Func rec = (arg, now) -> {
+    final TimerQueue.Func rec = (arg, seq, now) -> {
         synchronized (fired) {
             fired.add(arg);
         }
@@ -193,10 +193,26 @@ abstract class TimerQueueContract {
     }
 
     @Test
+    void seqCountsStopsAndModifiesAndTheFiringCarriesIt() {
+        TimerQueue q = create(0, host);
+        long[] got = {-1};
+        TimerQueue.Timer t = q.newTimer((arg, seq, now) -> got[0] = seq, null);
+        assertEquals(0, t.seq());
+        q.add(t, T0 + 10, 0);
+        assertEquals(0, t.seq());
+        assertTrue(t.modify(q, T0 + 2_000_000, 0));
+        assertEquals(1, t.seq());
+        q.checkTimers(T0 + 2_000_000, true);
+        assertEquals(1, got[0], "the firing carries the seq it was decided under");
+        assertFalse(t.stop());
+        assertEquals(2, t.seq(), "a stop that finds the timer fired still makes that firing stale");
+    }
+
+    @Test
     void periodicTimerSkipsMissedPeriods() {
         TimerQueue q = create(0, host);
         AtomicInteger n = new AtomicInteger();
-        TimerQueue.Timer t = q.newTimer((arg, now) -> n.incrementAndGet(), null);
+        TimerQueue.Timer t = q.newTimer((arg, seq, now) -> n.incrementAndGet(), null);
         q.add(t, T0 + 100, 100);
         q.checkTimers(T0 + 100, true);
         assertEquals(1, n.get());
@@ -239,7 +255,7 @@ abstract class TimerQueueContract {
         AtomicInteger n = new AtomicInteger();
         TimerQueue.Timer[] self = new TimerQueue.Timer[1];
         self[0] = q.newTimer(
-                (arg, now) -> {
+                (arg, seq, now) -> {
                     if (n.incrementAndGet() < 3) {
                         assertFalse(self[0].stop());
                         self[0].modify(q, now + 10, 0);
@@ -325,7 +341,7 @@ abstract class TimerQueueContract {
         int n = threads * perThread;
         AtomicIntegerArray fires = new AtomicIntegerArray(n);
         AtomicIntegerArray armed = new AtomicIntegerArray(n); // arming generation counts
-        TimerQueue.Func f = (arg, now) -> fires.incrementAndGet((Integer) arg);
+        TimerQueue.Func f = (arg, seq, now) -> fires.incrementAndGet((Integer) arg);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong clock = new AtomicLong(T0);
         ConcurrentHashMap<Integer, Boolean> expected = new ConcurrentHashMap<>();
