@@ -139,9 +139,12 @@ class TimeTest {
                 assertTrue(System.nanoTime() - t0 >= 40_000_000L, "5 ticks of 10 ms");
                 // a slow receiver: about 10 periods pass, at most one tick is buffered
                 Go.sleep(Duration.ofMillis(100));
-                assertNotNull(tk.c().tryRecv());
-                Instant second = tk.c().tryRecv() == null ? null : Instant.now();
-                assertNull(second, "ticks for a slow receiver are dropped");
+                int buffered = 0;
+                while (buffered < 10 && tk.c().tryRecv() != null) {
+                    buffered++;
+                }
+                // one tick waited in the buffer; at most one more can land while we drain
+                assertTrue(buffered >= 1 && buffered <= 2, "ticks for a slow receiver are dropped: " + buffered);
                 tk.reset(Duration.ofMillis(30));
                 long t1 = System.nanoTime();
                 tk.c().recv();
