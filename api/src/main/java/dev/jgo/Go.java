@@ -1,6 +1,9 @@
 package dev.jgo;
 
 import dev.jgo.spi.Carrier;
+import dev.jgo.spi.Scheduler;
+import dev.jgo.spi.TimerQueue;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -20,6 +23,40 @@ public final class Go {
     /** {@code runtime.Gosched}: lets other goroutines run; this one resumes later. */
     public static void yield() {
         Carrier.current().gosched();
+    }
+
+    /**
+     * Port of {@code time.Sleep} ({@code runtime.timeSleep}): parks the goroutine for at least
+     * {@code d}; zero or negative returns at once. The timer is added to the P's queue by the
+     * park's unlock function, once the goroutine is waiting, so its firing can only ready a parked
+     * goroutine.
+     *
+     * @throws IllegalStateException outside a goroutine, or if the runtime has no timer module
+     */
+    public static void sleep(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        Carrier cr = Carrier.current();
+        if (d.isZero() || d.isNegative()) {
+            cr.operationCheckpoint();
+            return;
+        }
+        TimerQueue q = TimerQueue.current(cr);
+        long when = TimerQueue.when(d);
+        Scheduler s = cr.scheduler();
+        TimerQueue.Timer t = q.newTimer((g, seq, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
+        boolean[] refused = new boolean[1];
+        cr.park(WaitReason.SLEEP, t, (g, lock) -> {
+            try {
+                q.add((TimerQueue.Timer) lock, when, 0);
+                return true;
+            } catch (IllegalStateException closed) { // runtime closing: resume rather than hang
+                refused[0] = true;
+                return false;
+            }
+        });
+        if (refused[0]) {
+            throw new IllegalStateException("runtime is closed: cannot sleep");
+        }
     }
 
     /**

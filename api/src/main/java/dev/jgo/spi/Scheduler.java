@@ -25,6 +25,19 @@ public interface Scheduler {
      */
     void addWaker(int delta);
 
+    /**
+     * Starts {@code fn} as a new goroutine. Callable from a carrier outside any goroutine (a timer
+     * function, Go's {@code go f()} in {@code time.AfterFunc}) and from any thread.
+     *
+     * <p>Concurrency: any thread.
+     *
+     * @throws IllegalStateException if the runtime is closed
+     */
+    default Goroutine go(Runnable fn) {
+        throw new UnsupportedOperationException(
+                "go is not supported by " + getClass().getName());
+    }
+
     /** The runtime's read-only view. */
     RuntimeView view();
 }

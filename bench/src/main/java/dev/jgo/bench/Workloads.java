@@ -20,7 +20,12 @@ public final class Workloads {
     /** The scheduler suite, sized for {@code procs} processors where the shape depends on it. */
     public static List<Workload> all(int procs) {
         return List.of(
-                new Skynet(), new SpawnMany(), new SpawnManyOutside(), new YieldMany(2 * procs), new ChainedSpawn());
+                new Skynet(),
+                new SpawnMany(),
+                new SpawnManyOutside(),
+                new YieldMany(2 * procs),
+                new ChainedSpawn(),
+                new Sleepers(procs));
     }
 
     /**

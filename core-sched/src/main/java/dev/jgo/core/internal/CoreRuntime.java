@@ -147,6 +147,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     public void ready(Goroutine g) {
         Objects.requireNonNull(g, "g");
         M m = ownCarrier();
+        if (m == null && Thread.currentThread() instanceof M mt && mt.sched == sched && mt.curg == null) {
+            m = mt; // timers: a timer function on a carrier between goroutines readies into its P
+        }
         sched.ready((G) g, m != null && m.p != null ? m : null);
     }
 

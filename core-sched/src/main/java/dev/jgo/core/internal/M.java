@@ -152,6 +152,9 @@ final class M extends Carrier {
     /** Times sysmon took this M's P from under a blocked goroutine. */
     long autoHandoffs;
 
+    /** timers: set by Timers.wakeNetPoller when an earlier timer needs this parked M. */
+    private volatile boolean timerKick;
+
     // ---- hand-off (see notewakeup) ----
     volatile P nextp;
 
@@ -284,6 +287,7 @@ final class M extends Carrier {
         G gp = null;
         boolean inherit = false;
         FairnessPolicy f = sched.fairness;
+        Timers.checkTimers(sched, pp); // timers: run this P's due timers (Go: top of findRunnable)
         // Check the global runnable queue once in a while to ensure fairness. Otherwise two
         // goroutines can completely occupy the local runqueue by constantly respawning each
         // other.
@@ -467,6 +471,7 @@ final class M extends Carrier {
             }
             P pp = p;
             inheritTime = false;
+            Timers.checkTimers(sched, pp); // timers: after a wake-up this may be a new P
             // local runq
             G gp = pp.runq.runqget();
             if (gp != null) {
@@ -550,8 +555,28 @@ final class M extends Carrier {
                     continue;
                 }
             }
-            // (timers: issue 5 computes the next wake-up here; netpoll: issue 6 blocks in the
-            // poller instead of parking.)
+            // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
+            // (netpoll: issue 6 blocks in the poller instead of parking.)
+            long pollUntil = Timers.wakeTime(sched);
+            if (pollUntil != 0) {
+                int r = stopmUntil(pollUntil);
+                if (r == STOPM_STOPPING) {
+                    return null;
+                }
+                if (r == STOPM_HANDED_P) {
+                    continue;
+                }
+                sched.lock.lock();
+                try {
+                    pp = sched.pidleget();
+                } finally {
+                    sched.lock.unlock();
+                }
+                if (pp != null) {
+                    acquirep(pp);
+                    continue;
+                }
+            }
             if (!stopm()) {
                 return null;
             }
@@ -621,6 +646,14 @@ final class M extends Carrier {
                 if (p2 == pp) {
                     continue;
                 }
+                // timers: run p2's due timers in the last round (Go: stealTimersOrRunNextG).
+                if (i == rounds - 1) {
+                    Timers.stealTimers(sched, p2);
+                    G tg = pp.runq.runqget();
+                    if (tg != null) {
+                        return tg;
+                    }
+                }
                 // Don't bother to attempt to steal if p2 is idle.
                 if (!sched.isIdle(pos)) {
                     G gp = pp.runq.runqsteal(p2.runq, stealRunnext, p2.status() == P.RUNNING, backoff, minAge);
@@ -673,6 +706,96 @@ final class M extends Carrier {
         nextp = null;
         acquirep(pp);
         return true;
+    }
+
+    static final int STOPM_STOPPING = 0;
+    static final int STOPM_HANDED_P = 1;
+    static final int STOPM_WOKE = 2;
+
+    /** timers: wakes this M from a timed park (Timers.wakeNetPoller). Concurrency: any thread. */
+    void kickTimer() {
+        timerKick = true; // volatile write before the unpark
+        LockSupport.unpark(this);
+    }
+
+    /**
+     * timers: stopm with a deadline (Go's M blocked in {@code netpoll(delay)}; see "Timers" in
+     * Timers, step 3). Parks on the idle M list until handed a P, until {@code deadline}, or until
+     * kicked by an earlier timer; an M that does not become {@code sched.timerWaiter} parks
+     * without a deadline.
+     *
+     * <p>Concurrency: this M, holding no P.
+     *
+     * @return STOPM_STOPPING, STOPM_HANDED_P (P acquired), or STOPM_WOKE (no P; off the idle list)
+     */
+    private int stopmUntil(long deadline) {
+        if (p != null || spinning) {
+            throw new IllegalStateException("stopmUntil holding p or spinning");
+        }
+        if (!ranSinceWake) {
+            emptyWakeups++;
+        }
+        boolean timed;
+        sched.lock.lock();
+        try {
+            sched.mput(this);
+            timerKick = false;
+            timed = Timers.setWaiter(sched, this, deadline);
+        } finally {
+            sched.lock.unlock();
+        }
+        mParks++;
+        boolean handed = false;
+        while (true) {
+            if ((boolean) NOTE.getVolatile(this)) { // pairs with notewakeup's volatile write
+                handed = true;
+                break;
+            }
+            if (sched.stopping() || timerKick) {
+                break;
+            }
+            if (!timed) {
+                LockSupport.park(this);
+                continue;
+            }
+            long left = deadline - dev.jgo.spi.TimerQueue.nanotime();
+            if (left <= 0) {
+                break;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        if (!handed) {
+            sched.lock.lock();
+            try {
+                Timers.clearWaiter(sched, this);
+                handed = !sched.mremove(this); // not on the list: startm took us, a P is coming
+            } finally {
+                sched.lock.unlock();
+            }
+            if (handed) {
+                notesleep();
+            }
+        } else {
+            NOTE.setVolatile(this, false);
+            sched.lock.lock();
+            try {
+                Timers.clearWaiter(sched, this);
+            } finally {
+                sched.lock.unlock();
+            }
+        }
+        if (sched.stopping()) {
+            return STOPM_STOPPING;
+        }
+        if (!handed) {
+            return STOPM_WOKE;
+        }
+        mUnparks++;
+        ranSinceWake = false;
+        P pp = nextp;
+        nextp = null;
+        acquirep(pp);
+        return STOPM_HANDED_P;
     }
 
     /**

@@ -99,6 +99,8 @@ final class P {
 
     G gFree;
     int gFreeCount;
+    /** timers: this P's timer queue (also in local[PLOCAL_TIMER]); null without a timer module. */
+    dev.jgo.spi.TimerQueue timers;
     /** Subsystem caches, see Carrier.pLocal. */
     final Object[] local = new Object[8];
 

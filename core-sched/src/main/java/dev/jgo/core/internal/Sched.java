@@ -118,6 +118,15 @@ final class Sched {
     /** Set once by an unhandled goroutine exception; the runtime is ended. */
     volatile Throwable fatal;
 
+    /** timers: the timer module's factory, null if none is on the class path. See Timers. */
+    final dev.jgo.spi.TimerQueueFactory timerFactory = Timers.loadFactory();
+    /** timers: bit i set while P i may have timers ({@code timerpMask}). See Timers. */
+    volatile AtomicLongArray timerpMask;
+    /** timers: the M parked until the earliest timer (Go's M in netpoll); written under sched.lock. */
+    volatile M timerWaiter;
+    /** timers: that M's deadline, 0 if none ({@code sched.pollUntil}); written before timerWaiter. */
+    volatile long pollUntil;
+
     /** Pending GoRuntime.run calls, failed together on deadlock, fatal error or close. */
     final Set<CompletableFuture<Object>> mains = ConcurrentHashMap.newKeySet();
 
@@ -207,6 +216,7 @@ final class Sched {
             allp = ps;
             gomaxprocs = nprocs;
             idlepMask = mask;
+            Timers.procinit(this, ps); // timers: per-P queues and timerpMask
             for (int i = nprocs - 1; i >= 0; i--) {
                 pidleput(ps[i]);
             }
@@ -245,6 +255,7 @@ final class Sched {
             w.notewakeup();
             return;
         }
+        Timers.updateTimerPMask(this, pp); // timers: keep the bit only if pp has timers
         pp.link = pidle;
         pidle = pp;
         setIdle(pp.id, true);
@@ -262,6 +273,7 @@ final class Sched {
         if (pp != null) {
             pidle = pp.link;
             pp.link = null;
+            Timers.setTimerP(this, pp); // timers: a running P may add timers
             setIdle(pp.id, false);
             npidle.decrementAndGet();
         }
@@ -297,6 +309,30 @@ final class Sched {
             nmidle--;
         }
         return mp;
+    }
+
+    /**
+     * timers: takes {@code mp} off the idle M list after a timed park ended without a hand-off.
+     * Returns false if it was not there (an M took it with mget and is handing it a P).
+     *
+     * <p>Concurrency: requires sched.lock.
+     */
+    boolean mremove(M mp) {
+        assert lock.isHeldByCurrentThread();
+        M prev = null;
+        for (M m = midle; m != null; prev = m, m = m.schedlink) {
+            if (m == mp) {
+                if (prev == null) {
+                    midle = m.schedlink;
+                } else {
+                    prev.schedlink = m.schedlink;
+                }
+                m.schedlink = null;
+                nmidle--;
+                return true;
+            }
+        }
+        return false;
     }
 
     int mcount() {
@@ -453,6 +489,7 @@ final class Sched {
                 lock.unlock();
             }
         }
+        Timers.afterHandoff(this, pp); // timers: an M must wait for the idle P's timers
         // Re-check after becoming idle: a submitter may have seen npidle == 0 before our put.
         if (!runq.isEmpty()) {
             wakep();
@@ -734,6 +771,9 @@ final class Sched {
             throw new IllegalStateException("checkdead: inconsistent counts mcount=" + mcount() + " nmidle=" + nmidle);
         }
         if (wakers.get() > 0 || !runq.isEmpty()) {
+            return;
+        }
+        if (Timers.pending(this)) { // timers: a live timer can still wake a goroutine
             return;
         }
         for (P pp : allp) {
