@@ -50,6 +50,7 @@ final class Sysmon extends Thread {
     long autoHandoffs;
     long retakes;
     long preemptions;
+    long overdueTimerWakes;
 
     Sysmon(Sched sched, long schedtraceMillis, boolean scheddetail) {
         super(sched.threadGroup, sched.name + "-sysmon");
@@ -119,6 +120,9 @@ final class Sysmon extends Thread {
                 idle = 0;
             } else {
                 idle++;
+            }
+            if (overdueTimers()) {
+                idle = 0; // keep looking often while timers run late
             }
         }
     }
@@ -228,6 +232,37 @@ final class Sysmon extends Thread {
 
     private static boolean blockedState(Thread.State st) {
         return st == Thread.State.BLOCKED || st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
+    }
+
+    /**
+     * Timers that should already have run (Go's issue 38860: a busy P delays its timers): ask
+     * the goroutine running on such a P to yield, so that its schedule runs them (beyond Go,
+     * which waits for the time slice), and start a spinning M if a P is idle, whose last steal
+     * round runs other Ps' due timers (as Go's sysmon does).
+     *
+     * <p>Concurrency: sysmon only.
+     */
+    private boolean overdueTimers() {
+        if (sched.timerFactory == null) {
+            return false;
+        }
+        long late = dev.jgo.spi.TimerQueue.nanotime() - MIN_DELAY_NANOS;
+        boolean overdue = false;
+        for (P pp : sched.allp) {
+            dev.jgo.spi.TimerQueue q = pp.timers;
+            long w = q != null ? q.nobarrierWakeTime() : 0;
+            if (w != 0 && w < late) {
+                overdue = true;
+                if (pp.status() == P.RUNNING) {
+                    preemptone(pp);
+                }
+            }
+        }
+        if (overdue && sched.npidle.get() > 0) {
+            overdueTimerWakes++;
+            sched.wakep();
+        }
+        return overdue;
     }
 
     /** Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield. */
