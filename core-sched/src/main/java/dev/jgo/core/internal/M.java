@@ -992,25 +992,7 @@ final class M extends Carrier {
         USTATE.setVolatile(this, USTATE_RUNTIME);
         p = null;
         autoHandoffs++;
-        P pp;
-        sched.lock.lock();
-        try {
-            pp = sched.pidleget();
-            if (pp == null) {
-                sched.addPWaiter(this);
-            }
-        } finally {
-            sched.lock.unlock();
-        }
-        if (pp == null) {
-            notesleep();
-            if (sched.stopping()) {
-                throw new IllegalStateException("runtime closed while goroutine " + curg.goid + " waited for a P");
-            }
-            pp = nextp;
-            nextp = null;
-        }
-        acquirep(pp);
+        acquirePForMounted(curg);
         return USTATE_USER;
     }
 
@@ -1108,6 +1090,18 @@ final class M extends Carrier {
      * one that becomes idle (handed over by {@link Sched#pidleput}).
      */
     private void acquirePinned(G gp) {
+        acquirePForMounted(gp);
+        gp.casgstatus(G.RUNNABLE, G.RUNNING);
+    }
+
+    /**
+     * Gets a P for the goroutine mounted on this carrier, which cannot be queued (pinned, or its
+     * P was handed off automatically): an idle P, else one handed over by {@link Sched#pidleput}
+     * or by another M's schedule ({@link #handOffToPWaiter}).
+     *
+     * <p>Concurrency: this M, holding no P.
+     */
+    private void acquirePForMounted(G gp) {
         P pp;
         sched.lock.lock();
         try {
@@ -1127,7 +1121,6 @@ final class M extends Carrier {
             nextp = null;
         }
         acquirep(pp);
-        gp.casgstatus(G.RUNNABLE, G.RUNNING);
     }
 
     @Override
