@@ -541,12 +541,7 @@ final class M extends Carrier {
             }
             // check all runqueues once again, and the global queue (see "the global run queue")
             if (workAvailableNoP()) {
-                sched.lock.lock();
-                try {
-                    pp = sched.pidleget();
-                } finally {
-                    sched.lock.unlock();
-                }
+                pp = sched.pidlegetLocked();
                 if (pp != null) {
                     acquirep(pp);
                     if (wasSpinning) {
@@ -566,12 +561,7 @@ final class M extends Carrier {
                 if (r == STOPM_HANDED_P) {
                     continue;
                 }
-                sched.lock.lock();
-                try {
-                    pp = sched.pidleget();
-                } finally {
-                    sched.lock.unlock();
-                }
+                pp = sched.pidlegetLocked();
                 if (pp != null) {
                     acquirep(pp);
                     continue;
@@ -1314,12 +1304,7 @@ final class M extends Carrier {
             return true;
         }
         P pp;
-        sched.lock.lock();
-        try {
-            pp = sched.pidleget();
-        } finally {
-            sched.lock.unlock();
-        }
+        pp = sched.pidlegetLocked();
         if (pp != null) {
             acquirep(pp);
             gp.casgstatus(G.SYSCALL, G.RUNNING);

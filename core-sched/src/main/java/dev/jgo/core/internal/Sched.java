@@ -280,6 +280,16 @@ final class Sched {
         return pp;
     }
 
+    /** {@link #pidleget} under sched.lock. Concurrency: any thread, not holding sched.lock. */
+    P pidlegetLocked() {
+        lock.lock();
+        try {
+            return pidleget();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- idle M list ----
 
     /**
