@@ -54,8 +54,9 @@ public interface SpinPolicy {
     /**
      * No M decides to spin: an M that finds no local or global work parks at once without
      * stealing. An M started by {@code wakep} still comes up spinning and steals once (that start
-     * does not consult the policy), so stealing does not stop altogether; the {@code spins}
-     * counter, which counts only the policy-approved transitions, stays 0.
+     * does not consult the policy), so stealing does not stop altogether. The {@code spins}
+     * counter stays near 0 but not always at 0: such an M that parks and finds work on its last
+     * re-check is marked spinning again without asking the policy.
      */
     static SpinPolicy none() {
         return SpinPolicies.NONE;
