@@ -42,6 +42,26 @@ public interface SpinPolicy {
         return Go.STRICT;
     }
 
+    /**
+     * At most one spinning M at a time (Go's rule also applies below that), with {@link #go()}'s
+     * idle poll. Note that {@code wakep} starts an M spinning without asking the policy (Go's
+     * "at most one wakep'd spinner" rule), so this limits Ms that decide to spin by themselves.
+     */
+    static SpinPolicy atMostOne() {
+        return SpinPolicies.ONE;
+    }
+
+    /**
+     * No M decides to spin: an M that finds no local or global work parks at once without
+     * stealing. An M started by {@code wakep} still comes up spinning and steals once (that start
+     * does not consult the policy), so stealing does not stop altogether. The {@code spins}
+     * counter stays near 0 but not always at 0: such an M that parks and finds work on its last
+     * re-check is marked spinning again without asking the policy.
+     */
+    static SpinPolicy none() {
+        return SpinPolicies.NONE;
+    }
+
     /** Go's rule, with and without the idle poll. */
     enum Go implements SpinPolicy {
         INSTANCE(50_000),

@@ -4,9 +4,10 @@ package dev.jgo.spi;
 final class StealPolicies {
     private StealPolicies() {}
 
-    static final StealPolicy GO = new Base("go", 4, true, 3_000, 0);
-    static final StealPolicy TOKIO = new Base("tokio", 4, false, 0, 0);
-    static final StealPolicy KOTLIN = new Base("kotlin", 4, false, 0, 100_000);
+    static final StealPolicy GO = new Base("go", 4, true, 3_000, 0, false);
+    static final StealPolicy TOKIO = new Base("tokio", 4, false, 0, 0, false);
+    static final StealPolicy KOTLIN = new Base("kotlin", 4, false, 0, 100_000, false);
+    static final StealPolicy LINEAR = new Base("linear", 4, true, 3_000, 0, true);
 
     /** Greatest common divisor, for the coprime strides. */
     static int gcd(int a, int b) {
@@ -49,14 +50,16 @@ final class StealPolicies {
         private final boolean lastRoundOnly;
         private final long backoff;
         private final long minAge;
+        private final boolean linear;
         private final Coprimes coprimes = new Coprimes();
 
-        Base(String name, int rounds, boolean lastRoundOnly, long backoff, long minAge) {
+        Base(String name, int rounds, boolean lastRoundOnly, long backoff, long minAge, boolean linear) {
             this.name = name;
             this.rounds = rounds;
             this.lastRoundOnly = lastRoundOnly;
             this.backoff = backoff;
             this.minAge = minAge;
+            this.linear = linear;
         }
 
         @Override
@@ -76,6 +79,9 @@ final class StealPolicies {
 
         @Override
         public int stride(int nprocs, int random) {
+            if (linear) {
+                return 1;
+            }
             return coprimes.pick(nprocs, random >>> 8);
         }
 

@@ -54,4 +54,24 @@ public interface StealPolicy {
     static StealPolicy kotlin() {
         return StealPolicies.KOTLIN;
     }
+
+    /**
+     * Random start, then linear order (stride 1) instead of a random coprime stride; rounds and
+     * {@code runnext} as Go's. Neighbouring Ps are always tried in the same relative order.
+     */
+    static StealPolicy linear() {
+        return StealPolicies.LINEAR;
+    }
+
+    /**
+     * Sticky last victim: each thief starts at the P it last stole from successfully; rounds, stride
+     * and {@code runnext} as Go's. A new instance each call (it holds per-thief state). It learns
+     * successful steals as a {@link SchedEvents} listener, so the returned object also implements
+     * {@link SchedEvents} and must be installed as the runtime's events listener too
+     * ({@code GoRuntime.Builder.events(...)} or {@link EventsControl#attachEvents}); otherwise it
+     * orders victims as {@link #go()} does.
+     */
+    static StealPolicy sticky() {
+        return new StickyStealPolicy();
+    }
 }

@@ -2,6 +2,8 @@ package dev.jgo.assembly.internal;
 
 import dev.jgo.bench.BenchOptions;
 import dev.jgo.bench.BenchRunner;
+import dev.jgo.bench.Compare;
+import dev.jgo.bench.CompareOptions;
 import dev.jgo.bench.UsageException;
 import dev.jgo.bench.Workloads;
 import java.io.IOException;
@@ -59,6 +61,15 @@ public final class Main {
                     BenchRunner.run(o, out);
                     return OK;
                 }
+                case "compare" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(usage());
+                        return OK;
+                    }
+                    CompareOptions o = CompareOptions.parse(rest);
+                    Compare.run(o, out);
+                    return OK;
+                }
                 case "osgi" -> {
                     if (rest.contains("--help") || rest.contains("-h")) {
                         out.print(usage());
@@ -98,6 +109,11 @@ public final class Main {
                                     With no options: the sched group, default sizes, %d runs after
                                     %d warm-up runs, every peer. The chan group (channels, select,
                                     Mutex) runs with --workload chan.
+                  compare [OPTIONS] run workloads on jgo under a matrix of scheduling policies
+                                    and GOMAXPROCS values, alternating the combinations; prints
+                                    medians of wall time, process CPU time, CPU/wall and the
+                                    scheduler counters, writes DIR/compare.csv (one row per run)
+                                    and DIR/compare-WORKLOAD.svg (a bar chart per workload)
                   osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
                                     (Declarative Services, Config Admin), run a goroutine workload
                                     through the dev.jgo.GoRuntime service, swap a higher-ranked
@@ -106,6 +122,8 @@ public final class Main {
                   --help            print this help
 
                 bench options:
+                %s
+                compare options:
                 %s
                 osgi options:
                 %s
@@ -116,11 +134,14 @@ public final class Main {
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload skynet,yield-many --runs 9
                   java -jar jgo.jar bench --workload spawn-many --n 100000 --runs 1 --warmup 0
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload chan --runs 3 --warmup 1
+                  java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar compare --workloads skynet,yield-many \\
+                      --policies 'steal=go,linear,sticky;spin=go,one,none' --procs 1,2 --runs 3 --out DIR
                   java -jar jgo.jar osgi --procs 4
                 """.formatted(
                         BenchOptions.DEFAULT_RUNS,
                         BenchOptions.DEFAULT_WARMUP,
                         BenchOptions.usage(),
+                        CompareOptions.usage(),
                         OsgiCommand.usage(),
                         workloadList());
     }

@@ -248,7 +248,14 @@ class FelixIntegrationTest {
             assertTrue(
                     records.get(0).getMessage().contains("broken policy"),
                     records.get(0).getMessage());
-            assertEquals(1, (int) bad.calls.get(), "quarantined after its first failure");
+            // Ms that were already inside the policy when it first failed may fail too (at most
+            // one call per P), but once quarantined it is never called again.
+            int calls = bad.calls.get();
+            assertTrue(calls >= 1 && calls <= 4, "calls before quarantine took effect: " + calls);
+            for (int i = 0; i < 5; i++) {
+                workload(rt, 2_000);
+            }
+            assertEquals(calls, bad.calls.get(), "quarantined after its first failure");
             reg.unregister();
             assertSame(StealPolicy.go(), pc.stealPolicy());
             workload(rt, 2_000);

@@ -38,7 +38,20 @@ class MainTest {
     void helpDescribesEveryCommand(String flag) {
         assertEquals(0, run(flag));
         for (String s : new String[] {
-            "bench", "osgi", "--bundles", "version", "--help", "--workload", "--peers", "skynet", "chained-spawn"
+            "bench",
+            "osgi",
+            "--bundles",
+            "version",
+            "--help",
+            "--workload",
+            "--peers",
+            "skynet",
+            "chained-spawn",
+            "compare",
+            "--policies",
+            "steal: go, linear, sticky",
+            "spin:  go, go-strict, one, none",
+            "--out DIR"
         }) {
             assertTrue(out().contains(s), s);
         }
@@ -123,5 +136,45 @@ class MainTest {
     void osgiWithAMissingBundleFolderFailsWithOne() {
         assertEquals(1, run("osgi", "--bundles", "no/such/folder"));
         assertTrue(err().contains("bundle folder no/such/folder does not exist"), err());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void compareRejectsBadOptionsWithExitCode2() {
+        assertEquals(2, run("compare", "--policies", "steal=random"));
+        assertTrue(err().contains("unknown steal policy 'random' (known: go, linear, sticky, tokio, kotlin)"), err());
+        assertEquals(2, run("compare", "--procs", "1,x"));
+        assertTrue(err().contains("option --procs needs an integer, got 'x'"), err());
+        assertEquals(2, run("compare", "--policies", "spin=go;spin=one"));
+        assertTrue(err().contains("given twice"), err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void compareWritesCsvAndCharts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertEquals(
+                0,
+                run(
+                        "compare",
+                        "--workloads",
+                        "yield-many",
+                        "--policies",
+                        "steal=linear;spin=one",
+                        "--procs",
+                        "2",
+                        "--n",
+                        "1000",
+                        "--runs",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--out",
+                        dir.toString()),
+                err());
+        assertTrue(out().contains("linear  one"), out());
+        assertEquals(
+                2, java.nio.file.Files.readAllLines(dir.resolve("compare.csv")).size());
+        assertTrue(java.nio.file.Files.readString(dir.resolve("compare-yield-many.svg"))
+                .startsWith("<svg"));
     }
 }

@@ -1,0 +1,295 @@
+package dev.jgo.bench;
+
+import dev.jgo.GoRuntime;
+import dev.jgo.bench.CompareOptions.PolicySet;
+import dev.jgo.spi.Policies;
+import dev.jgo.spi.RuntimeView.Counters;
+import dev.jgo.spi.SchedEvents;
+import dev.jgo.spi.StealPolicy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * Runs workloads on jgo under a matrix of scheduling policies and processor counts, prints a
+ * table of medians, and writes the runs as CSV and one SVG chart per workload.
+ *
+ * <h2>Method</h2>
+ *
+ * <ol>
+ *   <li>Per workload and processor count, one runtime per policy combination is built ({@code
+ *       GoRuntime.builder().procs(P)} with the policies from {@link Policies}; a steal policy that
+ *       is also a {@link SchedEvents} listener, such as {@code sticky}, is installed as the events
+ *       listener too). The runtimes live side by side and are closed after that group's runs.
+ *   <li>Rounds: {@code warmup} unmeasured, then {@code runs} measured; each round runs every
+ *       combination once, the order rotating by one per round so that none always runs first.
+ *   <li>Before each run, {@link System#gc()} (not timed). Per run: wall time ({@link
+ *       System#nanoTime()} around the call), process CPU time (every thread of the JVM: carriers,
+ *       GC and JIT threads alike) and the difference of the runtime's summed scheduler counters.
+ *       The checksum is verified; a wrong one fails the command.
+ *   <li>Reported per cell: medians of wall time, CPU time, CPU/wall (cores kept busy) and each
+ *       counter.
+ * </ol>
+ */
+public final class Compare {
+    /** The per-run CSV file in the output folder. */
+    public static final String CSV = "compare.csv";
+
+    /** The CSV header: one row per measured run. */
+    public static final String CSV_HEADER = "workload,n,procs,steal,spin,fair,run,wall_ns,cpu_ns,cpu_per_wall,"
+            + "schedticks,created,steals,stolen,spins,m_parks,m_unparks,empty_wakeups,runq_overflows";
+
+    private Compare() {}
+
+    /** One measured run. */
+    public record Run(
+            String workload, int n, int procs, PolicySet policies, int run, long wallNanos, long cpuNanos, Counters c) {
+
+        /** CPU time over wall time: the cores kept busy on average; -1 when CPU time is unknown. */
+        public double cpuPerWall() {
+            return cpuNanos < 0 || wallNanos <= 0 ? -1 : (double) cpuNanos / wallNanos;
+        }
+    }
+
+    /** The measured runs of one workload, processor count and policy combination. */
+    public record Cell(String workload, int n, int procs, PolicySet policies, List<Run> runs) {
+
+        public Cell {
+            runs = List.copyOf(runs);
+        }
+
+        public double medianWallNanos() {
+            return median(runs, r -> r.wallNanos());
+        }
+
+        public double medianCpuNanos() {
+            return median(runs, r -> r.cpuNanos());
+        }
+
+        public double medianCpuPerWall() {
+            return medianD(runs, Run::cpuPerWall);
+        }
+
+        /** The median over runs of one counter. */
+        public double median(ToLongFunction<Counters> counter) {
+            return median(runs, r -> counter.applyAsLong(r.c()));
+        }
+
+        public long minWallNanos() {
+            return runs.stream().mapToLong(Run::wallNanos).min().orElse(0);
+        }
+
+        public long maxWallNanos() {
+            return runs.stream().mapToLong(Run::wallNanos).max().orElse(0);
+        }
+
+        private static double median(List<Run> runs, ToLongFunction<Run> f) {
+            return BenchRunner.median(runs.stream().mapToLong(f).toArray());
+        }
+
+        private static double medianD(List<Run> runs, ToDoubleFunction<Run> f) {
+            double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+            int m = v.length / 2;
+            return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+        }
+    }
+
+    /** Runs the matrix of {@code o}, prints the table to {@code out}, writes the files; returns the cells. */
+    public static List<Cell> run(CompareOptions o, PrintStream out) {
+        out.println("jgo compare");
+        for (String line : JvmInfo.describe()) {
+            out.println(line);
+        }
+        out.printf(
+                Locale.ROOT,
+                "setup:  procs=%s, runs=%d (median), warmup=%d, %d policy combinations; one runtime per"
+                        + " combination, alternated; System.gc() before each run%n",
+                o.procs(),
+                o.runs(),
+                o.warmup(),
+                o.policies().size());
+        out.println();
+        out.println(header());
+        List<Cell> cells = new ArrayList<>();
+        for (String name : o.workloads()) {
+            for (int procs : o.procs()) {
+                Workload w = Workloads.byName(name, procs)
+                        .orElseThrow(() -> new UsageException("unknown workload '" + name + "'"));
+                for (Cell c : runGroup(w, o.n().orElse(w.defaultN()), procs, o)) {
+                    cells.add(c);
+                    out.println(row(c));
+                }
+                out.flush();
+            }
+        }
+        try {
+            Files.createDirectories(o.out());
+            Path csv = o.out().resolve(CSV);
+            Files.writeString(csv, csv(cells));
+            out.println();
+            out.println("wrote " + csv);
+            for (String name : o.workloads()) {
+                List<Cell> mine =
+                        cells.stream().filter(c -> c.workload().equals(name)).toList();
+                Path svg = o.out().resolve("compare-" + name + ".svg");
+                Files.writeString(svg, CompareChart.svg(name, mine));
+                out.println("wrote " + svg);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + o.out(), e);
+        }
+        return cells;
+    }
+
+    /** Runs every policy combination of {@code o} for workload {@code w} on {@code procs} Ps. */
+    static List<Cell> runGroup(Workload w, int n, int procs, CompareOptions o) {
+        List<PolicySet> sets = o.policies();
+        List<GoRuntime> rts = new ArrayList<>();
+        List<List<Run>> runs = new ArrayList<>();
+        try {
+            for (PolicySet ps : sets) {
+                rts.add(build(ps, procs));
+                runs.add(new ArrayList<>());
+            }
+            for (int round = 0; round < o.warmup() + o.runs(); round++) {
+                for (int k = 0; k < sets.size(); k++) {
+                    int i = (round + k) % sets.size();
+                    Run r = timeOne(w, n, procs, sets.get(i), rts.get(i), round - o.warmup());
+                    if (round >= o.warmup()) {
+                        runs.get(i).add(r);
+                    }
+                }
+            }
+        } finally {
+            for (GoRuntime rt : rts) {
+                rt.close();
+            }
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            cells.add(new Cell(w.name(), n, procs, sets.get(i), runs.get(i)));
+        }
+        return cells;
+    }
+
+    /** A runtime with the policies of {@code ps}. */
+    static GoRuntime build(PolicySet ps, int procs) {
+        StealPolicy steal = Policies.steal(ps.steal());
+        GoRuntime.Builder b = GoRuntime.builder()
+                .procs(procs)
+                .name("compare-" + ps.label().replace('/', '-'))
+                .stealPolicy(steal)
+                .spinPolicy(Policies.spin(ps.spin()))
+                .fairnessPolicy(Policies.fairness(ps.fair()));
+        if (steal instanceof SchedEvents learner) {
+            b.events(learner); // sticky learns its victims from steal events
+        }
+        return b.build();
+    }
+
+    private static Run timeOne(Workload w, int n, int procs, PolicySet ps, GoRuntime rt, int run) {
+        System.gc();
+        Counters before = rt.view().counters();
+        long cpu0 = processCpuNanos();
+        long start = System.nanoTime();
+        long sum = w.runJgo(rt, n);
+        long wall = System.nanoTime() - start;
+        long cpu1 = processCpuNanos();
+        Counters delta = BenchRunner.minus(rt.view().counters(), before);
+        long want = w.expected(n);
+        if (sum != want) {
+            throw new IllegalStateException(w.name() + " with " + ps.label() + " on " + procs + " procs, n=" + n
+                    + ", returned " + sum + ", expected " + want);
+        }
+        return new Run(w.name(), n, procs, ps, run, wall, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, delta);
+    }
+
+    /** CPU time of every thread of this JVM, or -1 where the platform does not report it. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    static String header() {
+        return String.format(
+                Locale.ROOT,
+                "%-14s %5s %-7s %-9s %-8s %9s %9s %8s %9s %8s %8s %8s %8s %6s",
+                "workload",
+                "procs",
+                "steal",
+                "spin",
+                "fair",
+                "wall ms",
+                "cpu ms",
+                "cpu/wall",
+                "steals",
+                "spins",
+                "mparks",
+                "munparks",
+                "emptywk",
+                "ovfl");
+    }
+
+    static String row(Cell c) {
+        return String.format(
+                Locale.ROOT,
+                "%-14s %5d %-7s %-9s %-8s %9.1f %9.1f %8.2f %9.0f %8.0f %8.0f %8.0f %8.0f %6.0f",
+                c.workload(),
+                c.procs(),
+                c.policies().steal(),
+                c.policies().spin(),
+                c.policies().fair(),
+                c.medianWallNanos() / 1e6,
+                c.medianCpuNanos() / 1e6,
+                c.medianCpuPerWall(),
+                c.median(Counters::steals),
+                c.median(Counters::spins),
+                c.median(Counters::mParks),
+                c.median(Counters::mUnparks),
+                c.median(Counters::emptyWakeups),
+                c.median(Counters::runqOverflows));
+    }
+
+    /** The CSV text: {@link #CSV_HEADER}, then one row per measured run. */
+    static String csv(List<Cell> cells) {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (Cell cell : cells) {
+            for (Run r : cell.runs()) {
+                Counters c = r.c();
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%s,%d,%d,%s,%s,%s,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d\n",
+                        r.workload(),
+                        r.n(),
+                        r.procs(),
+                        r.policies().steal(),
+                        r.policies().spin(),
+                        r.policies().fair(),
+                        r.run(),
+                        r.wallNanos(),
+                        r.cpuNanos(),
+                        r.cpuPerWall(),
+                        c.schedticks(),
+                        c.goroutinesCreated(),
+                        c.steals(),
+                        c.stolenGoroutines(),
+                        c.spins(),
+                        c.mParks(),
+                        c.mUnparks(),
+                        c.emptyWakeups(),
+                        c.runqOverflows()));
+            }
+        }
+        return sb.toString();
+    }
+}
