@@ -40,6 +40,12 @@ public interface StealPolicy {
      */
     long runnextMinAgeNanos();
 
+    /**
+     * Told after each successful steal, by the thief's M, so that a policy can learn (the
+     * sticky-victim order does). Must be cheap and must not block. Default: nothing.
+     */
+    default void stolen(int thief, int victim, int count) {}
+
     /** Go's policy: random start, coprime stride, 4 rounds, {@code runnext} in the last round after 3 µs. */
     static StealPolicy go() {
         return StealPolicies.GO;
@@ -66,10 +72,7 @@ public interface StealPolicy {
     /**
      * Sticky last victim: each thief starts at the P it last stole from successfully; rounds, stride
      * and {@code runnext} as Go's. A new instance each call (it holds per-thief state). It learns
-     * successful steals as a {@link SchedEvents} listener, so the returned object also implements
-     * {@link SchedEvents} and must be installed as the runtime's events listener too
-     * ({@code GoRuntime.Builder.events(...)} or {@link EventsControl#attachEvents}); otherwise it
-     * orders victims as {@link #go()} does.
+     * successful steals from {@link #stolen}.
      */
     static StealPolicy sticky() {
         return new StickyStealPolicy();

@@ -8,10 +8,8 @@ import java.lang.invoke.VarHandle;
  * successfully, then goes on with Go's coprime stride; a thief with no successful steal yet starts
  * at a random P as Go does. {@code runnext} is stolen as Go does (last round, after 3 µs).
  *
- * <p>The policy learns which steal succeeded from {@link SchedEvents#steal}, the only report of a
- * successful steal that the SPI carries: install the same instance as the runtime's events
- * listener ({@code GoRuntime.Builder.events}) or attach it ({@link EventsControl#attachEvents}).
- * Without that it never learns a victim and orders victims exactly as {@link StealPolicy#go()}.
+ * <p>The policy learns which steal succeeded from {@link StealPolicy#stolen}, which the scheduler
+ * calls after every successful steal.
  *
  * <p>State: one slot per thief P id below {@link #MAX_THIEVES} (larger ids are never sticky),
  * holding {@code victim + 1} (0: none yet). Only the M holding the thief P writes and reads its
@@ -20,7 +18,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Concurrency: any thread.
  */
-final class StickyStealPolicy implements StealPolicy, SchedEvents {
+final class StickyStealPolicy implements StealPolicy {
     /** Thief P ids with a slot; GOMAXPROCS above this only loses stickiness for the extra Ps. */
     static final int MAX_THIEVES = 1024;
 
@@ -72,7 +70,7 @@ final class StickyStealPolicy implements StealPolicy, SchedEvents {
 
     /** Records {@code victimPid} as the thief's next first victim. Concurrency: the thief's M. */
     @Override
-    public void steal(int thiefPid, int victimPid, int count) {
+    public void stolen(int thiefPid, int victimPid, int count) {
         if (thiefPid >= 0 && thiefPid < MAX_THIEVES && victimPid >= 0) {
             LAST.setOpaque(last, thiefPid, victimPid + 1); // opaque: see the class note
         }

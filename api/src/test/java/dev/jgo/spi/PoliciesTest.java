@@ -59,15 +59,15 @@ class PoliciesTest {
     void stickyStartsAtTheLastSuccessfulVictimOfEachThief() {
         StealPolicy p = StealPolicy.sticky();
         assertNotSame(p, StealPolicy.sticky(), "stateful: one instance per runtime");
-        SchedEvents learner = (SchedEvents) p;
+        StealPolicy learner = p;
         // before any steal: a random start, as Go's
         boolean sawOther = false;
         for (int r = 0; r < 100; r++) {
             sawOther |= p.firstVictim(0, 4, r) != p.firstVictim(0, 4, 0);
         }
         assertTrue(sawOther);
-        learner.steal(0, 3, 5);
-        learner.steal(2, 1, 1);
+        learner.stolen(0, 3, 5);
+        learner.stolen(2, 1, 1);
         for (int r = -100; r < 100; r++) {
             assertEquals(3, p.firstVictim(0, 4, r));
             assertEquals(1, p.firstVictim(2, 4, r));
@@ -78,7 +78,7 @@ class PoliciesTest {
         // a victim beyond a shrunk GOMAXPROCS, or an id without a slot, falls back to random
         int v = p.firstVictim(0, 2, 12345);
         assertTrue(v >= 0 && v < 2);
-        learner.steal(StickyStealPolicy.MAX_THIEVES, 0, 1);
+        learner.stolen(StickyStealPolicy.MAX_THIEVES, 0, 1);
         assertEquals(-1, ((StickyStealPolicy) p).lastVictim(StickyStealPolicy.MAX_THIEVES));
     }
 

@@ -4,7 +4,6 @@ import dev.jgo.GoRuntime;
 import dev.jgo.bench.CompareOptions.PolicySet;
 import dev.jgo.spi.Policies;
 import dev.jgo.spi.RuntimeView.Counters;
-import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.StealPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,9 +25,8 @@ import java.util.function.ToLongFunction;
  *
  * <ol>
  *   <li>Per workload and processor count, one runtime per policy combination is built ({@code
- *       GoRuntime.builder().procs(P)} with the policies from {@link Policies}; a steal policy that
- *       is also a {@link SchedEvents} listener, such as {@code sticky}, is installed as the events
- *       listener too). The runtimes live side by side and are closed after that group's runs.
+ *       GoRuntime.builder().procs(P)} with the policies from {@link Policies}). The runtimes live
+ *       side by side and are closed after that group's runs.
  *   <li>Rounds: {@code warmup} unmeasured, then {@code runs} measured; each round runs every
  *       combination once, the order rotating by one per round so that none always runs first.
  *   <li>Before each run, {@link System#gc()} (not timed). Per run: wall time ({@link
@@ -189,9 +187,6 @@ public final class Compare {
                 .stealPolicy(steal)
                 .spinPolicy(Policies.spin(ps.spin()))
                 .fairnessPolicy(Policies.fairness(ps.fair()));
-        if (steal instanceof SchedEvents learner) {
-            b.events(learner); // sticky learns its victims from steal events
-        }
         return b.build();
     }
 

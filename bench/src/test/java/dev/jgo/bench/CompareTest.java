@@ -8,7 +8,6 @@ import dev.jgo.GoRuntime;
 import dev.jgo.bench.CompareOptions.PolicySet;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.Policies;
-import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
 import java.io.ByteArrayOutputStream;
@@ -119,8 +118,7 @@ class CompareTest {
                 .procs(procs)
                 .stealPolicy(s.steal)
                 .spinPolicy(s.spin)
-                .fairnessPolicy(s.fair)
-                .events(s.steal);
+                .fairnessPolicy(s.fair);
         try (GoRuntime rt = b.build()) {
             for (int i = 0; i < 20; i++) {
                 for (String w : List.of("skynet", "yield-many")) {
@@ -197,7 +195,7 @@ class CompareTest {
         }
     }
 
-    private static final class SpyingSteal implements StealPolicy, SchedEvents {
+    private static final class SpyingSteal implements StealPolicy {
         final StealPolicy delegate;
         final LongAdder firstVictims = new LongAdder();
         final LongAdder runnextQuestions = new LongAdder();
@@ -252,13 +250,11 @@ class CompareTest {
         }
 
         @Override
-        public synchronized void steal(int thiefPid, int victimPid, int count) {
+        public synchronized void stolen(int thiefPid, int victimPid, int count) {
             stealEvents.increment();
             lastThief.set(thiefPid);
             lastVictim.set(victimPid);
-            if (delegate instanceof SchedEvents learner) {
-                learner.steal(thiefPid, victimPid, count);
-            }
+            delegate.stolen(thiefPid, victimPid, count);
         }
     }
 

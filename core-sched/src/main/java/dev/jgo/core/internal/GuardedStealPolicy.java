@@ -184,6 +184,21 @@ final class GuardedStealPolicy implements StealPolicy {
     }
 
     @Override
+    public void stolen(int thief, int victim, int count) {
+        StealPolicy t = targetOpaque();
+        if (t != policy) {
+            t.stolen(thief, victim, count);
+            return;
+        }
+        try {
+            t.stolen(thief, victim, count);
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("stolen", e);
+        }
+    }
+
+    @Override
     public String toString() {
         return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
     }

@@ -650,6 +650,7 @@ final class M extends Carrier {
                     if (gp != null) {
                         pp.steals++;
                         pp.stolenGoroutines += pp.runq.lastStolen;
+                        sp.stolen(pp.id, p2.id, pp.runq.lastStolen);
                         if (sched.events instanceof SchedEvents ev) {
                             ev.steal(pp.id, p2.id, pp.runq.lastStolen);
                         }
