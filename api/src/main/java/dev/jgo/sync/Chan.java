@@ -3,6 +3,7 @@ package dev.jgo.sync;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
 import dev.jgo.spi.Carrier.ParkUnlock;
+import dev.jgo.spi.SpinLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;

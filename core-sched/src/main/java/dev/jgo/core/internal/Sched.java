@@ -5,6 +5,7 @@ import dev.jgo.Goroutine;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.RuntimeConfig;
 import dev.jgo.spi.SchedEvents;
+import dev.jgo.spi.SpinLock;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
@@ -131,7 +131,12 @@ final class Sched {
     final Set<CompletableFuture<Object>> mains = ConcurrentHashMap.newKeySet();
 
     // ---- sched.lock ----
-    final ReentrantLock lock = new ReentrantLock();
+    /**
+     * sched.lock. A {@link SpinLock}, not a ReentrantLock: goroutine code reaches it (wakep,
+     * ready) and an owner-checked lock could see a stale current thread there (see SpinLock).
+     * Critical sections are a few list operations and never block.
+     */
+    final SpinLock lock = new SpinLock();
     /** All Ps ({@code allp}); replaced only with the world stopped. */
     volatile P[] allp;
     /** GOMAXPROCS: {@code allp.length}. */
@@ -157,14 +162,14 @@ final class Sched {
 
     /** Queues an M that needs a P. Concurrency: requires sched.lock. */
     void addPWaiter(M mp) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         pinnedWaiters.addLast(mp);
         pWaiting = pinnedWaiters.size();
     }
 
     /** Takes the longest-waiting M that needs a P, or null. Concurrency: requires sched.lock. */
     M pollPWaiter() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         M w = pinnedWaiters.pollFirst();
         if (w != null) {
             pWaiting = pinnedWaiters.size();
@@ -245,7 +250,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     void pidleput(P pp) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         if (!pp.runq.runqempty()) {
             throw new IllegalStateException("pidleput: P" + pp.id + " has non-empty run queue");
         }
@@ -268,7 +273,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     P pidleget() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         P pp = pidle;
         if (pp != null) {
             pidle = pp.link;
@@ -298,7 +303,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     void mput(M mp) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         mp.schedlink = midle;
         midle = mp;
         nmidle++;
@@ -311,7 +316,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     M mget() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         M mp = midle;
         if (mp != null) {
             midle = mp.schedlink;
@@ -328,7 +333,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     boolean mremove(M mp) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         M prev = null;
         for (M m = midle; m != null; prev = m, m = m.schedlink) {
             if (m == mp) {
@@ -381,11 +386,13 @@ final class Sched {
      */
     void startm(P pp, boolean spinning) {
         M nmp;
+        boolean held = true;
         lock.lock();
         try {
             if (pp == null) {
                 pp = pidleget();
                 if (pp == null) {
+                    held = false;
                     lock.unlock();
                     // The caller incremented nmspinning, but there are no idle Ps, so it's okay
                     // to just undo the increment and give up.
@@ -412,12 +419,13 @@ final class Sched {
                 allm.add(nmp);
                 nmp.spinning = spinning;
                 nmp.nextp = pp;
+                held = false;
                 lock.unlock();
                 nmp.start();
                 return;
             }
         } finally {
-            if (lock.isHeldByCurrentThread()) {
+            if (held) {
                 lock.unlock();
             }
         }
@@ -444,7 +452,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     private int mReserveID(P pp, boolean spinning) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         if (mcount() >= maxmcount) {
             // Go throws "thread exhaustion". A library must not take the process down: the P
             // stays idle until a carrier comes back from its blocking call, and the first time
@@ -486,18 +494,19 @@ final class Sched {
             startm(pp, true);
             return;
         }
+        boolean started;
         lock.lock();
         try {
-            if (!runq.isEmpty()) {
-                lock.unlock();
-                startm(pp, false);
-                return;
+            started = !runq.isEmpty();
+            if (!started) {
+                pidleput(pp);
             }
-            pidleput(pp);
         } finally {
-            if (lock.isHeldByCurrentThread()) {
-                lock.unlock();
-            }
+            lock.unlock();
+        }
+        if (started) {
+            startm(pp, false);
+            return;
         }
         Timers.afterHandoff(this, pp); // timers: an M must wait for the idle P's timers
         // Re-check after becoming idle: a submitter may have seen npidle == 0 before our put.
@@ -769,7 +778,7 @@ final class Sched {
      * <p>Concurrency: requires sched.lock.
      */
     void checkdead() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         if (mains.isEmpty() || shutdown || fatal != null) {
             return;
         }

@@ -193,7 +193,7 @@ final class Timers {
      * <p>Concurrency: requires sched.lock.
      */
     static boolean setWaiter(Sched s, M mp, long deadline) {
-        assert s.lock.isHeldByCurrentThread();
+        assert s.lock.isHeld();
         if (s.timerWaiter == null || s.pollUntil == 0 || deadline < s.pollUntil) {
             s.pollUntil = deadline;
             s.timerWaiter = mp;
@@ -204,7 +204,7 @@ final class Timers {
 
     /** Concurrency: requires sched.lock. */
     static void clearWaiter(Sched s, M mp) {
-        assert s.lock.isHeldByCurrentThread();
+        assert s.lock.isHeld();
         if (s.timerWaiter == mp) {
             s.timerWaiter = null;
             s.pollUntil = 0;

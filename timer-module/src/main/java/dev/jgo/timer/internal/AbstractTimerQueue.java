@@ -1,8 +1,8 @@
 package dev.jgo.timer.internal;
 
+import dev.jgo.spi.SpinLock;
 import dev.jgo.spi.TimerQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What both timer structures share: the queue lock (Go's {@code pp.timersLock}), the counters read
@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 abstract class AbstractTimerQueue implements TimerQueue {
     final int pid;
     final Host host;
-    final ReentrantLock lock = new ReentrantLock();
+    final SpinLock lock = new SpinLock(); // not owner-checked: see SpinLock
 
     /** Timers in the structure, deleted ones included (Go's {@code numTimers}). */
     final AtomicInteger numTimers = new AtomicInteger();

@@ -125,7 +125,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
 
     /** Port of runtime.doaddtimer. Concurrency: requires the lock. */
     private void doaddtimer(RTimer t) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         t.pp = this; // volatile write: read racily by deltimer/modtimer
         if (len == timers.length) {
             timers = Arrays.copyOf(timers, len * 2);
@@ -141,7 +141,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
 
     /** Port of runtime.dodeltimer: removes timers[i]; returns the smallest changed index. */
     private int dodeltimer(int i) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         RTimer t = timers[i];
         t.pp = null;
         t.index = -1;
@@ -168,7 +168,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
 
     /** Port of runtime.dodeltimer0: removes the top timer. */
     private void dodeltimer0() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         RTimer t = timers[0];
         t.pp = null;
         t.index = -1;
@@ -349,7 +349,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
      * <p>Concurrency: requires the lock.
      */
     private void cleantimers() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         while (len > 0) {
             RTimer t = timers[0];
             int s = t.status();
@@ -388,7 +388,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
      * <p>Concurrency: requires the lock.
      */
     private void adjusttimers(long now) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         long first = timerModifiedEarliest.get();
         if (first == 0 || first > now) {
             return;
@@ -455,7 +455,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
      * <p>Concurrency: requires the lock; it is released while the timer's function runs.
      */
     private long runtimer(long now) {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         while (true) {
             RTimer t = timers[0];
             int s = t.status();
@@ -535,7 +535,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
      * <p>Concurrency: requires the lock.
      */
     private void clearDeletedTimers() {
-        assert lock.isHeldByCurrentThread();
+        assert lock.isHeld();
         // We are going to clear all timerModifiedEarlier timers.
         timerModifiedEarliest.set(0);
         int cdel = 0;

@@ -1,4 +1,4 @@
-package dev.jgo.sync;
+package dev.jgo.spi;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,12 +8,19 @@ import java.lang.invoke.VarHandle;
  * instructions, never across a park except through the park's unlock function, which runs on the
  * same carrier once the goroutine is off it.
  *
+ * <p>Used by {@code dev.jgo.sync} and the timer queues. It deliberately does not use thread
+ * identity: a goroutine may resume on another carrier after any park or yield, and the JIT may
+ * reuse a {@code Thread.currentThread()} value computed before the yield in the same compiled
+ * method, so an owner-checked lock ({@link java.util.concurrent.locks.ReentrantLock}) taken and
+ * released by goroutine code can see two different "current threads" and throw
+ * IllegalMonitorStateException.
+ *
  * <p>Not owner-checked: a goroutine may park holding it and have the carrier release it, which a
  * {@link java.util.concurrent.locks.ReentrantLock} would also allow (the carrier thread is the
  * owner) but at a higher cost. Contention spins with {@link Thread#onSpinWait()} and then yields
  * the carrier thread; the holder never blocks while holding it, so the wait is short.
  */
-final class SpinLock {
+public final class SpinLock {
 
     private static final VarHandle STATE;
 
@@ -37,7 +44,7 @@ final class SpinLock {
      *
      * <p>Concurrency: any thread; not reentrant.
      */
-    void lock() {
+    public void lock() {
         if (!STATE.compareAndSet(this, 0, 1)) {
             lockSlow();
         }
@@ -63,13 +70,13 @@ final class SpinLock {
      *
      * <p>Concurrency: the holder, or the carrier finishing the holder's park.
      */
-    void unlock() {
+    public void unlock() {
         assert (int) STATE.getOpaque(this) == 1 : "unlock of unlocked runtime lock";
         STATE.setRelease(this, 0);
     }
 
     /** Whether some thread holds the lock (for assertions). Opaque read. */
-    boolean isHeld() {
+    public boolean isHeld() {
         return (int) STATE.getOpaque(this) != 0;
     }
 }
