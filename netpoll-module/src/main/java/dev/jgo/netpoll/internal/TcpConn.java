@@ -40,6 +40,12 @@ final class TcpConn implements Conn {
         }
         InetAddress a;
         try {
+            a = InetAddress.ofLiteral(host); // an address literal needs no lookup
+            return new InetSocketAddress(a, port);
+        } catch (IllegalArgumentException e) {
+            // a name: look it up below
+        }
+        try {
             Carrier c = Carrier.currentOrNull();
             a = c == null ? InetAddress.getByName(host) : c.blocking(() -> InetAddress.getByName(host));
         } catch (UnknownHostException e) {
