@@ -32,7 +32,7 @@ final class TcpListener implements Listener {
         InetSocketAddress addr = TcpConn.resolve("listen", host, port);
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
-            ch.bind(addr, 1024);
+            ch.bind(addr, 4096); // the kernel caps it at net.core.somaxconn
         } catch (BindException e) {
             ch.close();
             BindException b = new BindException("listen tcp " + host + ":" + port + ": " + e.getMessage());
