@@ -551,7 +551,9 @@ final class M extends Carrier {
                 }
             }
             // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
-            // (netpoll: issue 6 blocks in the poller instead of parking.)
+            // (netpoll: Go blocks the last idle M in the poller here. jgo-netpoll's first step
+            // runs its own poller thread instead, which readies network waiters through
+            // Scheduler.ready; network waiters count in checkdead through addWaker.)
             long pollUntil = Timers.wakeTime(sched);
             if (pollUntil != 0) {
                 int r = stopmUntil(pollUntil);

@@ -1,0 +1,216 @@
+package dev.jgo.netpoll.internal;
+
+import dev.jgo.Goroutine;
+import dev.jgo.net.Conn;
+import dev.jgo.net.Listener;
+import dev.jgo.spi.NetPoller;
+import dev.jgo.spi.Scheduler;
+import dev.jgo.spi.TimerQueue;
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The network poller on a {@link Selector} (epoll on Linux): Go's {@code netpoll_epoll.go} plus
+ * the deadline handling of {@code netpoll.go}.
+ *
+ * <p>First step of the scheduler integration: one daemon thread ({@code jgo-netpoll}) blocks in
+ * {@link #poll} and readies the goroutines it returns through {@link Scheduler#ready} (they go to
+ * the global run queue and an idle P is woken). The scheduler's idle M does not poll itself yet.
+ *
+ * <p>Interest is level-triggered and armed only while a goroutine waits: {@link
+ * PollDescImpl#waitIO} ORs the mode's operations into the key and calls {@link #wakeup} so the
+ * selector picks the change up; the poller clears the operations it saw ready.
+ *
+ * <p>Deadlines live in a heap ordered by time, guarded by {@link #deadlineLock}; the poller
+ * sleeps until the earliest and wakes the waiters whose deadline passed (Go uses runtime timers).
+ */
+public final class SelectorNetPoller implements NetPoller {
+
+    private volatile Selector selector;
+
+    /** Go's {@code netpollWakeSig}: set while a wake-up is pending, so a burst costs one. */
+    private final AtomicBoolean wakeSig = new AtomicBoolean();
+
+    /** Go's {@code netpollWaiters}. */
+    final AtomicInteger waiters = new AtomicInteger();
+
+    private final Object deadlineLock = new Object();
+
+    /** Pending deadlines (guarded by deadlineLock); stale entries are skipped when they fire. */
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
+
+    /** The time the poller sleeps until (0: until an event); guarded by deadlineLock. */
+    private long sleepUntil;
+
+    private record Deadline(long when, PollDescImpl pd, int mode) implements Comparable<Deadline> {
+        @Override
+        public int compareTo(Deadline o) {
+            return Long.compare(when, o.when);
+        }
+    }
+
+    public SelectorNetPoller() {}
+
+    @Override
+    public synchronized void init() throws IOException {
+        if (selector != null) {
+            return;
+        }
+        selector = Selector.open();
+        Thread t = new Thread(this::loop, "jgo-netpoll");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The dedicated poller thread: polls forever, readying what it finds. */
+    private void loop() {
+        for (; ; ) {
+            try {
+                for (Wake w : poll(-1)) {
+                    try {
+                        w.scheduler().ready(w.g());
+                    } catch (RuntimeException e) {
+                        // the goroutine's runtime is closed: nothing to run it on
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // keep serving everyone else
+            }
+        }
+    }
+
+    @Override
+    public PollDesc register(SelectableChannel ch, int readOps, int writeOps) throws IOException {
+        PollDescImpl pd = new PollDescImpl(this, ch, readOps, writeOps);
+        ch.configureBlocking(false);
+        pd.key = ch.register(selector, 0, pd);
+        return pd;
+    }
+
+    @Override
+    public List<Wake> poll(long delayNanos) throws IOException {
+        Selector sel = selector;
+        long now = TimerQueue.nanotime();
+        long until;
+        synchronized (deadlineLock) {
+            Deadline d = deadlines.peek();
+            until = delayNanos < 0 ? 0 : now + delayNanos;
+            if (d != null && (until == 0 || d.when < until)) {
+                until = d.when;
+            }
+            sleepUntil = until;
+        }
+        if (delayNanos == 0 || (until != 0 && until <= now)) {
+            sel.selectNow();
+        } else if (until == 0) {
+            sel.select();
+        } else {
+            long ms = Math.max(1, (until - now + 999_999) / 1_000_000);
+            sel.select(ms);
+        }
+        wakeSig.set(false);
+        synchronized (deadlineLock) {
+            sleepUntil = 0;
+        }
+        List<Wake> out = new ArrayList<>();
+        Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey k = it.next();
+            it.remove();
+            PollDescImpl pd = (PollDescImpl) k.attachment();
+            int ready;
+            try {
+                ready = k.readyOps();
+                k.interestOpsAnd(~ready);
+            } catch (CancelledKeyException e) {
+                continue; // closed: close() woke its waiters
+            }
+            if ((ready & pd.readOps) != 0) {
+                pd.unblock(READ, true, out);
+            }
+            if ((ready & pd.writeOps) != 0) {
+                pd.unblock(WRITE, true, out);
+            }
+        }
+        expireDeadlines(out);
+        return out;
+    }
+
+    private void expireDeadlines(List<Wake> out) {
+        long now = TimerQueue.nanotime();
+        for (; ; ) {
+            Deadline d;
+            synchronized (deadlineLock) {
+                d = deadlines.peek();
+                if (d == null || d.when > now) {
+                    return;
+                }
+                deadlines.poll();
+            }
+            if (d.pd.expired(d.mode, now)) {
+                d.pd.unblock(d.mode, false, out);
+            }
+        }
+    }
+
+    /** Queues a deadline; wakes the poller if it sleeps past it. Concurrency: any thread. */
+    void addDeadline(PollDescImpl pd, int mode, long when) {
+        boolean wake;
+        synchronized (deadlineLock) {
+            deadlines.add(new Deadline(when, pd, mode));
+            wake = sleepUntil == 0 || when < sleepUntil;
+        }
+        if (wake) {
+            wakeup();
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (wakeSig.compareAndSet(false, true)) {
+            Selector sel = selector;
+            if (sel != null) {
+                sel.wakeup();
+            }
+        }
+    }
+
+    @Override
+    public int waiters() {
+        return waiters.get();
+    }
+
+    @Override
+    public Listener listen(String host, int port) throws IOException {
+        return TcpListener.listen(this, host, port);
+    }
+
+    @Override
+    public Conn dial(String host, int port) throws IOException {
+        return TcpConn.dial(this, host, port);
+    }
+
+    /** Readies the woken goroutines from the caller's thread (close, an expired deadline). */
+    static void readyAll(List<Wake> ws) {
+        for (Wake w : ws) {
+            try {
+                w.scheduler().ready(w.g());
+            } catch (RuntimeException e) {
+                // runtime closed
+            }
+        }
+    }
+
+    static boolean isGoroutine(Object o) {
+        return o instanceof Goroutine;
+    }
+}
