@@ -1,8 +1,6 @@
 package dev.jgo.core.internal;
 
 import dev.jgo.spi.FairnessPolicy;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
@@ -11,49 +9,11 @@ import java.util.function.Consumer;
  *
  * <p>Concurrency: any thread (read on every schedule).
  */
-final class GuardedFairnessPolicy implements FairnessPolicy {
+final class GuardedFairnessPolicy extends GuardedPolicy<FairnessPolicy> implements FairnessPolicy {
     private static final FairnessPolicy FALLBACK = FairnessPolicy.go();
-    private static final VarHandle TARGET;
-
-    static {
-        try {
-            TARGET = MethodHandles.lookup().findVarHandle(GuardedFairnessPolicy.class, "target", FairnessPolicy.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final FairnessPolicy policy;
-    private final PolicyGuard guard;
-    /** The policy or, once it failed, {@link #FALLBACK}; opaque: the switch publishes no data. */
-    @SuppressWarnings("unused") // accessed through TARGET
-    private FairnessPolicy target;
 
     GuardedFairnessPolicy(FairnessPolicy policy, Consumer<String> reporter) {
-        this.policy = policy;
-        this.guard = new PolicyGuard("fairness", policy, reporter);
-        this.target = policy;
-    }
-
-    FairnessPolicy policy() {
-        return policy;
-    }
-
-    boolean quarantined() {
-        return targetOpaque() != policy;
-    }
-
-    boolean reported() {
-        return guard.reported();
-    }
-
-    private FairnessPolicy targetOpaque() {
-        return (FairnessPolicy) TARGET.getOpaque(this); // opaque: no data hangs on the switch
-    }
-
-    private void fail(String method, Object cause) {
-        TARGET.setOpaque(this, FALLBACK); // opaque: idempotent, every failing M writes the same value
-        guard.failed(method, cause, FALLBACK.name());
+        super("fairness", policy, FALLBACK, FALLBACK.name(), reporter);
     }
 
     @Override

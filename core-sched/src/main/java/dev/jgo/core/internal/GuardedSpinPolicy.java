@@ -1,8 +1,6 @@
 package dev.jgo.core.internal;
 
 import dev.jgo.spi.SpinPolicy;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -12,52 +10,14 @@ import java.util.function.Consumer;
  *
  * <p>Concurrency: any thread (called by Ms looking for work).
  */
-final class GuardedSpinPolicy implements SpinPolicy {
+final class GuardedSpinPolicy extends GuardedPolicy<SpinPolicy> implements SpinPolicy {
     /** Longest idle spin accepted: a spinning M that never parks would burn its CPU. */
     static final long MAX_IDLE_SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private static final SpinPolicy FALLBACK = SpinPolicy.go();
-    private static final VarHandle TARGET;
-
-    static {
-        try {
-            TARGET = MethodHandles.lookup().findVarHandle(GuardedSpinPolicy.class, "target", SpinPolicy.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final SpinPolicy policy;
-    private final PolicyGuard guard;
-    /** The policy or, once it failed, {@link #FALLBACK}; opaque: the switch publishes no data. */
-    @SuppressWarnings("unused") // accessed through TARGET
-    private SpinPolicy target;
 
     GuardedSpinPolicy(SpinPolicy policy, Consumer<String> reporter) {
-        this.policy = policy;
-        this.guard = new PolicyGuard("spin", policy, reporter);
-        this.target = policy;
-    }
-
-    SpinPolicy policy() {
-        return policy;
-    }
-
-    boolean quarantined() {
-        return targetOpaque() != policy;
-    }
-
-    boolean reported() {
-        return guard.reported();
-    }
-
-    private SpinPolicy targetOpaque() {
-        return (SpinPolicy) TARGET.getOpaque(this); // opaque: no data hangs on the switch
-    }
-
-    private void fail(String method, Object cause) {
-        TARGET.setOpaque(this, FALLBACK); // opaque: idempotent, every failing M writes the same value
-        guard.failed(method, cause, FALLBACK.name());
+        super("spin", policy, FALLBACK, FALLBACK.name(), reporter);
     }
 
     @Override

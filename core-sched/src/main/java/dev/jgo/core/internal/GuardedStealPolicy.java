@@ -1,8 +1,6 @@
 package dev.jgo.core.internal;
 
 import dev.jgo.spi.StealPolicy;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
@@ -12,54 +10,14 @@ import java.util.function.Consumer;
  *
  * <p>Concurrency: any thread (called by spinning Ms).
  */
-final class GuardedStealPolicy implements StealPolicy {
+final class GuardedStealPolicy extends GuardedPolicy<StealPolicy> implements StealPolicy {
     /** Most rounds accepted; more would keep a spinning M from parking. */
     static final int MAX_ROUNDS = 64;
 
     private static final StealPolicy FALLBACK = StealPolicy.go();
-    private static final VarHandle TARGET;
-
-    static {
-        try {
-            TARGET = MethodHandles.lookup().findVarHandle(GuardedStealPolicy.class, "target", StealPolicy.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final StealPolicy policy;
-    private final PolicyGuard guard;
-    /** The policy or, once it failed, {@link #FALLBACK}; opaque: the switch publishes no data. */
-    @SuppressWarnings("unused") // accessed through TARGET
-    private StealPolicy target;
 
     GuardedStealPolicy(StealPolicy policy, Consumer<String> reporter) {
-        this.policy = policy;
-        this.guard = new PolicyGuard("steal", policy, reporter);
-        this.target = policy;
-    }
-
-    StealPolicy policy() {
-        return policy;
-    }
-
-    /** Whether the policy failed and the default decides now. */
-    boolean quarantined() {
-        return targetOpaque() != policy;
-    }
-
-    private StealPolicy targetOpaque() {
-        return (StealPolicy) TARGET.getOpaque(this); // opaque: no data hangs on the switch
-    }
-
-    private void fail(String method, Object cause) {
-        TARGET.setOpaque(this, FALLBACK); // opaque: idempotent, every failing M writes the same value
-        guard.failed(method, cause, FALLBACK.name());
-    }
-
-    /** Whether the policy's failure has been reported. */
-    boolean reported() {
-        return guard.reported();
+        super("steal", policy, FALLBACK, FALLBACK.name(), reporter);
     }
 
     @Override
