@@ -70,6 +70,14 @@ public final class Main {
                     Compare.run(o, out);
                     return OK;
                 }
+                case "serve" -> {
+                    if (rest.contains("--help") || rest.contains("-h")) {
+                        out.print(usage());
+                        return OK;
+                    }
+                    ServeCommand.run(rest, out);
+                    return OK;
+                }
                 case "osgi" -> {
                     if (rest.contains("--help") || rest.contains("-h")) {
                         out.print(usage());
@@ -114,6 +122,8 @@ public final class Main {
                                     medians of wall time, process CPU time, CPU/wall and the
                                     scheduler counters, writes DIR/compare.csv (one row per run)
                                     and DIR/compare-WORKLOAD.svg (a bar chart per workload)
+                  serve [OPTIONS]   serve HTTP "hello" (keep-alive; for wrk) or echo on jgo's netpoll,
+                                    a goroutine per connection
                   osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
                                     (Declarative Services, Config Admin), run a goroutine workload
                                     through the dev.jgo.GoRuntime service, swap a higher-ranked
@@ -124,6 +134,8 @@ public final class Main {
                 bench options:
                 %s
                 compare options:
+                %s
+                serve options:
                 %s
                 osgi options:
                 %s
@@ -136,12 +148,14 @@ public final class Main {
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar bench --workload chan --runs 3 --warmup 1
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar compare --workloads skynet,yield-many \\
                       --policies 'steal=go,linear,sticky;spin=go,one,none' --procs 1,2 --runs 3 --out DIR
+                  java -jar jgo.jar serve --http --port 8080      # then: wrk -t1 -c64 -d10s http://127.0.0.1:8080/
                   java -jar jgo.jar osgi --procs 4
                 """.formatted(
                         BenchOptions.DEFAULT_RUNS,
                         BenchOptions.DEFAULT_WARMUP,
                         BenchOptions.usage(),
                         CompareOptions.usage(),
+                        ServeCommand.usage(),
                         OsgiCommand.usage(),
                         workloadList());
     }

@@ -177,4 +177,53 @@ class MainTest {
         assertTrue(java.nio.file.Files.readString(dir.resolve("compare-yield-many.svg"))
                 .startsWith("<svg"));
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void serveAnswersHttpHelloUntilItsTimeIsUp() throws Exception {
+        int[] rc = {-1};
+        Thread server =
+                new Thread(() -> rc[0] = run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3"));
+        server.start();
+        java.util.regex.Matcher m = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            m = java.util.regex.Pattern.compile("serving HTTP hello on 127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(out());
+            if (m.find()) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertTrue(m != null && m.find(0), out() + err());
+        int port = Integer.parseInt(m.group(1));
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[256];
+            StringBuilder got = new StringBuilder();
+            while (!got.toString().endsWith("hello")) {
+                int n = s.getInputStream().read(buf);
+                if (n < 0) {
+                    break;
+                }
+                got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            assertTrue(
+                    got.toString().startsWith("HTTP/1.1 200 OK")
+                            && got.toString().endsWith("hello"),
+                    got.toString());
+        }
+        server.join(30_000);
+        assertEquals(0, rc[0], err());
+        assertTrue(out().contains("stopped"), out());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void serveRejectsBadOptions() {
+        assertEquals(2, run("serve", "--port", "70000"));
+        assertTrue(err().contains("--port must be in [0, 65535]"), err());
+        assertEquals(2, run("serve", "--bogus"));
+        assertEquals(2, run("serve", "--procs"));
+    }
 }

@@ -1,0 +1,107 @@
+package dev.jgo.assembly.internal;
+
+import dev.jgo.Go;
+import dev.jgo.GoRuntime;
+import dev.jgo.bench.UsageException;
+import dev.jgo.net.Listener;
+import dev.jgo.net.Net;
+import dev.jgo.netpoll.internal.EchoServer;
+import dev.jgo.netpoll.internal.HelloHttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code jgo serve}: issue 6's examples on jgo's netpoll, a goroutine per connection: the HTTP/1.1
+ * keep-alive server that answers {@code hello} (for {@code wrk}), or an echo server.
+ */
+final class ServeCommand {
+    private ServeCommand() {}
+
+    static String usage() {
+        return """
+                  --http | --echo           which server (default --http)
+                  --host H                  address to listen on (default 127.0.0.1)
+                  --port N                  port, 0 = any free one (default 8080)
+                  --procs P                 GOMAXPROCS (default: CPU count)
+                  --seconds S               stop after S seconds (default: run until killed)
+                """;
+    }
+
+    static void run(List<String> args, PrintStream out) {
+        boolean http = true;
+        String host = "127.0.0.1";
+        int port = 8080;
+        int procs = Runtime.getRuntime().availableProcessors();
+        long seconds = 0;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--http" -> http = true;
+                case "--echo" -> http = false;
+                case "--host" -> host = value(args, ++i, a);
+                case "--port" -> port = number(value(args, ++i, a), a, 0, 65535);
+                case "--procs" -> procs = number(value(args, ++i, a), a, 1, 4096);
+                case "--seconds" -> seconds = number(value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+                default -> throw new UsageException("serve: unknown option '" + a + "'");
+            }
+        }
+        boolean isHttp = http;
+        String h = host;
+        int p = port;
+        long secs = seconds;
+        try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+            rt.run(() -> {
+                Listener l;
+                try {
+                    l = Net.listen(h, p);
+                } catch (IOException e) {
+                    throw new IllegalStateException(
+                            "serve: cannot listen on " + h + ":" + p + ": " + e.getMessage(), e);
+                }
+                out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
+                        + " (GOMAXPROCS " + rt.gomaxprocs() + ")" + (secs > 0 ? " for " + secs + " s" : ""));
+                out.flush();
+                CountDownLatch stop = new CountDownLatch(1);
+                Go.go(() -> {
+                    if (isHttp) {
+                        HelloHttpServer.serve(l);
+                    } else {
+                        EchoServer.serve(l);
+                    }
+                    stop.countDown();
+                });
+                Go.blockingLong(() -> secs > 0 ? stop.await(secs, TimeUnit.SECONDS) : awaitForever(stop));
+                l.close();
+                return null;
+            });
+        }
+        out.println("stopped");
+    }
+
+    private static boolean awaitForever(CountDownLatch l) throws InterruptedException {
+        l.await();
+        return true;
+    }
+
+    private static String value(List<String> args, int i, String opt) {
+        if (i >= args.size()) {
+            throw new UsageException("serve: " + opt + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int number(String v, String opt, int min, int max) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new UsageException("serve: " + opt + " must be in [" + min + ", " + max + "], got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("serve: " + opt + " needs a number, got '" + v + "'");
+        }
+    }
+}
