@@ -72,6 +72,16 @@ public abstract class Carrier extends Thread {
         PREEMPT_PENDING.addAndGet(delta);
     }
 
+    static {
+        // Before any carrier runs a goroutine: see InlineGuard, "thread identity across a yield".
+        InlineGuard.STATUS.length();
+    }
+
+    /** Whether the inlining directive of {@code InlineGuard} is in place, and how it was added. */
+    public static String inlineGuardStatus() {
+        return InlineGuard.STATUS;
+    }
+
     protected Carrier(ThreadGroup group, String name) {
         super(group, null, name, 0, false);
     }

@@ -118,8 +118,13 @@ class SnapshotStressTest {
             };
             dev.jgo.spi.EventsControl ec = (dev.jgo.spi.EventsControl) rt;
             ec.attachEvents(l);
-            rt.run(() -> Go.go(() -> {}));
-            assertTrue(starts.get() >= 1);
+            // the child has started before run returns (it sent), so no start is still in flight
+            rt.run(() -> {
+                dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
+                Go.go(() -> c.send(1));
+                return c.recv();
+            });
+            assertTrue(starts.get() >= 2);
             assertTrue(ec.detachEvents(l));
             assertTrue(!ec.detachEvents(l));
             long before = starts.get();
