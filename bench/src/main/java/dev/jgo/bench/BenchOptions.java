@@ -120,7 +120,7 @@ public record BenchOptions(
             }
             switch (name) {
                 case "--workload" -> {
-                    for (String w : splitList(name, value)) {
+                    for (String w : Args.splitList(name, value)) {
                         var group = Workloads.group(w);
                         if (group.isPresent()) {
                             workloads.addAll(group.get());
@@ -134,13 +134,13 @@ public record BenchOptions(
                         workloads.add(w);
                     }
                 }
-                case "--n" -> n = OptionalInt.of(parseInt(name, value, 1));
-                case "--runs" -> runs = parseInt(name, value, 1);
-                case "--warmup" -> warmup = parseInt(name, value, 0);
-                case "--procs" -> procs = OptionalInt.of(parseInt(name, value, 1));
+                case "--n" -> n = OptionalInt.of(Args.parseInt(name, value, 1));
+                case "--runs" -> runs = Args.parseInt(name, value, 1);
+                case "--warmup" -> warmup = Args.parseInt(name, value, 0);
+                case "--procs" -> procs = OptionalInt.of(Args.parseInt(name, value, 1));
                 case "--peers" -> {
                     Set<Peer> ps = new LinkedHashSet<>();
-                    for (String p : splitList(name, value)) {
+                    for (String p : Args.splitList(name, value)) {
                         ps.add(Peer.parse(p));
                     }
                     peers = new ArrayList<>(ps);
@@ -156,30 +156,5 @@ public record BenchOptions(
                 procs,
                 peers == null ? d.peers() : peers,
                 counters);
-    }
-
-    private static List<String> splitList(String option, String value) {
-        List<String> out = new ArrayList<>();
-        for (String s : value.split(",", -1)) {
-            String t = s.strip();
-            if (t.isEmpty()) {
-                throw new UsageException("option " + option + ": empty name in '" + value + "'");
-            }
-            out.add(t);
-        }
-        return out;
-    }
-
-    private static int parseInt(String option, String value, int min) {
-        int v;
-        try {
-            v = Integer.parseInt(value.strip().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("option " + option + " needs an integer, got '" + value + "'");
-        }
-        if (v < min) {
-            throw new UsageException("option " + option + " must be at least " + min + ", got " + v);
-        }
-        return v;
     }
 }

@@ -132,7 +132,7 @@ public record CompareOptions(
             }
             switch (name) {
                 case "--workloads", "--workload" -> {
-                    for (String w : splitList(name, value)) {
+                    for (String w : Args.splitList(name, value)) {
                         var group = Workloads.group(w);
                         if (group.isPresent()) {
                             workloads.addAll(group.get());
@@ -147,13 +147,13 @@ public record CompareOptions(
                 }
                 case "--policies" -> policies = parsePolicies(value);
                 case "--procs" -> {
-                    for (String p : splitList(name, value)) {
-                        procs.add(parseInt(name, p, 1));
+                    for (String p : Args.splitList(name, value)) {
+                        procs.add(Args.parseInt(name, p, 1));
                     }
                 }
-                case "--n" -> n = OptionalInt.of(parseInt(name, value, 1));
-                case "--runs" -> runs = parseInt(name, value, 1);
-                case "--warmup" -> warmup = parseInt(name, value, 0);
+                case "--n" -> n = OptionalInt.of(Args.parseInt(name, value, 1));
+                case "--runs" -> runs = Args.parseInt(name, value, 1);
+                case "--warmup" -> warmup = Args.parseInt(name, value, 0);
                 case "--out" -> {
                     if (value.isBlank()) {
                         throw new UsageException("option --out needs a folder");
@@ -198,7 +198,8 @@ public record CompareOptions(
             if (!seen.add(kind)) {
                 throw new UsageException("option --policies: kind '" + kind + "' given twice");
             }
-            List<String> names = new ArrayList<>(new LinkedHashSet<>(splitList("--policies", p.substring(eq + 1))));
+            List<String> names =
+                    new ArrayList<>(new LinkedHashSet<>(Args.splitList("--policies", p.substring(eq + 1))));
             for (String nm : names) {
                 try {
                     switch (kind) {
@@ -221,30 +222,5 @@ public record CompareOptions(
             }
         }
         return out;
-    }
-
-    private static List<String> splitList(String option, String value) {
-        List<String> out = new ArrayList<>();
-        for (String s : value.split(",", -1)) {
-            String t = s.strip();
-            if (t.isEmpty()) {
-                throw new UsageException("option " + option + ": empty name in '" + value + "'");
-            }
-            out.add(t);
-        }
-        return out;
-    }
-
-    private static int parseInt(String option, String value, int min) {
-        int v;
-        try {
-            v = Integer.parseInt(value.strip().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("option " + option + " needs an integer, got '" + value + "'");
-        }
-        if (v < min) {
-            throw new UsageException("option " + option + " must be at least " + min + ", got " + v);
-        }
-        return v;
     }
 }

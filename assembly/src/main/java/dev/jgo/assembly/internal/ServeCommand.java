@@ -2,6 +2,7 @@ package dev.jgo.assembly.internal;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.bench.Args;
 import dev.jgo.bench.UsageException;
 import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
@@ -42,9 +43,9 @@ final class ServeCommand {
                 case "--http" -> http = true;
                 case "--echo" -> http = false;
                 case "--host" -> host = value(args, ++i, a);
-                case "--port" -> port = number(value(args, ++i, a), a, 0, 65535);
-                case "--procs" -> procs = number(value(args, ++i, a), a, 1, 4096);
-                case "--seconds" -> seconds = number(value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+                case "--port" -> port = Args.parseInt(a, value(args, ++i, a), 0, 65535);
+                case "--procs" -> procs = Args.parseInt(a, value(args, ++i, a), 1, 4096);
+                case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
         }
@@ -91,17 +92,5 @@ final class ServeCommand {
             throw new UsageException("serve: " + opt + " needs a value");
         }
         return args.get(i);
-    }
-
-    private static int number(String v, String opt, int min, int max) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new UsageException("serve: " + opt + " must be in [" + min + ", " + max + "], got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("serve: " + opt + " needs a number, got '" + v + "'");
-        }
     }
 }

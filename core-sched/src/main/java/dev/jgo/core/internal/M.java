@@ -1205,6 +1205,20 @@ final class M extends Carrier {
      */
     @Override
     public <T> T blocking(Callable<T> call) throws Exception {
+        return syscall(call, false);
+    }
+
+    /**
+     * As {@link #blocking} for a call known to block long: the P is handed off at once
+     * (entersyscallblock) instead of waiting for sysmon.
+     */
+    @Override
+    public <T> T blockingLong(Callable<T> call) throws Exception {
+        return syscall(call, true);
+    }
+
+    /** The system-call wrapper of both: entersyscall or entersyscallblock, the call, exitsyscall. */
+    private <T> T syscall(Callable<T> call, boolean handOffNow) throws Exception {
         Objects.requireNonNull(call, "call");
         int prev = enterRuntime();
         G gp = curg;
@@ -1215,37 +1229,15 @@ final class M extends Carrier {
                 leaveRuntime(prev);
             }
         }
-        entersyscall(gp);
+        if (handOffNow) {
+            entersyscallblock(gp);
+        } else {
+            entersyscall(gp);
+        }
         try {
             return call.call();
         } finally {
             if (exitsyscall(gp)) { // the goroutine never left this M during the call
-                leaveRuntime(prev);
-            }
-        }
-    }
-
-    /**
-     * As {@link #blocking} for a call known to block long: the P is handed off at once
-     * (entersyscallblock) instead of waiting for sysmon.
-     */
-    @Override
-    public <T> T blockingLong(Callable<T> call) throws Exception {
-        Objects.requireNonNull(call, "call");
-        int prev = enterRuntime();
-        G gp = curg;
-        if (p == null) {
-            try {
-                return call.call();
-            } finally {
-                leaveRuntime(prev);
-            }
-        }
-        entersyscallblock(gp);
-        try {
-            return call.call();
-        } finally {
-            if (exitsyscall(gp)) {
                 leaveRuntime(prev);
             }
         }
@@ -1346,9 +1338,7 @@ final class M extends Carrier {
         if (lockedg != null) {
             return null; // schedule() waits for it in stoplockedm
         }
-        if (!stopm()) {
-            return null;
-        }
+        stopm(); // with a P again, or the runtime is stopping: either way schedule() goes on
         return null;
     }
 
