@@ -25,16 +25,21 @@ import javax.management.ObjectName;
  * line ({@link Carrier}'s {@code carrierThread}).
  *
  * <p>Not inlined: {@code java.util.concurrent.locks.*} (ReentrantLock, AQS), {@code
- * sun.nio.ch.*} (socket channels and selectors), {@code java.lang.ThreadLocal}. Rejected: a
+ * sun.nio.ch.*} (socket channels and selectors), {@code java.lang.ThreadLocal}, and jgo's own
+ * {@code Carrier.currentThreadOutOfLine}. Rejected: a
  * {@code -XX:CompileCommand} flag (every embedding application would have to pass it). If the
  * directive cannot be added (no {@code jdk.management} module) a warning is printed once.
  */
 final class InlineGuard {
     static final String DIRECTIVE = "[{match: \"*.*\", inline: [\"-java/util/concurrent/locks/*.*\","
-            + " \"-sun/nio/ch/*.*\", \"-java/lang/ThreadLocal.*\"]}]";
+            + " \"-sun/nio/ch/*.*\", \"-java/lang/ThreadLocal.*\","
+            + " \"-dev/jgo/spi/Carrier.currentThreadOutOfLine\"]}]";
 
     /** What {@link #apply()} did, for diagnostics. */
     static final String STATUS = apply();
+
+    /** Whether the directive is in place (else callers keep their slower fallbacks). */
+    static final boolean ADDED = STATUS.startsWith("compiler directive added");
 
     private InlineGuard() {}
 

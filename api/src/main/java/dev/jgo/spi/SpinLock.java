@@ -52,13 +52,20 @@ public final class SpinLock {
 
     private void lockSlow() {
         int spins = 0;
+        int backoff = 1;
         for (; ; ) {
             // Opaque read first (test-and-test-and-set) so waiters spin on a shared cache line.
             if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
                 return;
             }
-            if (++spins < ACTIVE_SPIN) {
-                Thread.onSpinWait();
+            if (spins < ACTIVE_SPIN) {
+                // Exponential back-off (1, 2, 4 ... 32 pauses): with many contenders a failed
+                // CAS otherwise pulls the line away from the holder again at once.
+                for (int i = 0; i < backoff; i++) {
+                    Thread.onSpinWait();
+                }
+                spins += backoff;
+                backoff = Math.min(backoff << 1, 32);
             } else {
                 Thread.yield();
             }

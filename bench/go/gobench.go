@@ -1,0 +1,165 @@
+// Command gobench runs the shapes of jgo's scheduler workloads on Go's own runtime, so that
+// jgo's figures can be set beside Go's on the same machine. Each workload checks its result
+// against the closed form and exits 1 on a mismatch. Output: one line per workload with the
+// median of the measured runs in milliseconds.
+//
+//	CGO_ENABLED=0 go build -o gobench bench/go/gobench.go
+//	GOMAXPROCS=4 ./gobench -n 1000000 -runs 5 -warmup 2
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// join mirrors jgo's bench Join: parties add values, one waiter resumes after the last.
+type join struct {
+	sum int64
+	wg  sync.WaitGroup
+}
+
+func newJoin(parties int) *join {
+	j := &join{}
+	j.wg.Add(parties)
+	return j
+}
+
+func (j *join) arrive(v int64) {
+	atomic.AddInt64(&j.sum, v)
+	j.wg.Done()
+}
+
+func (j *join) await() int64 {
+	j.wg.Wait()
+	return atomic.LoadInt64(&j.sum)
+}
+
+func triangle(n int) int64 { return int64(n) * int64(n-1) / 2 }
+
+func skynetNode(parent *join, num, size int64) {
+	if size == 1 {
+		parent.arrive(num)
+		return
+	}
+	k := int64(10)
+	if size < k {
+		k = size
+	}
+	j := newJoin(int(k))
+	for i := int64(0); i < k; i++ {
+		lo := num + i*size/k
+		hi := num + (i+1)*size/k
+		go skynetNode(j, lo, hi-lo)
+	}
+	parent.arrive(j.await())
+}
+
+func skynet(n int) int64 {
+	root := newJoin(1)
+	skynetNode(root, 0, int64(n))
+	return root.await()
+}
+
+func spawnMany(n int) int64 {
+	j := newJoin(n)
+	for i := 0; i < n; i++ {
+		v := int64(i)
+		go j.arrive(v)
+	}
+	return j.await()
+}
+
+func yieldMany(n int) int64 {
+	gs := 2 * runtime.GOMAXPROCS(0)
+	each := n / gs
+	j := newJoin(gs)
+	for g := 0; g < gs; g++ {
+		go func() {
+			for i := 0; i < each; i++ {
+				runtime.Gosched()
+			}
+			j.arrive(int64(each))
+		}()
+	}
+	return j.await()
+}
+
+func chainLink(j *join, i int, acc int64, n int) {
+	next := acc + int64(i)
+	if i == n-1 {
+		j.arrive(next)
+	} else {
+		go chainLink(j, i+1, next, n)
+	}
+}
+
+func chainedSpawn(n int) int64 {
+	j := newJoin(1)
+	go chainLink(j, 0, 0, n)
+	return j.await()
+}
+
+func pingPong(n int) int64 {
+	ping, pong := make(chan int64), make(chan int64)
+	go func() {
+		for i := 0; i < n; i++ {
+			pong <- <-ping
+		}
+	}()
+	var sum int64
+	for i := 0; i < n; i++ {
+		ping <- int64(i)
+		sum += <-pong
+	}
+	return sum
+}
+
+type workload struct {
+	name     string
+	run      func(int) int64
+	expected func(int) int64
+}
+
+func main() {
+	n := flag.Int("n", 1000000, "size of every workload")
+	runs := flag.Int("runs", 5, "measured runs (median reported)")
+	warmup := flag.Int("warmup", 2, "unmeasured runs first")
+	only := flag.String("workload", "", "comma-separated workload names (default: all)")
+	flag.Parse()
+	all := []workload{
+		{"skynet", skynet, triangle},
+		{"spawn-many", spawnMany, triangle},
+		{"yield-many", yieldMany, func(n int) int64 { gs := 2 * runtime.GOMAXPROCS(0); return int64(n / gs * gs) }},
+		{"chained-spawn", chainedSpawn, triangle},
+		{"ping-pong", pingPong, triangle},
+	}
+	fmt.Printf("# %s GOMAXPROCS=%d n=%d runs=%d warmup=%d\n", runtime.Version(), runtime.GOMAXPROCS(0), *n, *runs, *warmup)
+	for _, w := range all {
+		if *only != "" && !strings.Contains(","+*only+",", ","+w.name+",") {
+			continue
+		}
+		var ms []float64
+		for r := 0; r < *warmup+*runs; r++ {
+			runtime.GC()
+			t0 := time.Now()
+			got := w.run(*n)
+			el := time.Since(t0)
+			if want := w.expected(*n); got != want {
+				fmt.Fprintf(os.Stderr, "%s: result %d, expected %d\n", w.name, got, want)
+				os.Exit(1)
+			}
+			if r >= *warmup {
+				ms = append(ms, float64(el.Microseconds())/1000)
+			}
+		}
+		sort.Float64s(ms)
+		fmt.Printf("%-20s %10.1f\n", w.name, ms[len(ms)/2])
+	}
+}
