@@ -40,4 +40,14 @@ public interface Scheduler {
 
     /** The runtime's read-only view. */
     RuntimeView view();
+
+    /**
+     * The runtime's stop-the-world coordinator (stopTheWorld, forEachP, GOMAXPROCS changes).
+     *
+     * @throws UnsupportedOperationException if the runtime has none (jgo-safepoint absent)
+     */
+    default SafepointCoordinator safepoints() {
+        throw new UnsupportedOperationException(
+                "stop-the-world is not supported by " + getClass().getName());
+    }
 }

@@ -10,6 +10,7 @@ import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.RuntimeConfig;
 import dev.jgo.spi.RuntimeRegistry;
 import dev.jgo.spi.RuntimeView;
+import dev.jgo.spi.SafepointCoordinator;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.Scheduler;
 import dev.jgo.spi.SpinPolicy;
@@ -17,6 +18,7 @@ import dev.jgo.spi.StealPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,9 +129,42 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (n == 0 || n == cur) {
             return cur;
         }
-        throw new UnsupportedOperationException(
-                "changing GOMAXPROCS while running needs stop-the-world (gc-safepoint-module, issue 7): not built yet");
+        if (n > sched.maxmcount - 1) {
+            throw new IllegalArgumentException(
+                    "gomaxprocs must be at most maxThreads - 1 (" + (sched.maxmcount - 1) + "), got " + n);
+        }
+        checkUsable();
+        return safepoints().gomaxprocs(n);
     }
+
+    /**
+     * This runtime's stop-the-world coordinator, made on first use by the {@link
+     * SafepointCoordinator.Provider} found on the class path (jgo-safepoint).
+     *
+     * @throws UnsupportedOperationException if no provider is on the class path
+     */
+    @Override
+    public SafepointCoordinator safepoints() {
+        SafepointCoordinator c = coordinator;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (coordinator == null) {
+                SafepointCoordinator.Provider p = ServiceLoader.load(
+                                SafepointCoordinator.Provider.class, CoreRuntime.class.getClassLoader())
+                        .findFirst()
+                        .orElseThrow(() -> new UnsupportedOperationException(
+                                "stop-the-world and GOMAXPROCS changes need jgo-safepoint (gc-safepoint-module)"
+                                        + " on the class path"));
+                coordinator = p.create(sched.world);
+            }
+            return coordinator;
+        }
+    }
+
+    /** See {@link #safepoints()}; null until first used. */
+    private volatile SafepointCoordinator coordinator;
 
     @Override
     public int numGoroutine() {

@@ -283,6 +283,9 @@ final class M extends Carrier {
         if (sched.pWaiting != 0 && handOffToPWaiter()) {
             return;
         }
+        if (sched.safepoint != 0 && safePoint()) {
+            return; // stopped for a stop-the-world: start over
+        }
         P pp = p;
         G gp = null;
         boolean inherit = false;
@@ -316,6 +319,46 @@ final class M extends Carrier {
             return;
         }
         execute(gp, inherit);
+    }
+
+    /**
+     * The safe point at the top of schedule and findRunnable (see World "stopping the world"):
+     * runs a pending forEachP function for this P, and stops the P if the world is stopping.
+     * Returns true if it stopped: the M then holds a new P, or the runtime is stopping.
+     *
+     * <p>Concurrency: this M, holding a P.
+     */
+    private boolean safePoint() {
+        P pp = p;
+        if (pp.safePointFnPending()) {
+            sched.world.runSafePointFn(pp);
+        }
+        if (!sched.gcwaiting()) {
+            return false;
+        }
+        gcstopm();
+        return true;
+    }
+
+    /**
+     * Port of runtime.gcstopm: stops the current M for stop-the-world; returns when the world
+     * is restarted, holding a P (or with none if the runtime is stopping).
+     *
+     * <p>Concurrency: this M, holding a P.
+     */
+    private void gcstopm() {
+        if (spinning) {
+            spinning = false;
+            // OK to just drop nmspinning here, startTheWorld will unpark threads as necessary.
+            if (sched.nmspinning.decrementAndGet() < 0) {
+                throw new IllegalStateException("gcstopm: negative nmspinning");
+            }
+            if (sched.events instanceof SchedEvents ev) {
+                ev.spin(mid, false);
+            }
+        }
+        sched.world.gcstop(releasep());
+        stopm();
     }
 
     /**
@@ -469,6 +512,9 @@ final class M extends Carrier {
             if (sched.stopping()) {
                 return null;
             }
+            if (sched.safepoint != 0 && safePoint()) {
+                continue; // stopped for a stop-the-world, and holds a P again (or is stopping)
+            }
             P pp = p;
             inheritTime = false;
             Timers.checkTimers(sched, pp); // timers: after a wake-up this may be a new P
@@ -508,20 +554,28 @@ final class M extends Carrier {
             }
 
             // return P and block
+            boolean retry = false;
             sched.lock.lock();
             try {
-                if (!sched.runq.isEmpty()) {
+                if (sched.gcwaiting() || pp.safePointFnPending()) {
+                    retry = true; // back to the top, where the safe point is served
+                } else if (!sched.runq.isEmpty()) {
                     gp = sched.globrunqget(pp, 0);
                     if (gp != null) {
                         return gp;
                     }
                 }
-                if (releasep() != pp) {
-                    throw new IllegalStateException("findrunnable: wrong p");
+                if (!retry) {
+                    if (releasep() != pp) {
+                        throw new IllegalStateException("findrunnable: wrong p");
+                    }
+                    sched.pidleput(pp);
                 }
-                sched.pidleput(pp);
             } finally {
                 sched.lock.unlock();
+            }
+            if (retry) {
+                continue;
             }
 
             // Delicate dance: the thread transitions from spinning to non-spinning, possibly
@@ -592,7 +646,7 @@ final class M extends Carrier {
                 }
                 Thread.onSpinWait();
             }
-        } while (System.nanoTime() < deadline && !sched.stopping());
+        } while (System.nanoTime() < deadline && !sched.stopping() && sched.safepoint == 0);
         return null;
     }
 
@@ -626,6 +680,9 @@ final class M extends Carrier {
         long backoff = sp.runnextBackoffNanos();
         long minAge = sp.runnextMinAgeNanos();
         for (int i = 0; i < rounds; i++) {
+            if (sched.safepoint != 0) {
+                return null; // GC work may be available: findRunnable's safe point serves it
+            }
             boolean stealRunnext = sp.mayStealRunnext(i, rounds);
             int r = fastrand();
             int pos = sp.firstVictim(pp.id, n, r);
@@ -971,7 +1028,7 @@ final class M extends Carrier {
      *
      * <p>Concurrency: this M.
      */
-    private int enterRuntime() {
+    int enterRuntime() {
         if (!auto) {
             return USTATE_RUNTIME;
         }
@@ -990,7 +1047,7 @@ final class M extends Carrier {
     }
 
     /** Back to goroutine code without having yielded. Concurrency: this M. */
-    private void leaveRuntime(int prev) {
+    void leaveRuntime(int prev) {
         if (prev == USTATE_USER) {
             USTATE.setRelease(this, USTATE_USER); // step 1: from here sysmon may take the P
         }
@@ -1028,7 +1085,31 @@ final class M extends Carrier {
                 gp.casgstatus(G.SYSCALL, G.RUNNABLE);
                 acquirePinned(gp);
             }
-            default -> {} // a yield that cannot happen is skipped: the goroutine keeps its P
+            default -> {
+                // A yield that cannot happen is skipped and the goroutine keeps its P, except
+                // at a pending safe point: then this carrier serves it in place.
+                if (sched.safepoint != 0) {
+                    pinnedSafePoint(gp);
+                }
+            }
+        }
+    }
+
+    /**
+     * A safe point for a goroutine that cannot yield: runs the pending forEachP function for this
+     * P; for a stop-the-world, stops the P and waits, still mounted, for a P after the restart
+     * (as a pinned park does).
+     *
+     * <p>Concurrency: the goroutine running on this M, holding a P.
+     */
+    private void pinnedSafePoint(G gp) {
+        P pp = p;
+        if (pp.safePointFnPending()) {
+            sched.world.runSafePointFn(pp);
+        }
+        if (sched.gcwaiting()) {
+            sched.world.gcstop(releasep());
+            acquirePForMounted(gp);
         }
     }
 
@@ -1252,6 +1333,9 @@ final class M extends Carrier {
      */
     private void entersyscall(G gp) {
         P pp = p;
+        if (sched.safepoint != 0 && pp.safePointFnPending()) {
+            sched.world.runSafePointFn(pp); // while this M still runs pp, as Go's reentersyscall
+        }
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
         if (sched.events instanceof SchedEvents ev) {
@@ -1261,6 +1345,9 @@ final class M extends Carrier {
         pp.m = null;
         p = null;
         pp.casstatus(P.RUNNING, P.SYSCALL); // volatile: publishes the P's state to retake
+        if (sched.gcwaiting()) {
+            sched.world.syscallGcwait(pp); // the stopper may have missed this P
+        }
         if (!pp.runq.runqempty()) {
             sched.sysmon.nudge(); // others wait on this P: let sysmon look soon
         }

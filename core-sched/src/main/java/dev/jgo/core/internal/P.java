@@ -19,6 +19,7 @@ import java.util.Queue;
  *   SYSCALL -> IDLE           (retake, handoff)
  *   IDLE | RUNNING | SYSCALL -> GCSTOP, GCSTOP -> IDLE | RUNNING   (stop/start the world)
  *   any -> DEAD               (procresize shrank GOMAXPROCS, or shutdown)
+ *   DEAD -> GCSTOP            (procresize grew GOMAXPROCS again: dead Ps are reused, as Go's allp)
  * </pre>
  *
  * <h2>Who touches what</h2>
@@ -46,10 +47,12 @@ final class P {
     static final int GOID_BATCH = 16;
 
     private static final VarHandle STATUS;
+    private static final VarHandle SAFE_POINT_FN;
 
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(P.class, "status", int.class);
+            SAFE_POINT_FN = MethodHandles.lookup().findVarHandle(P.class, "runSafePointFn", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -75,6 +78,7 @@ final class P {
             case RUNNING -> to == IDLE || to == SYSCALL || to == GCSTOP;
             case SYSCALL -> to == RUNNING || to == IDLE || to == GCSTOP;
             case GCSTOP -> to == IDLE || to == RUNNING;
+            case DEAD -> to == GCSTOP;
             default -> false;
         };
     }
@@ -85,6 +89,9 @@ final class P {
 
     // ---- any thread ----
     private volatile int status = IDLE;
+    /** Set by forEachP; the first to CAS it back runs the safe-point function for this P. */
+    @SuppressWarnings("unused")
+    private volatile boolean runSafePointFn;
 
     // ---- sched.lock ----
     /** Next in the idle P list. */
@@ -142,6 +149,21 @@ final class P {
             throw new IllegalStateException("P" + id + " is " + statusName(status) + ", expected " + statusName(from)
                     + " (to " + statusName(to) + ")");
         }
+    }
+
+    /** Whether a forEachP function waits for this P. Concurrency: any thread (volatile read). */
+    boolean safePointFnPending() {
+        return runSafePointFn;
+    }
+
+    /** Flags this P for forEachP. Concurrency: the forEachP caller under sched.lock. */
+    void requestSafePointFn(boolean on) {
+        runSafePointFn = on;
+    }
+
+    /** Claims the pending safe-point function; true for exactly one claimant. Concurrency: any thread. */
+    boolean claimSafePointFn() {
+        return runSafePointFn && SAFE_POINT_FN.compareAndSet(this, true, false);
     }
 
     /** CAS without throwing on a lost race (retake and stop-the-world race for SYSCALL Ps). */

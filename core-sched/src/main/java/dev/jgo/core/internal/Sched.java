@@ -139,6 +139,17 @@ final class Sched {
     final SpinLock lock = new SpinLock();
     /** All Ps ({@code allp}); replaced only with the world stopped. */
     volatile P[] allp;
+    /** Every P ever made, by id; {@code allp} is a prefix (see World "procresize"). */
+    volatile P[] everyP;
+    /**
+     * Stop-the-world and forEachP in progress: {@link World#GCWAITING} ({@code
+     * sched.gcwaiting}) and {@link World#SAFE_POINT_FN} bits. Written under sched.lock; every
+     * safe point reads it once (one predictable branch while it is 0).
+     */
+    volatile int safepoint;
+
+    /** Stop-the-world, forEachP and procresize: see World. */
+    final World world = new World(this);
     /** GOMAXPROCS: {@code allp.length}. */
     volatile int gomaxprocs;
 
@@ -219,6 +230,7 @@ final class Sched {
                 ps[i] = new P(i, runqCapacity, runq);
             }
             allp = ps;
+            everyP = ps;
             gomaxprocs = nprocs;
             idlepMask = mask;
             Timers.procinit(this, ps); // timers: per-P queues and timerpMask
@@ -228,6 +240,30 @@ final class Sched {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether a stop-the-world is in progress ({@code sched.gcwaiting}). Concurrency: any thread. */
+    boolean gcwaiting() {
+        return (safepoint & World.GCWAITING) != 0;
+    }
+
+    /**
+     * procresize: idle and timer masks for {@code nprocs} Ps, keeping the bits of the Ps that
+     * stay. Concurrency: requires sched.lock, the world stopped.
+     */
+    void resizeMasks(int nprocs) {
+        int words = (nprocs + 63) / 64;
+        idlepMask = resized(idlepMask, words, nprocs);
+        timerpMask = resized(timerpMask, words, nprocs);
+    }
+
+    private static AtomicLongArray resized(AtomicLongArray m, int words, int nprocs) {
+        AtomicLongArray r = new AtomicLongArray(words);
+        for (int w = 0; w < words && w < m.length(); w++) {
+            long keep = (w + 1) * 64 <= nprocs ? -1L : (1L << (nprocs - w * 64)) - 1;
+            r.set(w, m.get(w) & keep);
+        }
+        return r;
     }
 
     // ---- idle P list ----
@@ -483,6 +519,9 @@ final class Sched {
      * <p>Concurrency: any thread that owns {@code pp} but does not run it.
      */
     void handoffp(P pp) {
+        if (safepoint != 0 && world.handoff(pp)) {
+            return; // stopped for a stop-the-world
+        }
         // if it has local work, start it straight away
         if (!pp.runq.runqempty() || !runq.isEmpty()) {
             startm(pp, false);
@@ -744,6 +783,22 @@ final class Sched {
         return gp;
     }
 
+    /**
+     * procresize: moves {@code pp}'s free Gs to the global list as one batch.
+     *
+     * <p>Concurrency: the world stopped.
+     */
+    void gfpurge(P pp) {
+        G head = pp.gFree;
+        if (head == null) {
+            return;
+        }
+        head.freeBatchLen = pp.gFreeCount;
+        pp.gFree = null;
+        pp.gFreeCount = 0;
+        gFree.offer(head);
+    }
+
     /** A G for a goroutine started outside any P: takes a batch, returns the rest. */
     private G gfgetGlobal() {
         G batch = gFree.relaxedPoll();
@@ -762,7 +817,7 @@ final class Sched {
     /** Live goroutines, summed racily from per-P counters. Concurrency: any thread. */
     int gcount() {
         long n = externalCreated.get();
-        for (P pp : allp) {
+        for (P pp : everyP) { // dead Ps keep their counts (World "procresize")
             n += pp.goroutinesCreated - pp.goroutinesExited;
         }
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
@@ -779,8 +834,8 @@ final class Sched {
      */
     void checkdead() {
         assert lock.isHeld();
-        if (mains.isEmpty() || shutdown || fatal != null) {
-            return;
+        if (mains.isEmpty() || shutdown || fatal != null || gcwaiting()) {
+            return; // (while the world is stopped the Ms are idle on purpose)
         }
         int run = mcount() - nmidle - npinned - nmidlelocked;
         if (run > 0) {

@@ -116,6 +116,10 @@ final class Sysmon extends Thread {
                 idle = 0;
                 continue;
             }
+            if (sched.gcwaiting()) { // the world is stopped: nothing to retake (World)
+                idle++;
+                continue;
+            }
             if (retake(now) != 0) {
                 idle = 0;
             } else {

@@ -68,6 +68,11 @@ final class Timers {
     /** Gives every P its queue and allocates the mask. Concurrency: procinit, before any M. */
     static void procinit(Sched s, P[] ps) {
         s.timerpMask = new AtomicLongArray((ps.length + 63) / 64);
+        pinit(s, ps);
+    }
+
+    /** Gives new Ps their timer queues (procinit, procresize). Concurrency: before they run. */
+    static void pinit(Sched s, P[] ps) {
         if (s.timerFactory == null) {
             return;
         }
@@ -86,6 +91,19 @@ final class Timers {
             pp.timers = s.timerFactory.create(pp.id, host);
             pp.local[Carrier.PLOCAL_TIMER] = pp.timers;
         }
+    }
+
+    /**
+     * Port of runtime.moveTimers (from (*p).destroy): {@code from}'s timers go to {@code into}.
+     *
+     * <p>Concurrency: procresize, requires sched.lock, the world stopped.
+     */
+    static void moveTimers(Sched s, P from, P into) {
+        if (from.timers == null || into.timers == null) {
+            return;
+        }
+        from.timers.moveTimersTo(into.timers);
+        setMask(s, into.id, true);
     }
 
     private static void setMask(Sched s, int pid, boolean on) {

@@ -108,7 +108,10 @@ final class View implements RuntimeView {
 
     @Override
     public Counters counters(int pid) {
-        P pp = p(pid);
+        return counters(p(pid));
+    }
+
+    private static Counters counters(P pp) {
         return new Counters(
                 pp.schedtick, pp.goroutinesCreated, pp.steals, pp.stolenGoroutines, 0, 0, 0, 0, pp.runq.overflows);
     }
@@ -117,8 +120,8 @@ final class View implements RuntimeView {
     @Override
     public Counters counters() {
         Counters c = new Counters(0, sched.externalCreated.get(), 0, 0, 0, 0, 0, 0, 0);
-        for (int i = 0; i < sched.allp.length; i++) {
-            c = c.plus(counters(i));
+        for (P pp : sched.everyP) { // dead Ps too (World "procresize")
+            c = c.plus(counters(pp));
         }
         for (M m : ms()) {
             c = c.plus(new Counters(0, 0, 0, 0, m.spins, m.mParks, m.mUnparks, m.emptyWakeups, 0));
