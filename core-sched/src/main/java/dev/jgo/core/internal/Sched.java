@@ -216,27 +216,18 @@ final class Sched {
     }
 
     /**
-     * Port of runtime.procresize for start-up: creates {@code nprocs} idle Ps. (Resizing while
-     * running needs stop-the-world: gc-safepoint-module, issue 7.)
+     * Start-up: procresize from no Ps to {@code nprocs} idle ones (World "procresize").
      *
      * <p>Concurrency: before any M starts.
      */
     void procinit(int nprocs) {
-        P[] ps = new P[nprocs];
-        AtomicLongArray mask = new AtomicLongArray((nprocs + 63) / 64);
+        allp = new P[0];
+        everyP = allp;
+        idlepMask = new AtomicLongArray(0);
+        timerpMask = new AtomicLongArray(0);
         lock.lock();
         try {
-            for (int i = nprocs - 1; i >= 0; i--) {
-                ps[i] = new P(i, runqCapacity, runq);
-            }
-            allp = ps;
-            everyP = ps;
-            gomaxprocs = nprocs;
-            idlepMask = mask;
-            Timers.procinit(this, ps); // timers: per-P queues and timerpMask
-            for (int i = nprocs - 1; i >= 0; i--) {
-                pidleput(ps[i]);
-            }
+            world.procinit(nprocs);
         } finally {
             lock.unlock();
         }

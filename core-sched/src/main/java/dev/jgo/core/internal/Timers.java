@@ -65,13 +65,7 @@ final class Timers {
                 .orElse(null);
     }
 
-    /** Gives every P its queue and allocates the mask. Concurrency: procinit, before any M. */
-    static void procinit(Sched s, P[] ps) {
-        s.timerpMask = new AtomicLongArray((ps.length + 63) / 64);
-        pinit(s, ps);
-    }
-
-    /** Gives new Ps their timer queues (procinit, procresize). Concurrency: before they run. */
+    /** Gives new Ps their timer queues (procresize). Concurrency: before they run. */
     static void pinit(Sched s, P[] ps) {
         if (s.timerFactory == null) {
             return;

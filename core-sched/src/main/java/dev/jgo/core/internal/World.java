@@ -361,6 +361,18 @@ final class World implements ProcControl {
     }
 
     /**
+     * Start-up (Go's schedinit calls procresize too): {@code nprocs} new Ps, all idle.
+     *
+     * <p>Concurrency: requires sched.lock, before any M starts.
+     */
+    void procinit(int nprocs) {
+        P runnable = procresize(nprocs, null);
+        if (runnable != null) {
+            throw new IllegalStateException("procinit: new Ps with work");
+        }
+    }
+
+    /**
      * Port of runtime.procresize: makes {@code nprocs} Ps current. Returns the Ps with local work
      * (linked through {@code link}); the others are on the idle list, except the stopper's.
      *
@@ -402,7 +414,7 @@ final class World implements ProcControl {
             mp.acquirep(p0);
             cur = p0;
         }
-        P into = cur != null ? cur : ps[0];
+        P into = cur != null ? cur : ps[0]; // (oldn < nprocs at start-up: nothing to destroy)
         for (int i = nprocs; i < oldn; i++) {
             destroy(old[i], into);
         }
