@@ -79,9 +79,29 @@ public interface NetPoller {
 
     /**
      * Port of {@code netpoll(delay)}: waits up to {@code delayNanos} (negative: until an event or
-     * {@link #wakeup}; 0: do not block) and returns the goroutines to make runnable.
+     * {@link #wakeup}; 0: do not block) and returns the goroutines to make runnable. One thread
+     * polls at a time (the selector serializes selection): while another thread is polling this
+     * returns null at once instead of waiting for it.
      */
     List<Wake> poll(long delayNanos) throws IOException;
+
+    /**
+     * Scheduler integration (Go's netpoll in findRunnable, the last idle M blocked in the poller,
+     * sysmon's 10 ms poll): a runtime whose Ms poll attaches as a driver, and closes the handle
+     * when it closes. While no runtime drives it, the poller polls on a thread of its own.
+     * Concurrency: any thread.
+     */
+    default AutoCloseable attachDriver() {
+        return () -> {};
+    }
+
+    /**
+     * The poller {@link #get()} would return if it has been initialised (some goroutine used
+     * the network), else null; never loads or initialises one. A cheap read for the scheduler.
+     */
+    static NetPoller initialised() {
+        return Holder.INSTANCE.poller;
+    }
 
     /** Port of {@code netpollBreak}: interrupts a blocked {@link #poll}; a burst costs one. */
     void wakeup();

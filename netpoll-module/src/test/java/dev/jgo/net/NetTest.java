@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(120)
 class NetTest {
@@ -93,10 +93,16 @@ class NetTest {
         }
     }
 
+    /** Connection counts of the echo test: {@code -Djgo.echo.conns=1,10000} (default). */
+    static int[] echoConns() {
+        return java.util.Arrays.stream(
+                        System.getProperty("jgo.echo.conns", "1,10000").split(","))
+                .mapToInt(v -> Integer.parseInt(v.strip()))
+                .toArray();
+    }
+
     @ParameterizedTest
-    // 4000 connections ran here too; it is left to -Djgo.stress runs after one unexplained hang
-    // under a fully loaded machine (see README, netpoll-module)
-    @ValueSource(ints = {1, 1000})
+    @MethodSource("echoConns")
     void echoManyConnectionsEveryByteChecked(int conns) {
         AtomicInteger ok = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();

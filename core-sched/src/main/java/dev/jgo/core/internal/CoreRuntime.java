@@ -290,6 +290,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             }
             mp.notewakeup();
         }
+        sched.wakeAllIdle(); // and an M blocked in the network poller
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
         join(sm, deadline);
         for (M mp : ms) {
@@ -307,6 +308,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             join(mp, deadline);
         }
         stuck.removeIf(mp -> !mp.isAlive());
+        sched.detachNetpoller(); // the poller's own thread takes over if no runtime is left
         if (!stuck.isEmpty()) {
             throw new IllegalStateException(
                     "close: carriers still running goroutine code that never reaches a" + " runtime call: " + stuck);

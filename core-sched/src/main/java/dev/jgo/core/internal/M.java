@@ -4,11 +4,13 @@ import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
 import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.NetPoller;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.Scheduler;
 import dev.jgo.spi.StealPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -531,6 +533,19 @@ final class M extends Carrier {
                     return gp;
                 }
             }
+            // Poll network. This netpoll is only an optimization before we resort to stealing:
+            // we can safely skip it if there are no waiters or an M is blocked in the poller.
+            NetPoller np = sched.netpoller();
+            if (np != null && np.waiters() > 0 && sched.lastpoll.get() != 0) {
+                List<NetPoller.Wake> ws = netpoll(np, 0);
+                if (ws != null && !ws.isEmpty()) {
+                    sched.injectNet(ws, this);
+                    gp = pp.runq.runqget();
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+            }
             // Steal work from other Ps. If the number of spinning Ms is at least the number of
             // busy Ps, block: this prevents excessive CPU use when GOMAXPROCS>>1 but the
             // program's parallelism is low.
@@ -604,11 +619,27 @@ final class M extends Carrier {
                     continue;
                 }
             }
-            // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
-            // (netpoll: Go blocks the last idle M in the poller here. jgo-netpoll's first step
-            // runs its own poller thread instead, which readies network waiters through
-            // Scheduler.ready; network waiters count in checkdead through addWaker.)
+            // Poll network until next timer (see Sched "network poller"): the last M going idle
+            // blocks in the poller; only one does (lastpoll swapped to 0).
             long pollUntil = Timers.wakeTime(sched);
+            np = sched.netpoller();
+            if (np != null && (np.waiters() > 0 || pollUntil != 0) && sched.lastpoll.getAndSet(0) != 0) {
+                int r = netpollBlock(np, pollUntil);
+                if (r == STOPM_STOPPING) {
+                    return null;
+                }
+                if (r == STOPM_HANDED_P) {
+                    continue;
+                }
+                if (r == STOPM_WOKE) {
+                    if (!stopm()) {
+                        return null;
+                    }
+                    continue;
+                }
+                // NETPOLL_BUSY: another thread polls; wait for timers the ordinary way
+            }
+            // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
             if (pollUntil != 0) {
                 int r = stopmUntil(pollUntil);
                 if (r == STOPM_STOPPING) {
@@ -761,10 +792,81 @@ final class M extends Carrier {
     static final int STOPM_STOPPING = 0;
     static final int STOPM_HANDED_P = 1;
     static final int STOPM_WOKE = 2;
+    static final int NETPOLL_BUSY = 3;
+
+    /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
+    private volatile boolean inNetpoll;
+
+    /** netpoll(delay) with its errors absorbed (the poller keeps serving). Concurrency: this M. */
+    private static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
+        try {
+            return np.poll(delayNanos);
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The blocking poll of the last idle M (see Sched "network poller"): blocks in the poller
+     * until an event, the next timer ({@code pollUntil}, 0 if none) or a kick; then takes an
+     * idle P for what it found.
+     *
+     * <p>Concurrency: this M, holding no P, having swapped {@code sched.lastpoll} to 0.
+     *
+     * @return STOPM_STOPPING, STOPM_HANDED_P (a P acquired, goroutines queued on it), STOPM_WOKE
+     *     (no idle P: what it found went to the global queue) or NETPOLL_BUSY (another thread
+     *     was polling; nothing done)
+     */
+    private int netpollBlock(NetPoller np, long pollUntil) {
+        if (p != null || spinning) {
+            throw new IllegalStateException("netpollBlock holding p or spinning");
+        }
+        sched.lock.lock();
+        try {
+            inNetpoll = true;
+            Timers.setWaiter(sched, this, pollUntil); // an earlier timer kicks us out of the poll
+        } finally {
+            sched.lock.unlock();
+        }
+        List<NetPoller.Wake> ws;
+        try {
+            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - dev.jgo.spi.TimerQueue.nanotime());
+            ws = sched.stopping() ? List.of() : netpoll(np, delay);
+        } finally {
+            inNetpoll = false;
+            sched.lastpoll.set(dev.jgo.spi.TimerQueue.nanotime());
+            sched.lock.lock();
+            try {
+                Timers.clearWaiter(sched, this);
+            } finally {
+                sched.lock.unlock();
+            }
+        }
+        if (sched.stopping()) {
+            return STOPM_STOPPING;
+        }
+        if (ws == null) {
+            return NETPOLL_BUSY;
+        }
+        P pp = sched.pidlegetLocked();
+        if (pp == null) {
+            sched.injectNet(ws, null);
+            return STOPM_WOKE;
+        }
+        acquirep(pp);
+        sched.injectNet(ws, this);
+        return STOPM_HANDED_P;
+    }
 
     /** timers: wakes this M from a timed park (Timers.wakeNetPoller). Concurrency: any thread. */
     void kickTimer() {
         timerKick = true; // volatile write before the unpark
+        if (inNetpoll) {
+            NetPoller np = sched.netpoller();
+            if (np != null) {
+                np.wakeup(); // netpollBreak
+            }
+        }
         LockSupport.unpark(this);
     }
 

@@ -3,6 +3,7 @@ package dev.jgo.core.internal;
 import dev.jgo.DeadlockException;
 import dev.jgo.Goroutine;
 import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.NetPoller;
 import dev.jgo.spi.RuntimeConfig;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.SpinLock;
@@ -127,6 +128,18 @@ final class Sched {
     /** timers: that M's deadline, 0 if none ({@code sched.pollUntil}); written before timerWaiter. */
     volatile long pollUntil;
 
+    /**
+     * netpoll: 0 while an M of this runtime blocks in the poller, else the {@code nanotime} of
+     * the last poll ({@code sched.lastpoll}); see "Network poller" in {@link #netpoller}.
+     */
+    final java.util.concurrent.atomic.AtomicLong lastpoll =
+            new java.util.concurrent.atomic.AtomicLong(dev.jgo.spi.TimerQueue.nanotime());
+
+    /** netpoll: the poller this runtime drives, null until some goroutine used the network. */
+    private volatile NetPoller netpoller;
+    /** netpoll: this runtime's driver handle on {@link #netpoller}; guarded by {@code this}. */
+    private AutoCloseable netpollDriver;
+
     /** Pending GoRuntime.run calls, failed together on deadlock, fatal error or close. */
     final Set<CompletableFuture<Object>> mains = ConcurrentHashMap.newKeySet();
 
@@ -230,6 +243,74 @@ final class Sched {
             world.procinit(nprocs);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The network poller this runtime's Ms poll, or null if the network is unused (Go's {@code
+     * netpollinited}). Two volatile reads.
+     *
+     * <h2>Design note: network poller</h2>
+     *
+     * As the seed: when goroutines wait on the network, an M looking for work polls without
+     * blocking before it steals (findRunnable); the last M to go idle blocks in the poller until
+     * the next timer instead of parking ({@code lastpoll} 0 meanwhile, so only one M of this
+     * runtime does), and is the timer waiter, so an earlier timer breaks the poll
+     * ({@code wakeNetPoller}, M.kickTimer); sysmon polls when nobody has for 10 ms. Goroutines
+     * the poll returns are readied through their own runtime (the poller serves the JVM). The
+     * runtime attaches as the poller's driver on first sight, which stands the poller's own
+     * thread down, and detaches on close.
+     *
+     * <p>Concurrency: any thread.
+     */
+    NetPoller netpoller() {
+        NetPoller seen = NetPoller.initialised();
+        NetPoller np = netpoller;
+        if (seen == np) {
+            return np;
+        }
+        return attachNetpoller(seen);
+    }
+
+    private synchronized NetPoller attachNetpoller(NetPoller seen) {
+        if (netpoller != seen && !stopping()) {
+            detachNetpoller();
+            netpollDriver = seen != null ? seen.attachDriver() : null;
+            netpoller = seen;
+        }
+        return netpoller;
+    }
+
+    /** netpoll: stops driving the poller (close). Concurrency: any thread. */
+    synchronized void detachNetpoller() {
+        AutoCloseable d = netpollDriver;
+        netpollDriver = null;
+        if (d != null) {
+            try {
+                d.close();
+            } catch (Exception e) {
+                // the poller's handle does not fail; nothing to undo
+            }
+        }
+    }
+
+    /**
+     * netpoll: readies the goroutines a poll returned, each through its own runtime; this
+     * runtime's go to {@code mp}'s P (or the global queue when {@code mp} holds none).
+     *
+     * <p>Concurrency: any thread; {@code mp} the calling M or null.
+     */
+    void injectNet(List<NetPoller.Wake> ws, M mp) {
+        for (NetPoller.Wake w : ws) {
+            if (w.scheduler() == rt) {
+                ready((G) w.g(), mp != null && mp.p != null ? mp : null);
+            } else {
+                try {
+                    w.scheduler().ready(w.g());
+                } catch (RuntimeException e) {
+                    // that runtime is closed: nothing to run the goroutine on
+                }
+            }
         }
     }
 
@@ -891,6 +972,10 @@ final class Sched {
         }
         for (M mp : ms) {
             mp.notewakeup();
+        }
+        NetPoller np = netpoller;
+        if (np != null) {
+            np.wakeup(); // an M blocked in the poller
         }
     }
 

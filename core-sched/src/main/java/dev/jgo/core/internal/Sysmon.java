@@ -116,6 +116,25 @@ final class Sysmon extends Thread {
                 idle = 0;
                 continue;
             }
+            // poll network if not polled for more than 10ms (Sched "network poller")
+            dev.jgo.spi.NetPoller np = sched.netpoller();
+            long lastpoll = sched.lastpoll.get();
+            long nt = dev.jgo.spi.TimerQueue.nanotime();
+            if (np != null
+                    && lastpoll != 0
+                    && lastpoll + NETPOLL_MAX_NANOS < nt
+                    && sched.lastpoll.compareAndSet(lastpoll, nt)) {
+                java.util.List<dev.jgo.spi.NetPoller.Wake> ws;
+                try {
+                    ws = np.poll(0);
+                } catch (java.io.IOException | RuntimeException e) {
+                    ws = null;
+                }
+                if (ws != null && !ws.isEmpty()) {
+                    sched.injectNet(ws, null);
+                    idle = 0;
+                }
+            }
             if (sched.gcwaiting()) { // the world is stopped: nothing to retake (World)
                 idle++;
                 continue;
@@ -270,6 +289,9 @@ final class Sysmon extends Thread {
     }
 
     /** Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield. */
+    /** Sysmon polls the network when nobody has for this long (Go: 10 ms). */
+    static final long NETPOLL_MAX_NANOS = 10_000_000L;
+
     private void preemptone(P pp) {
         M mp = pp.m;
         if (mp == null) {

@@ -17,14 +17,25 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The network poller on a {@link Selector} (epoll on Linux): Go's {@code netpoll_epoll.go} plus
  * the deadline handling of {@code netpoll.go}.
  *
- * <p>First step of the scheduler integration: one daemon thread ({@code jgo-netpoll}) blocks in
- * {@link #poll} and readies the goroutines it returns through {@link Scheduler#ready} (they go to
- * the global run queue and an idle P is woken). The scheduler's idle M does not poll itself yet.
+ * <h2>Design note: who polls</h2>
+ *
+ * As in Go, the scheduler polls: a runtime attaches as a driver ({@link #attachDriver}) when it
+ * first sees the poller initialised; then its Ms poll without blocking in findRunnable when
+ * goroutines wait on the network, its last idle M blocks in {@link #poll} until the next timer,
+ * and its sysmon polls when nobody has for 10 ms. One thread polls at a time ({@link #pollLock},
+ * tried, never waited for: a second caller gets null and parks the ordinary way). While no
+ * runtime drives the poller (a container bridge that does not forward {@code attachDriver}, say)
+ * its own daemon thread ({@code jgo-netpoll}) blocks in {@link #poll} and readies what it returns
+ * through {@link Scheduler#ready}; a driver's arrival breaks that thread out of its select and
+ * parks it until the last driver leaves.
  *
  * <p>Interest is level-triggered and armed only while a goroutine waits: {@link
  * PollDescImpl#waitIO} ORs the mode's operations into the key and calls {@link #wakeup} so the
@@ -42,6 +53,18 @@ public final class SelectorNetPoller implements NetPoller {
 
     /** Go's {@code netpollWaiters}. */
     final AtomicInteger waiters = new AtomicInteger();
+
+    /** Held by the one thread polling now; see "who polls". */
+    private final ReentrantLock pollLock = new ReentrantLock();
+
+    /** Runtimes whose Ms poll; the own thread polls only while this is 0. */
+    private final AtomicInteger drivers = new AtomicInteger();
+
+    /** The own poller thread, started by init. */
+    private volatile Thread ownThread;
+
+    /** Goroutines the own thread readied (tests: zero growth while a runtime drives). */
+    final AtomicLong ownThreadWakes = new AtomicLong();
 
     private final Object deadlineLock = new Object();
 
@@ -68,24 +91,47 @@ public final class SelectorNetPoller implements NetPoller {
         selector = Selector.open();
         Thread t = new Thread(this::loop, "jgo-netpoll");
         t.setDaemon(true);
+        ownThread = t;
         t.start();
     }
 
-    /** The dedicated poller thread: polls forever, readying what it finds. */
+    /** The own poller thread: polls while no runtime drives the poller, readying what it finds. */
     private void loop() {
         for (; ; ) {
+            if (drivers.get() > 0) {
+                LockSupport.park(this); // until the last driver leaves (or spuriously)
+                continue;
+            }
             try {
-                for (Wake w : poll(-1)) {
-                    try {
-                        w.scheduler().ready(w.g());
-                    } catch (RuntimeException e) {
-                        // the goroutine's runtime is closed: nothing to run it on
-                    }
+                List<Wake> ws = poll(-1);
+                if (ws == null) { // a driver's M is polling
+                    LockSupport.parkNanos(this, 1_000_000);
+                    continue;
                 }
+                ownThreadWakes.addAndGet(ws.size());
+                readyAll(ws);
             } catch (IOException | RuntimeException e) {
                 // keep serving everyone else
             }
         }
+    }
+
+    /** Runtimes driving the poller now. */
+    int drivers() {
+        return drivers.get();
+    }
+
+    @Override
+    public AutoCloseable attachDriver() {
+        if (drivers.getAndIncrement() == 0) {
+            wakeup(); // break the own thread out of its select
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true) && drivers.decrementAndGet() == 0) {
+                LockSupport.unpark(ownThread);
+            }
+        };
     }
 
     @Override
@@ -98,6 +144,17 @@ public final class SelectorNetPoller implements NetPoller {
 
     @Override
     public List<Wake> poll(long delayNanos) throws IOException {
+        if (!pollLock.tryLock()) {
+            return null; // another thread polls: see "who polls"
+        }
+        try {
+            return pollLocked(delayNanos);
+        } finally {
+            pollLock.unlock();
+        }
+    }
+
+    private List<Wake> pollLocked(long delayNanos) throws IOException {
         Selector sel = selector;
         long now = TimerQueue.nanotime();
         long until;
