@@ -26,6 +26,59 @@ public interface FairnessPolicy {
      */
     int operationBudget();
 
+    /**
+     * Where a goroutine that yields ({@code Go.yield}, or preempted at a safe point) waits: the
+     * global run queue (Go's goschedImpl: any P may pick it up next) or the tail of its own P's
+     * queue (no shared queue touched per yield; other Ps still steal it). Default: global, as Go.
+     */
+    default boolean yieldToGlobalQueue() {
+        return true;
+    }
+
+    /**
+     * Go's values, except that a yielding goroutine goes to the tail of its own P's queue (see
+     * {@link #yieldToGlobalQueue()}).
+     */
+    static FairnessPolicy localYield() {
+        record LocalYield(FairnessPolicy base) implements FairnessPolicy {
+            @Override
+            public String name() {
+                return "local-yield";
+            }
+
+            @Override
+            public int globalQueueInterval() {
+                return base.globalQueueInterval();
+            }
+
+            @Override
+            public boolean useRunnext() {
+                return base.useRunnext();
+            }
+
+            @Override
+            public boolean runnextInheritsTimeSlice() {
+                return base.runnextInheritsTimeSlice();
+            }
+
+            @Override
+            public long timeSliceNanos() {
+                return base.timeSliceNanos();
+            }
+
+            @Override
+            public int operationBudget() {
+                return base.operationBudget();
+            }
+
+            @Override
+            public boolean yieldToGlobalQueue() {
+                return false;
+            }
+        }
+        return new LocalYield(go());
+    }
+
     /** Go's values: 61, runnext with inheritance, 10 ms, budget 128. */
     static FairnessPolicy go() {
         return of("go", 61, true, true, 10_000_000L, 128);

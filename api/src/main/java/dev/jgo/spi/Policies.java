@@ -37,7 +37,7 @@ public final class Policies {
     public static final List<String> SPIN = List.of("go", "go-strict", "one", "none");
 
     /** The names {@link #fairness} accepts. */
-    public static final List<String> FAIR = List.of("go", "nobudget");
+    public static final List<String> FAIR = List.of("go", "nobudget", "local-yield");
 
     /**
      * The steal policy called {@code name}.
@@ -79,6 +79,7 @@ public final class Policies {
         return switch (name) {
             case "go" -> FairnessPolicy.go();
             case "nobudget" -> FairnessPolicy.of("nobudget", 61, true, true, 10_000_000L, 0);
+            case "local-yield" -> FairnessPolicy.localYield();
             default -> throw unknown("fair", name, FAIR);
         };
     }

@@ -115,6 +115,21 @@ final class GuardedFairnessPolicy extends GuardedPolicy<FairnessPolicy> implemen
     }
 
     @Override
+    public boolean yieldToGlobalQueue() {
+        FairnessPolicy t = targetOpaque();
+        if (t != policy) {
+            return t.yieldToGlobalQueue();
+        }
+        try {
+            return t.yieldToGlobalQueue();
+        } catch (Throwable e) {
+            PolicyGuard.rethrowFatal(e);
+            fail("yieldToGlobalQueue", e);
+        }
+        return FALLBACK.yieldToGlobalQueue();
+    }
+
+    @Override
     public String toString() {
         return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
     }

@@ -1019,13 +1019,20 @@ final class M extends Carrier {
         return null;
     }
 
-    /** Port of runtime.goschedImpl: the goroutine goes to the global queue. */
+    /**
+     * Port of runtime.goschedImpl: the goroutine goes to the global queue, or with a fairness
+     * policy that says so ({@code FairnessPolicy.yieldToGlobalQueue}) to this P's queue tail.
+     */
     private G goschedM(G gp) {
         gp.casgstatus(G.RUNNING, G.RUNNABLE);
         if (sched.events instanceof SchedEvents ev) {
             ev.goYield(gp.goid, p.id);
         }
-        sched.globrunqput(gp);
+        if (sched.fairness.yieldToGlobalQueue()) {
+            sched.globrunqput(gp);
+        } else {
+            sched.runqput(p, gp, false, this);
+        }
         return null;
     }
 
