@@ -404,11 +404,9 @@ final class World implements ProcControl {
         P cur = mp != null ? mp.p : null;
         if (cur != null && cur.id < nprocs) {
             cur.casstatus(P.GCSTOP, P.RUNNING); // continue to use the current P
-        } else if (mp != null) {
-            if (cur != null) { // its P goes away: release it, take P0
-                cur.m = null;
-                mp.p = null;
-            }
+        } else if (cur != null) { // the stopper's P goes away: release it, take P0
+            cur.m = null;
+            mp.p = null;
             P p0 = ps[0];
             p0.casstatus(P.GCSTOP, P.IDLE);
             mp.acquirep(p0);

@@ -20,7 +20,8 @@ import java.util.function.IntConsumer;
  * stopper ahead of it. A JDK lock would block the carrier thread with its P still RUNNING, and the
  * stopper ahead would wait for that P forever. So {@link #acquire} only ever tries the semaphore:
  * a goroutine that fails yields ({@code Go.yield}, itself a safe point, where its P stops if a
- * stop is under way) and tries again; a thread outside the runtime sleeps 50 µs between tries.
+ * stop is under way) and tries again; a thread outside the runtime, or a goroutine inside {@code
+ * Go.blocking} (it holds no P), sleeps 50 µs between tries.
  * Stops are rare, so the polling costs nothing measurable.
  *
  * <p>The holder is recorded (the goroutine, or the thread outside any goroutine) to refuse a
@@ -77,7 +78,7 @@ final class Coordinator implements SafepointCoordinator {
             if (owner == FROZEN) {
                 throw new IllegalStateException(what + ": the world is frozen");
             }
-            if (Carrier.currentOrNull() != null) {
+            if (pc.currentP() >= 0) {
                 Go.yield(); // a safe point: lets the stop ahead of us take this P
             } else {
                 LockSupport.parkNanos(50_000);

@@ -72,6 +72,26 @@ class GomaxprocsTest {
     }
 
     @Test
+    void resizeFromInsideGoBlockingWhereTheCallerHoldsNoP() {
+        try (GoRuntime rt = GoRuntime.builder().procs(3).build()) {
+            int sum = rt.run(() -> {
+                int s = 0;
+                for (int i = 0; i < 20; i++) {
+                    int n = 1 + i % 3;
+                    s += Go.blocking(() -> rt.gomaxprocs(n)); // the caller's P is in SYSCALL meanwhile
+                    assertEquals(n, rt.gomaxprocs());
+                    Chan<Integer> c = Chan.make(0);
+                    Go.go(() -> c.send(7));
+                    s += c.recv();
+                }
+                return s;
+            });
+            assertTrue(sum > 20 * 7, "sum " + sum);
+            assertEquals(42, rt.run(() -> 42));
+        }
+    }
+
+    @Test
     void resizeStormLosesNoGoroutineOrTimer() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             AtomicBoolean stop = new AtomicBoolean();
