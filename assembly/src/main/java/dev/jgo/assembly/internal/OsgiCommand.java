@@ -2,6 +2,7 @@ package dev.jgo.assembly.internal;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.bench.Args;
 import dev.jgo.bench.UsageException;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.StealPolicy;
@@ -35,10 +36,10 @@ final class OsgiCommand {
     static String usage() {
         return """
                   --bundles DIR     bundle folder (default: bundles/ next to jgo.jar)
-                  --procs N         GOMAXPROCS of the runtime service (framework property jgo.procs;
-                                    default: available processors)
+                  --procs N         GOMAXPROCS of the runtime service, 1 to %d (framework property
+                                    jgo.procs; default: available processors)
                   --n N             goroutines in the demo workload (default %d)
-                """.formatted(DEFAULT_N);
+                """.formatted(Args.MAX_PROCS, DEFAULT_N);
     }
 
     static void run(List<String> args, PrintStream out) {
@@ -49,8 +50,8 @@ final class OsgiCommand {
             String a = args.get(i);
             switch (a) {
                 case "--bundles" -> bundles = Path.of(value(args, ++i, a));
-                case "--procs" -> procs = positive(value(args, ++i, a), a);
-                case "--n" -> n = positive(value(args, ++i, a), a);
+                case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
+                case "--n" -> n = Args.parseInt(a, value(args, ++i, a), 1);
                 default ->
                     throw new UsageException("osgi: unknown option '" + a + "' (valid: --bundles, --procs, --n)");
             }
@@ -152,18 +153,6 @@ final class OsgiCommand {
             throw new UsageException("osgi: " + opt + " needs a value");
         }
         return args.get(i);
-    }
-
-    private static int positive(String s, String opt) {
-        try {
-            int v = Integer.parseInt(s);
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("osgi: " + opt + " must be an integer >= 1, got '" + s + "'");
     }
 
     private static void delete(Path dir) {
