@@ -104,6 +104,31 @@ public interface NetPoller {
         return Holder.INSTANCE.get();
     }
 
+    /**
+     * Makes {@link #get()} return {@code p} instead of the poller found with {@link
+     * ServiceLoader}: a container's bridge to the poller its service registry offers (which
+     * {@code ServiceLoader} cannot see across bundles). The caller initialises it. Concurrency:
+     * any thread.
+     */
+    static void install(NetPoller p) {
+        java.util.Objects.requireNonNull(p, "poller");
+        synchronized (Holder.INSTANCE) {
+            Holder.INSTANCE.installed = p;
+        }
+    }
+
+    /**
+     * Undoes {@link #install} if {@code p} is still the installed poller; {@link #get()} then
+     * falls back to {@link ServiceLoader}. Concurrency: any thread.
+     */
+    static void uninstall(NetPoller p) {
+        synchronized (Holder.INSTANCE) {
+            if (Holder.INSTANCE.installed == p) {
+                Holder.INSTANCE.installed = null;
+            }
+        }
+    }
+
     /** Lazily loaded instance. */
     final class Holder {
         private Holder() {}
@@ -112,7 +137,14 @@ public interface NetPoller {
 
         private volatile NetPoller poller;
 
+        /** Set by {@link NetPoller#install}; wins over {@link #poller}. */
+        private volatile NetPoller installed;
+
         NetPoller get() {
+            NetPoller i = installed;
+            if (i != null) {
+                return i;
+            }
             NetPoller p = poller;
             if (p != null) {
                 return p;

@@ -89,7 +89,10 @@ final class PollDescImpl implements NetPoller.PollDesc {
     @Override
     public void checkErr(int mode) throws IOException {
         if (closing) {
-            throw new SocketException("use of closed network connection");
+            throw new SocketException(
+                    poller.stopped()
+                            ? "use of closed network connection: " + SelectorNetPoller.STOPPED
+                            : "use of closed network connection");
         }
         if (expired(mode, TimerQueue.nanotime())) {
             throw new SocketTimeoutException("i/o timeout");

@@ -58,22 +58,101 @@ public final class SelectorNetPoller implements NetPoller {
         }
     }
 
+    /** Set once by {@link #close}: no new descriptors; the poller thread ends. */
+    private volatile boolean stopped;
+
+    /** Registrations in progress (see {@link #close}). */
+    private final AtomicInteger registering = new AtomicInteger();
+
+    /** The poller thread, null before {@link #init}. Guarded by this. */
+    private Thread thread;
+
     public SelectorNetPoller() {}
 
     @Override
     public synchronized void init() throws IOException {
+        if (stopped) {
+            throw new IllegalStateException(STOPPED);
+        }
         if (selector != null) {
             return;
         }
         selector = Selector.open();
         Thread t = new Thread(this::loop, "jgo-netpoll");
         t.setDaemon(true);
+        thread = t;
         t.start();
     }
 
-    /** The dedicated poller thread: polls forever, readying what it finds. */
-    private void loop() {
+    /** Why descriptors of a closed poller fail. */
+    static final String STOPPED = "the network poller is stopped (jgo-netpoll bundle stopped)";
+
+    /** Whether {@link #close} was called. */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops the poller (the deactivation of jgo-netpoll's component, when its bundle stops):
+     * refuses new descriptors, closes every registered one (its waiters wake and throw a {@code
+     * SocketException} naming the stopped poller), ends the poller thread and closes the
+     * selector. Idempotent. Plain use on the class path never calls it: that poller lives as long
+     * as the JVM.
+     *
+     * <p>Concurrency: any thread that is not a goroutine.
+     */
+    public void close() {
+        Selector sel;
+        Thread t;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true; // volatile write, then read registering: see register()
+            sel = selector;
+            t = thread;
+        }
+        if (sel == null) {
+            return;
+        }
+        // Dekker with register(): each writes its flag, then reads the other's (both volatile), so
+        // a registration either saw stopped and refused, or is counted here and its key is in the
+        // set read below once the count is back at 0.
+        while (registering.get() != 0) {
+            Thread.onSpinWait();
+        }
+        List<SelectionKey> keys;
         for (; ; ) {
+            try {
+                keys = new ArrayList<>(sel.keys()); // the poller thread may deregister meanwhile
+                break;
+            } catch (java.util.ConcurrentModificationException e) {
+                Thread.onSpinWait();
+            }
+        }
+        for (SelectionKey k : keys) {
+            if (k.attachment() instanceof PollDescImpl pd) {
+                pd.close(); // wakes its waiters; the poller thread, still running, deregisters it
+            }
+        }
+        sel.wakeup();
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            sel.close();
+        } catch (IOException e) {
+            // closing: nothing left to serve
+        }
+    }
+
+    /** The dedicated poller thread: polls until {@link #close}, readying what it finds. */
+    private void loop() {
+        while (!stopped) {
             try {
                 for (Wake w : poll(-1)) {
                     try {
@@ -90,10 +169,18 @@ public final class SelectorNetPoller implements NetPoller {
 
     @Override
     public PollDesc register(SelectableChannel ch, int readOps, int writeOps) throws IOException {
-        PollDescImpl pd = new PollDescImpl(this, ch, readOps, writeOps);
-        ch.configureBlocking(false);
-        pd.key = ch.register(selector, 0, pd);
-        return pd;
+        registering.incrementAndGet(); // volatile RMW, then read stopped: see close()
+        try {
+            if (stopped) {
+                throw new IllegalStateException(STOPPED);
+            }
+            PollDescImpl pd = new PollDescImpl(this, ch, readOps, writeOps);
+            ch.configureBlocking(false);
+            pd.key = ch.register(selector, 0, pd);
+            return pd;
+        } finally {
+            registering.decrementAndGet();
+        }
     }
 
     @Override

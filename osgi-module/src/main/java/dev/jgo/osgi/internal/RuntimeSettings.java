@@ -22,6 +22,8 @@ import java.util.function.Function;
  *   <tr><td>stealPolicy</td><td>jgo.stealPolicy</td><td>go, tokio, kotlin</td><td>go</td></tr>
  *   <tr><td>spinPolicy</td><td>jgo.spinPolicy</td><td>go, goStrict</td><td>go</td></tr>
  *   <tr><td>randomizeScheduler</td><td>jgo.randomizeScheduler</td><td>true, false</td><td>false</td></tr>
+ *   <tr><td>timers</td><td>jgo.timers</td><td>the {@code jgo.timers} property of a {@code
+ *       TimerQueueFactory} service: heap, wheel</td><td>the highest-ranked service (heap)</td></tr>
  * </table>
  *
  * <p>The named policies are the defaults a registered policy service overrides and the fallback
@@ -34,7 +36,8 @@ record RuntimeSettings(
         StealPolicy stealPolicy,
         SpinPolicy spinPolicy,
         FairnessPolicy fairnessPolicy,
-        boolean randomize) {
+        boolean randomize,
+        String timers) {
 
     /** Config Admin PID of the runtime component. */
     static final String PID = "dev.jgo.runtime";
@@ -61,7 +64,20 @@ record RuntimeSettings(
                 stealPolicy(get.apply("stealPolicy")),
                 spinPolicy(get.apply("spinPolicy")),
                 FairnessPolicy.go(),
-                bool(get, "randomizeScheduler"));
+                bool(get, "randomizeScheduler"),
+                timers(get.apply("timers")));
+    }
+
+    /** The timer structure asked for, null for the best-ranked one. */
+    static String timers(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        if (!s.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(
+                    "invalid timers '" + s + "': valid values are the names of the timer services, heap, wheel");
+        }
+        return s;
     }
 
     static StealPolicy stealPolicy(String s) {
