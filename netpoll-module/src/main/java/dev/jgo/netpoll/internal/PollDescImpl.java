@@ -81,6 +81,11 @@ final class PollDescImpl implements NetPoller.PollDesc {
         return d != 0 && d <= now;
     }
 
+    /** Whether the poller that made this descriptor was closed (its bundle stopped). */
+    boolean pollerStopped() {
+        return poller.stopped();
+    }
+
     @Override
     public boolean closing() {
         return closing;

@@ -58,8 +58,11 @@ public final class SelectorNetPoller implements NetPoller {
         }
     }
 
-    /** Set once by {@link #close}: no new descriptors; the poller thread ends. */
+    /** Set once by {@link #close}: no new descriptors. */
     private volatile boolean stopped;
+
+    /** Set by {@link #close} once every descriptor is closed: the poller thread ends. */
+    private volatile boolean ending;
 
     /** Registrations in progress (see {@link #close}). */
     private final AtomicInteger registering = new AtomicInteger();
@@ -135,6 +138,7 @@ public final class SelectorNetPoller implements NetPoller {
                 pd.close(); // wakes its waiters; the poller thread, still running, deregisters it
             }
         }
+        ending = true; // volatile write: the loop ends after its current poll
         sel.wakeup();
         if (t != null) {
             try {
@@ -152,7 +156,7 @@ public final class SelectorNetPoller implements NetPoller {
 
     /** The dedicated poller thread: polls until {@link #close}, readying what it finds. */
     private void loop() {
-        while (!stopped) {
+        while (!ending) {
             try {
                 for (Wake w : poll(-1)) {
                     try {
