@@ -137,7 +137,9 @@ public final class Main {
                   osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
                                     (Declarative Services, Config Admin), run a goroutine workload
                                     through the dev.jgo.GoRuntime service, swap a higher-ranked
-                                    StealPolicy service in and out, stop the framework (no shell)
+                                    StealPolicy service in and out, sleep through jgo-timer's
+                                    service, stop and restart that bundle, stop the framework
+                                    (no shell)
                   version           print jgo's and the JVM's versions
                   --help            print this help
 

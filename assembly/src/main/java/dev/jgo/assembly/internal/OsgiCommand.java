@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.osgi.framework.ServiceRegistration;
 /**
  * {@code jgo osgi}: boots an embedded Felix with {@code target/bundles}, runs a goroutine
  * workload through the {@code GoRuntime} service, swaps a higher-ranked steal policy in and out
- * of the running runtime, prints what happened and stops the framework. No shell.
+ * of the running runtime, sleeps through the timer bundle's service and stops and restarts that
+ * bundle, prints what happened and stops the framework. No shell.
  */
 final class OsgiCommand {
     static final int DEFAULT_N = 10_000;
@@ -90,6 +92,7 @@ final class OsgiCommand {
             out.println("  its victim choices: " + counting.choices());
             reg.unregister();
             out.println("unregistered it: runtime uses " + pc.stealPolicy().name());
+            timers(felix, rt, out);
         } catch (BundleException e) {
             throw new IllegalStateException("framework start failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -99,6 +102,38 @@ final class OsgiCommand {
             delete(storage);
         }
         out.println("framework stopped");
+    }
+
+    /** Sleeps through jgo-timer's service, stops that bundle, shows the clear failure, restarts it. */
+    private static void timers(FelixLauncher felix, GoRuntime rt, PrintStream out)
+            throws BundleException, InterruptedException {
+        Bundle timer = felix.bundles().stream()
+                .filter(b -> b.getSymbolicName().equals("jgo-timer"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no jgo-timer bundle"));
+        out.println("Go.sleep(10 ms) through jgo-timer's TimerQueueFactory service: " + sleep(rt));
+        timer.stop();
+        out.println("stopped jgo-timer: Go.sleep: " + sleep(rt));
+        timer.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String s;
+        while ((s = sleep(rt)).startsWith("failed") && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        out.println("started it again: Go.sleep: " + s);
+    }
+
+    /** "slept N ms", or "failed: " and the message of what Go.sleep threw. */
+    private static String sleep(GoRuntime rt) {
+        return rt.run(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Go.sleep(Duration.ofMillis(10));
+            } catch (IllegalStateException e) {
+                return "failed: " + e.getMessage();
+            }
+            return String.format(java.util.Locale.ROOT, "slept %.1f ms", (System.nanoTime() - t0) / 1e6);
+        });
     }
 
     /** n goroutines each sum a range and send it on a channel; main adds the sums. */

@@ -278,6 +278,12 @@ class MainTest {
         assertTrue(o.contains("500 goroutines over 2 Ps, channel sum 12475000 (correct)"), o);
         assertTrue(o.contains("runtime uses counting-tokio"), o);
         assertTrue(o.contains("unregistered it: runtime uses go"), o);
+        assertTrue(o.contains("through jgo-timer's TimerQueueFactory service: slept "), o);
+        assertTrue(
+                o.contains("stopped jgo-timer: Go.sleep: failed: cannot sleep: jgo-timer bundle is stopped")
+                        || o.contains("stopped jgo-timer: Go.sleep: failed: jgo-timer bundle is stopped"),
+                o);
+        assertTrue(o.contains("started it again: Go.sleep: slept "), o);
         assertTrue(o.strip().endsWith("framework stopped"), o);
         assertTrue(
                 o.lines()
