@@ -288,11 +288,11 @@ final class TimerBridge implements TimerQueueFactory {
         @Override
         public long checkTimers(long now, boolean owner) {
             long next = 0;
-            boolean old = false;
+            boolean emptied = false;
             Gen cur = bridge.current;
             for (Slot s : slots.get()) {
-                if (s.gen != cur) {
-                    old = true;
+                if (s.gen != cur && s.queue.liveTimers() == 0) {
+                    emptied = true; // this P's part of a retired generation is empty: maybe all are
                 }
                 if (s.queue.nobarrierWakeTime() == 0) {
                     continue;
@@ -302,7 +302,7 @@ final class TimerBridge implements TimerQueueFactory {
                     next = w;
                 }
             }
-            if (old && owner) {
+            if (emptied && owner) {
                 bridge.collect();
             }
             return next;
