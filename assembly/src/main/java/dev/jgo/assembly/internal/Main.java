@@ -151,7 +151,7 @@ public final class Main {
                 %s
                 osgi options:
                 %s
-                runtime options (bench, compare, serve):
+                runtime options (bench, compare, serve, osgi):
                 %s
                 workloads:
                 %s

@@ -3,6 +3,7 @@ package dev.jgo.assembly.internal;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
 import dev.jgo.bench.Args;
+import dev.jgo.bench.RuntimeOptions;
 import dev.jgo.bench.UsageException;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.StealPolicy;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,10 @@ import org.osgi.framework.ServiceRegistration;
 final class OsgiCommand {
     static final int DEFAULT_N = 10_000;
 
+    /** The framework property (read by jgo-osgi's runtime component) of each --policy kind. */
+    private static final Map<String, String> PROPERTY = Map.of(
+            "steal", "jgo.stealPolicy", "spin", "jgo.spinPolicy", "fair", "jgo.fairnessPolicy", "timers", "jgo.timers");
+
     private OsgiCommand() {}
 
     static String usage() {
@@ -41,6 +47,9 @@ final class OsgiCommand {
                   --procs N         GOMAXPROCS of the runtime service, 1 to %d (framework property
                                     jgo.procs; default: available processors)
                   --n N             goroutines in the demo workload (default %d)
+                  --policy, --schedtrace  see "runtime options": the runtime service's defaults
+                                    (framework properties jgo.stealPolicy, jgo.spinPolicy,
+                                    jgo.fairnessPolicy, jgo.timers); policy services still win
                 """.formatted(Args.MAX_PROCS, DEFAULT_N);
     }
 
@@ -48,17 +57,33 @@ final class OsgiCommand {
         Path bundles = FelixLauncher.defaultBundles();
         Integer procs = null;
         int n = DEFAULT_N;
+        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
+            int took = runtime.accept(args, i);
+            if (took > 0) {
+                i += took - 1;
+                continue;
+            }
             String a = args.get(i);
             switch (a) {
                 case "--bundles" -> bundles = Path.of(value(args, ++i, a));
                 case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
                 case "--n" -> n = Args.parseInt(a, value(args, ++i, a), 1);
                 default ->
-                    throw new UsageException("osgi: unknown option '" + a + "' (valid: --bundles, --procs, --n)");
+                    throw new UsageException("osgi: unknown option '" + a
+                            + "' (valid: --bundles, --procs, --n, --policy, --schedtrace)");
             }
         }
-        Map<String, String> props = procs == null ? Map.of() : Map.of("jgo.procs", procs.toString());
+        RuntimeOptions ro = runtime.result();
+        Map<String, String> props = new HashMap<>();
+        if (procs != null) {
+            props.put("jgo.procs", procs.toString());
+        }
+        ro.policies().forEach((kind, name) -> props.put(PROPERTY.get(kind), name));
+        String debugBefore = System.getProperty("jgo.debug");
+        if (ro.schedtraceMillis() > 0) { // read by the core when the component builds the runtime
+            System.setProperty("jgo.debug", "schedtrace=" + ro.schedtraceMillis());
+        }
         Path storage;
         try {
             storage = Files.createTempDirectory("jgo-felix");
@@ -100,6 +125,13 @@ final class OsgiCommand {
             throw new IllegalStateException("interrupted", e);
         } finally {
             delete(storage);
+            if (ro.schedtraceMillis() > 0) {
+                if (debugBefore == null) {
+                    System.clearProperty("jgo.debug");
+                } else {
+                    System.setProperty("jgo.debug", debugBefore);
+                }
+            }
         }
         out.println("framework stopped");
     }

@@ -98,7 +98,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bench", "compare", "serve"})
+    @ValueSource(strings = {"bench", "compare", "serve", "osgi"})
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void malformedPoliciesListWhatIsValid(String command) {
         assertEquals(2, run(command, "--policy", "linear"));
@@ -126,7 +126,7 @@ class MainTest {
     void helpListsTheRuntimeOptions() {
         assertEquals(0, run("bench", "--help"));
         for (String s : new String[] {
-            "runtime options (bench, compare, serve):",
+            "runtime options (bench, compare, serve, osgi):",
             "--policy KIND=NAME",
             "timers: heap, wheel",
             "--schedtrace[=MS]",
@@ -290,6 +290,16 @@ class MainTest {
                         .filter(l -> l.startsWith("  ") && l.contains("."))
                         .noneMatch(l -> l.endsWith("INSTALLED") || l.endsWith("RESOLVED")),
                 o);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void osgiPassesPoliciesToTheRuntimeService() {
+        assertEquals(
+                0, run("osgi", "--procs", "1", "--n", "100", "--policy", "steal=linear", "--schedtrace=60000"), err());
+        assertTrue(out().contains("GoRuntime[jgo-osgi, gomaxprocs=1], steal policy linear"), out());
+        assertTrue(out().contains("unregistered it: runtime uses linear"), out());
+        assertEquals(null, System.getProperty("jgo.debug"), "restored after the command");
     }
 
     @Test
