@@ -436,14 +436,13 @@ class FelixIntegrationTest {
         GoRuntime rt = runtime();
         assertEquals("slept", trySleep(rt, Duration.ofMillis(5)));
         // A goroutine asleep when the bundle stops still wakes: its queue is drained, not dropped.
-        CountDownLatch asleep = new CountDownLatch(1);
+        // armed before the stop (run returns once it is in a queue), then waited on by a goroutine
+        dev.jgo.time.Timer armed = rt.run(() -> Time.newTimer(Duration.ofMillis(300)));
         CountDownLatch woke = new CountDownLatch(1);
         rt.go(() -> {
-            asleep.countDown();
-            Go.sleep(Duration.ofMillis(300));
+            armed.c().recv();
             woke.countDown();
         });
-        assertTrue(asleep.await(10, TimeUnit.SECONDS));
         Bundle timer = bundle("jgo-timer");
         timer.stop();
         String msg = trySleep(rt, Duration.ofMillis(5));

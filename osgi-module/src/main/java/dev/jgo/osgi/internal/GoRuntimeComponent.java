@@ -104,15 +104,23 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
                 null, tb::use, f -> s.timers() == null || s.timers().equals(f.name())));
         netBridge.use(netpoll.activate(null, netBridge::use));
         NetPoller.install(netBridge);
-        GoRuntime rt = s.builder(
-                        steal.activate(s.stealPolicy(), p -> installed().stealPolicy(p)),
-                        spin.activate(s.spinPolicy(), p -> installed().spinPolicy(p)),
-                        fairness.activate(s.fairnessPolicy(), p -> installed().fairnessPolicy(p)))
-                .provider(provider)
-                .timerQueueFactory(tb)
-                .build();
+        GoRuntime rt;
+        try {
+            rt = s.builder(
+                            steal.activate(s.stealPolicy(), p -> installed().stealPolicy(p)),
+                            spin.activate(s.spinPolicy(), p -> installed().spinPolicy(p)),
+                            fairness.activate(
+                                    s.fairnessPolicy(), p -> installed().fairnessPolicy(p)))
+                    .provider(provider)
+                    .timerQueueFactory(tb)
+                    .build();
+        } catch (RuntimeException | Error e) {
+            deactivate(); // SCR calls no deactivate after a failed activate
+            throw e;
+        }
         if (!(rt instanceof PolicyControl pc)) {
             rt.close();
+            deactivate();
             throw new IllegalStateException("runtime provider "
                     + provider.getClass().getName() + " builds runtimes without dev.jgo.spi.PolicyControl");
         }

@@ -76,14 +76,13 @@ class TimerBridgeTest {
         b.use(heap);
         try (GoRuntime rt = runtime(b)) {
             assertEquals("slept", trySleep(rt, Duration.ofMillis(5)));
-            CountDownLatch asleep = new CountDownLatch(1);
+            // armed before the stop (run returns once it is in a queue), then waited on by a goroutine
+            dev.jgo.time.Timer armed = rt.run(() -> Time.newTimer(Duration.ofMillis(200)));
             CountDownLatch woke = new CountDownLatch(1);
             rt.go(() -> {
-                asleep.countDown();
-                Go.sleep(Duration.ofMillis(200));
+                armed.c().recv();
                 woke.countDown();
             });
-            assertTrue(asleep.await(10, TimeUnit.SECONDS));
             b.use(null); // the timer bundle stops
             assertNull(b.factory());
             String msg = trySleep(rt, Duration.ofMillis(1));
