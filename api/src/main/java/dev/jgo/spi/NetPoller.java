@@ -6,6 +6,7 @@ import dev.jgo.net.Listener;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
@@ -111,7 +112,7 @@ public interface NetPoller {
      * any thread.
      */
     static void install(NetPoller p) {
-        java.util.Objects.requireNonNull(p, "poller");
+        Objects.requireNonNull(p, "poller");
         synchronized (Holder.INSTANCE) {
             Holder.INSTANCE.installed = p;
         }

@@ -3,6 +3,7 @@ package dev.jgo.osgi.internal;
 import dev.jgo.spi.TimerQueue;
 import dev.jgo.spi.TimerQueueFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -218,7 +219,7 @@ final class TimerBridge implements TimerQueueFactory {
 
         void addSlot(Slot s) {
             slots.updateAndGet(a -> {
-                Slot[] b = java.util.Arrays.copyOf(a, a.length + 1);
+                Slot[] b = Arrays.copyOf(a, a.length + 1);
                 b[a.length] = s;
                 return b;
             });
@@ -339,7 +340,7 @@ final class TimerBridge implements TimerQueueFactory {
 
         @Override
         public String toString() {
-            return "BridgedTimerQueue[P" + pid + ", " + java.util.Arrays.toString(slots.get()) + "]";
+            return "BridgedTimerQueue[P" + pid + ", " + Arrays.toString(slots.get()) + "]";
         }
     }
 
