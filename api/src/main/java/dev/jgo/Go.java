@@ -44,18 +44,18 @@ public final class Go {
         long when = TimerQueue.when(d);
         Scheduler s = cr.scheduler();
         TimerQueue.Timer t = q.newTimer((g, seq, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
-        boolean[] refused = new boolean[1];
+        IllegalStateException[] refused = new IllegalStateException[1];
         cr.park(WaitReason.SLEEP, t, (g, lock) -> {
             try {
                 q.add((TimerQueue.Timer) lock, when, 0);
                 return true;
-            } catch (IllegalStateException closed) { // runtime closing: resume rather than hang
-                refused[0] = true;
+            } catch (IllegalStateException e) { // runtime closing, timer module gone: resume rather than hang
+                refused[0] = e;
                 return false;
             }
         });
-        if (refused[0]) {
-            throw new IllegalStateException("runtime is closed: cannot sleep");
+        if (refused[0] != null) {
+            throw new IllegalStateException("cannot sleep: " + refused[0].getMessage(), refused[0]);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jgo.spi.RuntimeView;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueueFactory;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -96,6 +97,7 @@ public interface GoRuntime extends AutoCloseable {
         private boolean randomize;
         private long autoHandoffNanos;
         private RuntimeProvider provider;
+        private TimerQueueFactory timerFactory;
 
         Builder() {}
 
@@ -175,6 +177,15 @@ public interface GoRuntime extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Uses this factory for the per-P timer queues instead of looking one up with {@link
+         * ServiceLoader} (which honours {@code -D}{@value TimerQueueFactory#PROPERTY}).
+         */
+        public Builder timerQueueFactory(TimerQueueFactory f) {
+            this.timerFactory = Objects.requireNonNull(f, "timerQueueFactory");
+            return this;
+        }
+
         /** Uses this provider instead of looking one up with {@link ServiceLoader}. */
         public Builder provider(RuntimeProvider p) {
             this.provider = Objects.requireNonNull(p, "provider");
@@ -196,7 +207,8 @@ public interface GoRuntime extends AutoCloseable {
                     events,
                     uncaughtHandler,
                     randomize,
-                    autoHandoffNanos);
+                    autoHandoffNanos,
+                    timerFactory);
         }
 
         /**

@@ -6,6 +6,7 @@ import dev.jgo.net.Listener;
 import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
@@ -100,7 +101,8 @@ public interface NetPoller {
      * the network), else null; never loads or initialises one. A cheap read for the scheduler.
      */
     static NetPoller initialised() {
-        return Holder.INSTANCE.poller;
+        NetPoller i = Holder.INSTANCE.installed;
+        return i != null ? i : Holder.INSTANCE.poller;
     }
 
     /** Port of {@code netpollBreak}: interrupts a blocked {@link #poll}; a burst costs one. */
@@ -124,6 +126,31 @@ public interface NetPoller {
         return Holder.INSTANCE.get();
     }
 
+    /**
+     * Makes {@link #get()} return {@code p} instead of the poller found with {@link
+     * ServiceLoader}: a container's bridge to the poller its service registry offers (which
+     * {@code ServiceLoader} cannot see across bundles). The caller initialises it. Concurrency:
+     * any thread.
+     */
+    static void install(NetPoller p) {
+        Objects.requireNonNull(p, "poller");
+        synchronized (Holder.INSTANCE) {
+            Holder.INSTANCE.installed = p;
+        }
+    }
+
+    /**
+     * Undoes {@link #install} if {@code p} is still the installed poller; {@link #get()} then
+     * falls back to {@link ServiceLoader}. Concurrency: any thread.
+     */
+    static void uninstall(NetPoller p) {
+        synchronized (Holder.INSTANCE) {
+            if (Holder.INSTANCE.installed == p) {
+                Holder.INSTANCE.installed = null;
+            }
+        }
+    }
+
     /** Lazily loaded instance. */
     final class Holder {
         private Holder() {}
@@ -132,7 +159,14 @@ public interface NetPoller {
 
         private volatile NetPoller poller;
 
+        /** Set by {@link NetPoller#install}; wins over {@link #poller}. */
+        private volatile NetPoller installed;
+
         NetPoller get() {
+            NetPoller i = installed;
+            if (i != null) {
+                return i;
+            }
             NetPoller p = poller;
             if (p != null) {
                 return p;

@@ -21,6 +21,9 @@ import java.util.function.BiConsumer;
  * @param autoHandoffNanos when positive, sysmon hands the P of a carrier blocked this long inside
  *     goroutine code (an unannotated blocking JDK call) to another carrier; 0 turns this off, and
  *     then the runtime calls pay nothing for it
+ * @param timerFactory the per-P timer queues' factory, or null to find one with {@link
+ *     java.util.ServiceLoader} (the {@value TimerQueueFactory#PROPERTY} property, else the highest
+ *     priority); a container passes the factory its registry gave it
  */
 public record RuntimeConfig(
         String name,
@@ -32,7 +35,8 @@ public record RuntimeConfig(
         SchedEvents events,
         BiConsumer<Goroutine, Throwable> uncaughtHandler,
         boolean randomizeScheduler,
-        long autoHandoffNanos) {
+        long autoHandoffNanos,
+        TimerQueueFactory timerFactory) {
 
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
@@ -52,6 +56,32 @@ public record RuntimeConfig(
         if (autoHandoffNanos < 0) {
             throw new IllegalArgumentException("autoHandoffNanos must be >= 0, got " + autoHandoffNanos);
         }
+    }
+
+    /** A configuration whose timer factory is found with {@link java.util.ServiceLoader}. */
+    public RuntimeConfig(
+            String name,
+            int procs,
+            int maxThreads,
+            StealPolicy stealPolicy,
+            SpinPolicy spinPolicy,
+            FairnessPolicy fairnessPolicy,
+            SchedEvents events,
+            BiConsumer<Goroutine, Throwable> uncaughtHandler,
+            boolean randomizeScheduler,
+            long autoHandoffNanos) {
+        this(
+                name,
+                procs,
+                maxThreads,
+                stealPolicy,
+                spinPolicy,
+                fairnessPolicy,
+                events,
+                uncaughtHandler,
+                randomizeScheduler,
+                autoHandoffNanos,
+                null);
     }
 
     /** A configuration without automatic hand-off. */

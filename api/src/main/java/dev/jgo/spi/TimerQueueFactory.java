@@ -5,7 +5,8 @@ package dev.jgo.spi;
  * as {@link RuntimeProvider} is: the core takes the factory named by the system property {@value
  * #PROPERTY} if set, else the one with the highest {@link #priority()}. With none on the class
  * path the runtime still works, but {@link dev.jgo.Go#sleep} and {@code dev.jgo.time} throw
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}. {@link dev.jgo.GoRuntime.Builder#timerQueueFactory} gives a
+ * runtime its factory instead (jgo-osgi passes a bridge to the timer bundle's services).
  */
 public interface TimerQueueFactory {
 

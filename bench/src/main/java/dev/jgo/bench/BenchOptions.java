@@ -19,6 +19,7 @@ import java.util.Set;
  *     the available processors
  * @param peers the peers to run, jgo first when present
  * @param counters whether to print jgo's scheduler counters of each workload's last run
+ * @param runtime the policies and schedtrace of every jgo runtime
  */
 public record BenchOptions(
         List<String> workloads,
@@ -27,7 +28,8 @@ public record BenchOptions(
         int warmup,
         OptionalInt procs,
         List<Peer> peers,
-        boolean counters) {
+        boolean counters,
+        RuntimeOptions runtime) {
 
     public static final int DEFAULT_RUNS = 5;
     public static final int DEFAULT_WARMUP = 2;
@@ -37,6 +39,19 @@ public record BenchOptions(
         peers = List.copyOf(peers);
         Objects.requireNonNull(n, "n");
         Objects.requireNonNull(procs, "procs");
+        Objects.requireNonNull(runtime, "runtime");
+    }
+
+    /** Options with Go's policies and no schedtrace. */
+    public BenchOptions(
+            List<String> workloads,
+            OptionalInt n,
+            int runs,
+            int warmup,
+            OptionalInt procs,
+            List<Peer> peers,
+            boolean counters) {
+        this(workloads, n, runs, warmup, procs, peers, counters, RuntimeOptions.defaults());
     }
 
     /** The scheduler suite with default sizes on every peer. */
@@ -48,7 +63,8 @@ public record BenchOptions(
                 DEFAULT_WARMUP,
                 OptionalInt.empty(),
                 List.of(Peer.values()),
-                true);
+                true,
+                RuntimeOptions.defaults());
     }
 
     /** The processors every peer gets. */
@@ -65,15 +81,18 @@ public record BenchOptions(
                   --n N                      size of every workload (default: each workload's, 1000000)
                   --runs R                   measured runs per peer, median reported (default: %d)
                   --warmup W                 unmeasured runs per peer first (default: %d)
-                  --procs P                  jgo GOMAXPROCS and vt/fj parallelism (default: CPU count)
+                  --procs P                  jgo GOMAXPROCS and vt/fj parallelism, 1 to %d
+                                             (default: CPU count)
                   --peers PEER[,PEER...]     peers to run: jgo, vt, fj, jox (default: all; a
                                              workload skips the peers it has no version for)
                   --no-counters              do not print jgo's scheduler counters
+                  --policy, --schedtrace     see "runtime options" (jgo only)
                 """.formatted(
                         String.join(", ", Workloads.names()),
                         String.join(", ", Workloads.group(Workloads.CHAN).orElseThrow()),
                         DEFAULT_RUNS,
-                        DEFAULT_WARMUP);
+                        DEFAULT_WARMUP,
+                        Args.MAX_PROCS);
     }
 
     /**
@@ -91,7 +110,13 @@ public record BenchOptions(
         OptionalInt procs = OptionalInt.empty();
         List<Peer> peers = null;
         boolean counters = true;
+        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
+            int took = runtime.accept(args, i);
+            if (took > 0) {
+                i += took - 1;
+                continue;
+            }
             String arg = args.get(i);
             String name = arg;
             String value = null;
@@ -137,7 +162,7 @@ public record BenchOptions(
                 case "--n" -> n = OptionalInt.of(Args.parseInt(name, value, 1));
                 case "--runs" -> runs = Args.parseInt(name, value, 1);
                 case "--warmup" -> warmup = Args.parseInt(name, value, 0);
-                case "--procs" -> procs = OptionalInt.of(Args.parseInt(name, value, 1));
+                case "--procs" -> procs = OptionalInt.of(Args.parseProcs(name, value));
                 case "--peers" -> {
                     Set<Peer> ps = new LinkedHashSet<>();
                     for (String p : Args.splitList(name, value)) {
@@ -155,6 +180,7 @@ public record BenchOptions(
                 warmup,
                 procs,
                 peers == null ? d.peers() : peers,
-                counters);
+                counters,
+                runtime.result());
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.ForkJoinPool;
  *
  * <ol>
  *   <li>Per workload, one jgo runtime ({@code GoRuntime.builder().procs(P).build()}, the
- *       implementation found by {@link java.util.ServiceLoader}) and one {@code ForkJoinPool(P)}
+ *       implementation found by {@link java.util.ServiceLoader}, with the {@code --policy}
+ *       choices) and one {@code ForkJoinPool(P)}
  *       are created, reused for all of that workload's runs, and closed after them. Virtual
  *       threads use the JDK's default scheduler; {@code --procs} sets its parallelism through
  *       {@code jdk.virtualThreadScheduler.parallelism} when no virtual thread has started yet.
@@ -55,6 +56,14 @@ public final class BenchRunner {
 
     /** Runs the benchmark described by {@code o}, printing the report to {@code out}. */
     public static List<Result> run(BenchOptions o, PrintStream out) {
+        return run(o, out, Progress.none());
+    }
+
+    /**
+     * Runs the benchmark described by {@code o}, printing the report to {@code out} and a line
+     * per workload to {@code progress}.
+     */
+    public static List<Result> run(BenchOptions o, PrintStream out, Progress progress) {
         int procs = o.effectiveProcs();
         if (o.procs().isPresent() && System.getProperty(VT_PARALLELISM) == null) {
             System.setProperty(VT_PARALLELISM, Integer.toString(procs));
@@ -72,6 +81,15 @@ public final class BenchRunner {
                 o.runs(),
                 o.warmup(),
                 String.join(",", o.peers().stream().map(Peer::label).toList()));
+        if (!o.runtime().policies().isEmpty() || o.runtime().schedtraceMillis() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "        jgo policies: %s%s%n",
+                    o.runtime().label(),
+                    o.runtime().schedtraceMillis() > 0
+                            ? ", schedtrace every " + o.runtime().schedtraceMillis() + " ms on stderr"
+                            : "");
+        }
         out.println("        one jgo runtime and one ForkJoinPool per workload, reused across its runs;"
                 + " System.gc() before each run");
         out.println();
@@ -80,7 +98,15 @@ public final class BenchRunner {
         for (String name : o.workloads()) {
             Workload w = Workloads.byName(name, procs)
                     .orElseThrow(() -> new UsageException("unknown workload '" + name + "'"));
-            Result r = runOne(w, o.n().orElse(w.defaultN()), o, procs);
+            progress.start(w.name());
+            Result r;
+            try {
+                r = runOne(w, o.n().orElse(w.defaultN()), o, procs, progress);
+            } catch (RuntimeException e) {
+                progress.failed();
+                throw e;
+            }
+            progress.done();
             results.add(r);
             out.println(row(r, o.peers()));
             out.flush();
@@ -102,8 +128,8 @@ public final class BenchRunner {
         return results;
     }
 
-    /** Runs one workload on every requested peer that supports it. */
-    static Result runOne(Workload w, int n, BenchOptions o, int procs) {
+    /** Runs one workload on every requested peer that supports it, ticking {@code progress} per run. */
+    static Result runOne(Workload w, int n, BenchOptions o, int procs, Progress progress) {
         List<Peer> peers = o.peers().stream().filter(w::supports).toList();
         Map<Peer, long[]> nanos = new EnumMap<>(Peer.class);
         for (Peer p : peers) {
@@ -111,7 +137,7 @@ public final class BenchRunner {
         }
         Counters last = null;
         GoRuntime rt =
-                peers.contains(Peer.JGO) ? GoRuntime.builder().procs(procs).build() : null;
+                peers.contains(Peer.JGO) ? o.runtime().build(GoRuntime.builder().procs(procs)) : null;
         ForkJoinPool fj = peers.contains(Peer.FJ) ? new ForkJoinPool(procs) : null;
         try {
             for (int round = 0; round < o.warmup() + o.runs(); round++) {
@@ -120,6 +146,7 @@ public final class BenchRunner {
                     Peer p = peers.get((round + k) % peers.size());
                     Counters before = p == Peer.JGO ? rt.view().counters() : null;
                     long t = timeOne(w, p, n, rt, fj);
+                    progress.tick();
                     if (measured) {
                         nanos.get(p)[round - o.warmup()] = t;
                         if (p == Peer.JGO) {

@@ -102,6 +102,14 @@ public final class Compare {
 
     /** Runs the matrix of {@code o}, prints the table to {@code out}, writes the files; returns the cells. */
     public static List<Cell> run(CompareOptions o, PrintStream out) {
+        return run(o, out, Progress.none());
+    }
+
+    /**
+     * As {@link #run(CompareOptions, PrintStream)}, with a line per workload and processor count
+     * (a dot per run) on {@code progress}.
+     */
+    public static List<Cell> run(CompareOptions o, PrintStream out, Progress progress) {
         out.println("jgo compare");
         for (String line : JvmInfo.describe()) {
             out.println(line);
@@ -114,6 +122,15 @@ public final class Compare {
                 o.runs(),
                 o.warmup(),
                 o.policies().size());
+        if (!o.runtime().policies().isEmpty() || o.runtime().schedtraceMillis() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "        --policy: %s%s%n",
+                    o.runtime().label(),
+                    o.runtime().schedtraceMillis() > 0
+                            ? ", schedtrace every " + o.runtime().schedtraceMillis() + " ms on stderr"
+                            : "");
+        }
         out.println();
         out.println(header());
         List<Cell> cells = new ArrayList<>();
@@ -121,7 +138,16 @@ public final class Compare {
             for (int procs : o.procs()) {
                 Workload w = Workloads.byName(name, procs)
                         .orElseThrow(() -> new UsageException("unknown workload '" + name + "'"));
-                for (Cell c : runGroup(w, o.n().orElse(w.defaultN()), procs, o)) {
+                progress.start(w.name() + " on " + procs + " Ps");
+                List<Cell> group;
+                try {
+                    group = runGroup(w, o.n().orElse(w.defaultN()), procs, o, progress);
+                } catch (RuntimeException e) {
+                    progress.failed();
+                    throw e;
+                }
+                progress.done();
+                for (Cell c : group) {
                     cells.add(c);
                     out.println(row(c));
                 }
@@ -148,19 +174,20 @@ public final class Compare {
     }
 
     /** Runs every policy combination of {@code o} for workload {@code w} on {@code procs} Ps. */
-    static List<Cell> runGroup(Workload w, int n, int procs, CompareOptions o) {
+    static List<Cell> runGroup(Workload w, int n, int procs, CompareOptions o, Progress progress) {
         List<PolicySet> sets = o.policies();
         List<GoRuntime> rts = new ArrayList<>();
         List<List<Run>> runs = new ArrayList<>();
         try {
             for (PolicySet ps : sets) {
-                rts.add(build(ps, procs));
+                rts.add(build(ps, procs, o.runtime()));
                 runs.add(new ArrayList<>());
             }
             for (int round = 0; round < o.warmup() + o.runs(); round++) {
                 for (int k = 0; k < sets.size(); k++) {
                     int i = (round + k) % sets.size();
                     Run r = timeOne(w, n, procs, sets.get(i), rts.get(i), round - o.warmup());
+                    progress.tick();
                     if (round >= o.warmup()) {
                         runs.get(i).add(r);
                     }
@@ -178,8 +205,8 @@ public final class Compare {
         return cells;
     }
 
-    /** A runtime with the policies of {@code ps}. */
-    static GoRuntime build(PolicySet ps, int procs) {
+    /** A runtime with the policies of {@code ps} and the rest of {@code --policy} (timers) and {@code --schedtrace}. */
+    static GoRuntime build(PolicySet ps, int procs, RuntimeOptions runtime) {
         StealPolicy steal = Policies.steal(ps.steal());
         GoRuntime.Builder b = GoRuntime.builder()
                 .procs(procs)
@@ -187,7 +214,7 @@ public final class Compare {
                 .stealPolicy(steal)
                 .spinPolicy(Policies.spin(ps.spin()))
                 .fairnessPolicy(Policies.fairness(ps.fair()));
-        return b.build();
+        return runtime.build(b);
     }
 
     private static Run timeOne(Workload w, int n, int procs, PolicySet ps, GoRuntime rt, int run) {

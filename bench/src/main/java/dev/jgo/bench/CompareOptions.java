@@ -22,6 +22,9 @@ import java.util.Set;
  * @param runs measured runs per cell (medians are reported)
  * @param warmup unmeasured runs per cell first
  * @param out the folder for the CSV and SVG files
+ * @param runtime {@code --policy} and {@code --schedtrace}: a {@code --policy} of a kind the
+ *     matrix does not vary fixes that kind for every cell (its steal, spin and fair choices are
+ *     already folded into {@code policies}); {@code timers} applies to every runtime
  */
 public record CompareOptions(
         List<String> workloads,
@@ -30,7 +33,8 @@ public record CompareOptions(
         OptionalInt n,
         int runs,
         int warmup,
-        Path out) {
+        Path out,
+        RuntimeOptions runtime) {
 
     public static final int DEFAULT_RUNS = 3;
     public static final int DEFAULT_WARMUP = 1;
@@ -45,6 +49,7 @@ public record CompareOptions(
         procs = List.copyOf(procs);
         Objects.requireNonNull(n, "n");
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(runtime, "runtime");
         if (workloads.isEmpty() || policies.isEmpty() || procs.isEmpty()) {
             throw new IllegalArgumentException("workloads, policies and procs must not be empty");
         }
@@ -81,16 +86,20 @@ public record CompareOptions(
                                              steal: %s
                                              spin:  %s
                                              fair:  %s
-                  --procs P[,P...]           GOMAXPROCS values (default: CPU count)
+                                             --policy KIND=NAME fixes a kind the matrix
+                                             leaves out (and sets timers)
+                  --procs P[,P...]           GOMAXPROCS values, each 1 to %d (default: CPU count)
                   --n N                      size of every workload (default: each workload's)
                   --runs R                   measured runs per cell, medians reported (default: %d)
                   --warmup W                 unmeasured runs per cell first (default: %d)
                   --out DIR                  folder for compare.csv and compare-WORKLOAD.svg
                                              (default: %s; created if missing)
+                  --policy, --schedtrace     see "runtime options"
                 """.formatted(
                         String.join(", ", Policies.STEAL),
                         String.join(", ", Policies.SPIN),
                         String.join(", ", Policies.FAIR),
+                        Args.MAX_PROCS,
                         DEFAULT_RUNS,
                         DEFAULT_WARMUP,
                         DEFAULT_OUT);
@@ -104,13 +113,19 @@ public record CompareOptions(
      */
     public static CompareOptions parse(List<String> args) {
         Set<String> workloads = new LinkedHashSet<>();
-        List<PolicySet> policies = List.of(PolicySet.go());
+        String policiesValue = null;
+        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         Set<Integer> procs = new LinkedHashSet<>();
         OptionalInt n = OptionalInt.empty();
         int runs = DEFAULT_RUNS;
         int warmup = DEFAULT_WARMUP;
         Path out = Path.of(DEFAULT_OUT);
         for (int i = 0; i < args.size(); i++) {
+            int took = runtime.accept(args, i);
+            if (took > 0) {
+                i += took - 1;
+                continue;
+            }
             String arg = args.get(i);
             String name = arg;
             String value = null;
@@ -145,10 +160,10 @@ public record CompareOptions(
                         }
                     }
                 }
-                case "--policies" -> policies = parsePolicies(value);
+                case "--policies" -> policiesValue = value;
                 case "--procs" -> {
                     for (String p : Args.splitList(name, value)) {
-                        procs.add(Args.parseInt(name, p, 1));
+                        procs.add(Args.parseProcs(name, p));
                     }
                 }
                 case "--n" -> n = OptionalInt.of(Args.parseInt(name, value, 1));
@@ -163,14 +178,28 @@ public record CompareOptions(
                 default -> throw new AssertionError(name);
             }
         }
+        RuntimeOptions rt = runtime.result();
+        Map<String, String> fixed = new LinkedHashMap<>();
+        for (String kind : KINDS) {
+            String name = rt.policies().get(kind);
+            if (name != null) {
+                fixed.put(kind, name);
+            }
+        }
         return new CompareOptions(
                 workloads.isEmpty() ? List.of("skynet", "yield-many") : List.copyOf(workloads),
-                policies,
+                policiesValue == null ? List.of(fixedSet(fixed)) : parsePolicies(policiesValue, fixed),
                 procs.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : List.copyOf(procs),
                 n,
                 runs,
                 warmup,
-                out);
+                out,
+                rt);
+    }
+
+    private static PolicySet fixedSet(Map<String, String> fixed) {
+        return new PolicySet(
+                fixed.getOrDefault("steal", "go"), fixed.getOrDefault("spin", "go"), fixed.getOrDefault("fair", "go"));
     }
 
     /**
@@ -178,9 +207,17 @@ public record CompareOptions(
      * varying slowest. Each name is checked against {@link Policies}.
      */
     static List<PolicySet> parsePolicies(String value) {
+        return parsePolicies(value, Map.of());
+    }
+
+    /**
+     * As {@link #parsePolicies(String)}, a kind left out taking its name from {@code fixed}
+     * ({@code --policy}) instead of {@code go}; a kind in both is an error.
+     */
+    static List<PolicySet> parsePolicies(String value, Map<String, String> fixed) {
         Map<String, List<String>> byKind = new LinkedHashMap<>();
         for (String kind : KINDS) {
-            byKind.put(kind, List.of("go"));
+            byKind.put(kind, List.of(fixed.getOrDefault(kind, "go")));
         }
         Set<String> seen = new LinkedHashSet<>();
         for (String part : value.split(";", -1)) {
@@ -197,6 +234,10 @@ public record CompareOptions(
             }
             if (!seen.add(kind)) {
                 throw new UsageException("option --policies: kind '" + kind + "' given twice");
+            }
+            if (fixed.containsKey(kind)) {
+                throw new UsageException("kind '" + kind + "' given both in --policies and in --policy " + kind + "="
+                        + fixed.get(kind) + ": vary it in --policies or fix it with --policy");
             }
             List<String> names =
                     new ArrayList<>(new LinkedHashSet<>(Args.splitList("--policies", p.substring(eq + 1))));

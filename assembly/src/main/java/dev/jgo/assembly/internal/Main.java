@@ -4,6 +4,8 @@ import dev.jgo.bench.BenchOptions;
 import dev.jgo.bench.BenchRunner;
 import dev.jgo.bench.Compare;
 import dev.jgo.bench.CompareOptions;
+import dev.jgo.bench.Progress;
+import dev.jgo.bench.RuntimeOptions;
 import dev.jgo.bench.UsageException;
 import dev.jgo.bench.Workloads;
 import java.io.IOException;
@@ -15,7 +17,8 @@ import java.util.Properties;
 
 /**
  * The {@code jgo} command line ({@code java -jar jgo.jar COMMAND ...}). Exit codes: 0 success, 1
- * failure while running, 2 bad command line (message and usage on stderr).
+ * failure while running, 2 bad command line (message and usage on stderr). Reports go to stdout;
+ * progress of the long commands ({@code bench}, {@code compare}) goes to stderr.
  */
 public final class Main {
     static final int OK = 0;
@@ -58,7 +61,8 @@ public final class Main {
                         return OK;
                     }
                     BenchOptions o = BenchOptions.parse(rest);
-                    BenchRunner.run(o, out);
+                    BenchRunner.run(
+                            o, out, new Progress(err, "bench", o.workloads().size()));
                     return OK;
                 }
                 case "compare" -> {
@@ -67,7 +71,13 @@ public final class Main {
                         return OK;
                     }
                     CompareOptions o = CompareOptions.parse(rest);
-                    Compare.run(o, out);
+                    Compare.run(
+                            o,
+                            out,
+                            new Progress(
+                                    err,
+                                    "compare",
+                                    o.workloads().size() * o.procs().size()));
                     return OK;
                 }
                 case "serve" -> {
@@ -127,7 +137,9 @@ public final class Main {
                   osgi [OPTIONS]    boot an embedded Apache Felix with the bundles of target/bundles
                                     (Declarative Services, Config Admin), run a goroutine workload
                                     through the dev.jgo.GoRuntime service, swap a higher-ranked
-                                    StealPolicy service in and out, stop the framework (no shell)
+                                    StealPolicy service in and out, sleep through jgo-timer's
+                                    service, stop and restart that bundle, stop the framework
+                                    (no shell)
                   version           print jgo's and the JVM's versions
                   --help            print this help
 
@@ -139,6 +151,8 @@ public final class Main {
                 %s
                 osgi options:
                 %s
+                runtime options (bench, compare, serve, osgi):
+                %s
                 workloads:
                 %s
                 examples:
@@ -149,7 +163,12 @@ public final class Main {
                   java -XX:+UseParallelGC -Xms2g -Xmx2g -jar jgo.jar compare --workloads skynet,yield-many \\
                       --policies 'steal=go,linear,sticky;spin=go,one,none' --procs 1,2 --runs 3 --out DIR
                   java -jar jgo.jar serve --http --port 8080      # then: wrk -t1 -c64 -d10s http://127.0.0.1:8080/
+                  java -jar jgo.jar bench --workload skynet --procs 2 --policy steal=linear --policy spin=one
+                  java -jar jgo.jar bench --workload sleepers --policy timers=wheel --schedtrace=500
                   java -jar jgo.jar osgi --procs 4
+
+                exit codes: 0 success, 1 failure while running, 2 bad command line.
+                progress of bench and compare goes to stderr; their reports to stdout.
                 """.formatted(
                         BenchOptions.DEFAULT_RUNS,
                         BenchOptions.DEFAULT_WARMUP,
@@ -157,6 +176,7 @@ public final class Main {
                         CompareOptions.usage(),
                         ServeCommand.usage(),
                         OsgiCommand.usage(),
+                        RuntimeOptions.usage(),
                         workloadList());
     }
 

@@ -2,6 +2,8 @@ package dev.jgo.assembly.internal;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.bench.Args;
+import dev.jgo.bench.RuntimeOptions;
 import dev.jgo.bench.UsageException;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.StealPolicy;
@@ -11,7 +13,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -25,37 +29,61 @@ import org.osgi.framework.ServiceRegistration;
 /**
  * {@code jgo osgi}: boots an embedded Felix with {@code target/bundles}, runs a goroutine
  * workload through the {@code GoRuntime} service, swaps a higher-ranked steal policy in and out
- * of the running runtime, prints what happened and stops the framework. No shell.
+ * of the running runtime, sleeps through the timer bundle's service and stops and restarts that
+ * bundle, prints what happened and stops the framework. No shell.
  */
 final class OsgiCommand {
     static final int DEFAULT_N = 10_000;
+
+    /** The framework property (read by jgo-osgi's runtime component) of each --policy kind. */
+    private static final Map<String, String> PROPERTY = Map.of(
+            "steal", "jgo.stealPolicy", "spin", "jgo.spinPolicy", "fair", "jgo.fairnessPolicy", "timers", "jgo.timers");
 
     private OsgiCommand() {}
 
     static String usage() {
         return """
                   --bundles DIR     bundle folder (default: bundles/ next to jgo.jar)
-                  --procs N         GOMAXPROCS of the runtime service (framework property jgo.procs;
-                                    default: available processors)
+                  --procs N         GOMAXPROCS of the runtime service, 1 to %d (framework property
+                                    jgo.procs; default: available processors)
                   --n N             goroutines in the demo workload (default %d)
-                """.formatted(DEFAULT_N);
+                  --policy, --schedtrace  see "runtime options": the runtime service's defaults
+                                    (framework properties jgo.stealPolicy, jgo.spinPolicy,
+                                    jgo.fairnessPolicy, jgo.timers); policy services still win
+                """.formatted(Args.MAX_PROCS, DEFAULT_N);
     }
 
     static void run(List<String> args, PrintStream out) {
         Path bundles = FelixLauncher.defaultBundles();
         Integer procs = null;
         int n = DEFAULT_N;
+        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
+            int took = runtime.accept(args, i);
+            if (took > 0) {
+                i += took - 1;
+                continue;
+            }
             String a = args.get(i);
             switch (a) {
                 case "--bundles" -> bundles = Path.of(value(args, ++i, a));
-                case "--procs" -> procs = positive(value(args, ++i, a), a);
-                case "--n" -> n = positive(value(args, ++i, a), a);
+                case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
+                case "--n" -> n = Args.parseInt(a, value(args, ++i, a), 1);
                 default ->
-                    throw new UsageException("osgi: unknown option '" + a + "' (valid: --bundles, --procs, --n)");
+                    throw new UsageException("osgi: unknown option '" + a
+                            + "' (valid: --bundles, --procs, --n, --policy, --schedtrace)");
             }
         }
-        Map<String, String> props = procs == null ? Map.of() : Map.of("jgo.procs", procs.toString());
+        RuntimeOptions ro = runtime.result();
+        Map<String, String> props = new HashMap<>();
+        if (procs != null) {
+            props.put("jgo.procs", procs.toString());
+        }
+        ro.policies().forEach((kind, name) -> props.put(PROPERTY.get(kind), name));
+        String debugBefore = System.getProperty("jgo.debug");
+        if (ro.schedtraceMillis() > 0) { // read by the core when the component builds the runtime
+            System.setProperty("jgo.debug", "schedtrace=" + ro.schedtraceMillis());
+        }
         Path storage;
         try {
             storage = Files.createTempDirectory("jgo-felix");
@@ -89,6 +117,7 @@ final class OsgiCommand {
             out.println("  its victim choices: " + counting.choices());
             reg.unregister();
             out.println("unregistered it: runtime uses " + pc.stealPolicy().name());
+            timers(felix, rt, out);
         } catch (BundleException e) {
             throw new IllegalStateException("framework start failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -96,8 +125,47 @@ final class OsgiCommand {
             throw new IllegalStateException("interrupted", e);
         } finally {
             delete(storage);
+            if (ro.schedtraceMillis() > 0) {
+                if (debugBefore == null) {
+                    System.clearProperty("jgo.debug");
+                } else {
+                    System.setProperty("jgo.debug", debugBefore);
+                }
+            }
         }
         out.println("framework stopped");
+    }
+
+    /** Sleeps through jgo-timer's service, stops that bundle, shows the clear failure, restarts it. */
+    private static void timers(FelixLauncher felix, GoRuntime rt, PrintStream out)
+            throws BundleException, InterruptedException {
+        Bundle timer = felix.bundles().stream()
+                .filter(b -> b.getSymbolicName().equals("jgo-timer"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no jgo-timer bundle"));
+        out.println("Go.sleep(10 ms) through jgo-timer's TimerQueueFactory service: " + sleep(rt));
+        timer.stop();
+        out.println("stopped jgo-timer: Go.sleep: " + sleep(rt));
+        timer.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String s;
+        while ((s = sleep(rt)).startsWith("failed") && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        out.println("started it again: Go.sleep: " + s);
+    }
+
+    /** "slept N ms", or "failed: " and the message of what Go.sleep threw. */
+    private static String sleep(GoRuntime rt) {
+        return rt.run(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Go.sleep(Duration.ofMillis(10));
+            } catch (IllegalStateException e) {
+                return "failed: " + e.getMessage();
+            }
+            return String.format(java.util.Locale.ROOT, "slept %.1f ms", (System.nanoTime() - t0) / 1e6);
+        });
     }
 
     /** n goroutines each sum a range and send it on a channel; main adds the sums. */
@@ -152,18 +220,6 @@ final class OsgiCommand {
             throw new UsageException("osgi: " + opt + " needs a value");
         }
         return args.get(i);
-    }
-
-    private static int positive(String s, String opt) {
-        try {
-            int v = Integer.parseInt(s);
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException("osgi: " + opt + " must be an integer >= 1, got '" + s + "'");
     }
 
     private static void delete(Path dir) {

@@ -26,9 +26,10 @@ final class ServeCommand {
                   --http | --echo           which server (default --http)
                   --host H                  address to listen on (default 127.0.0.1)
                   --port N                  port, 0 = any free one (default 8080)
-                  --procs P                 GOMAXPROCS (default: CPU count)
+                  --procs P                 GOMAXPROCS, 1 to %d (default: CPU count)
                   --seconds S               stop after S seconds (default: run until killed)
-                """;
+                  --policy, --schedtrace    see "runtime options"
+                """.formatted(Args.MAX_PROCS);
     }
 
     static void run(List<String> args, PrintStream out) {
@@ -37,14 +38,20 @@ final class ServeCommand {
         int port = 8080;
         int procs = Runtime.getRuntime().availableProcessors();
         long seconds = 0;
+        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
+            int took = runtime.accept(args, i);
+            if (took > 0) {
+                i += took - 1;
+                continue;
+            }
             String a = args.get(i);
             switch (a) {
                 case "--http" -> http = true;
                 case "--echo" -> http = false;
                 case "--host" -> host = value(args, ++i, a);
                 case "--port" -> port = Args.parseInt(a, value(args, ++i, a), 0, 65535);
-                case "--procs" -> procs = Args.parseInt(a, value(args, ++i, a), 1, 4096);
+                case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
                 case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
@@ -53,7 +60,7 @@ final class ServeCommand {
         String h = host;
         int p = port;
         long secs = seconds;
-        try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+        try (GoRuntime rt = runtime.result().build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
                 Listener l;
                 try {

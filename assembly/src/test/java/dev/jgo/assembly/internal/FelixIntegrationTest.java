@@ -7,17 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.net.Conn;
+import dev.jgo.net.Listener;
+import dev.jgo.net.Net;
+import dev.jgo.spi.Carrier;
+import dev.jgo.spi.NetPoller;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueue;
 import dev.jgo.sync.Chan;
+import dev.jgo.time.Time;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -345,5 +358,174 @@ class FelixIntegrationTest {
         Method run = goRuntime.getMethod("run", Callable.class);
         assertEquals(42, run.invoke(rt, (Callable<Integer>) () -> 6 * 7));
         assertEquals(2, goRuntime.getMethod("gomaxprocs").invoke(rt));
+        // ServiceLoader sees nothing across bundles: timers work only through the DS wiring.
+        Method sleep = api.loadClass("dev.jgo.Go").getMethod("sleep", Duration.class);
+        long slept = (Long) run.invoke(rt, (Callable<Long>) () -> {
+            long t0 = System.nanoTime();
+            sleep.invoke(null, Duration.ofMillis(20));
+            return System.nanoTime() - t0;
+        });
+        assertTrue(slept >= TimeUnit.MILLISECONDS.toNanos(20), "slept " + slept + " ns");
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return felix.bundles().stream()
+                .filter(b -> b.getSymbolicName().equals(symbolicName))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no bundle " + symbolicName));
+    }
+
+    /** Sleeps d in a goroutine: "slept", or the message of the IllegalStateException it got. */
+    private static String trySleep(GoRuntime rt, Duration d) {
+        return rt.run(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Go.sleep(d);
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+            long took = System.nanoTime() - t0;
+            return took >= d.toNanos() ? "slept" : "woke early after " + took + " ns";
+        });
+    }
+
+    @Test
+    void timersAndTheNetworkPollerComeFromTheirBundles() throws Exception {
+        start(FelixLauncher.ApiMode.CLASS_PATH, Map.of("jgo.procs", "2", "jgo.timers", "wheel"));
+        for (String b : List.of("jgo-timer", "jgo-netpoll")) {
+            assertEquals(Bundle.ACTIVE, bundle(b).getState(), b);
+        }
+        GoRuntime rt = runtime();
+        assertEquals("slept", trySleep(rt, Duration.ofMillis(20)));
+        assertEquals(
+                "wheel",
+                rt.run(() -> TimerQueue.current(Carrier.current()).name()),
+                "the timer structure named by jgo.timers, from the bundle's service");
+        assertTrue(rt.run(() -> TimerQueue.current(Carrier.current()).getClass().getName())
+                .contains("TimerBridge"));
+        assertTrue(rt.run(() -> Time.after(Duration.ofMillis(5)).recv() != null));
+        assertTrue(NetPoller.get().getClass().getName().contains("NetPollBridge"));
+        assertEquals("ping", rt.run(FelixIntegrationTest::echoOnce));
+    }
+
+    /** Listens, echoes one message on one connection, dials it: what came back. */
+    private static String echoOnce() throws Exception {
+        Listener l = Net.listen("127.0.0.1", 0);
+        Go.go(() -> {
+            try (Conn c = l.accept()) {
+                ByteBuffer b = ByteBuffer.allocate(16);
+                c.read(b);
+                c.write(b.flip());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try (Conn c = Net.dial("127.0.0.1", l.port())) {
+            c.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer b = ByteBuffer.allocate(16);
+            while (b.position() < 4 && c.read(b) >= 0) {}
+            return new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII);
+        } finally {
+            l.close();
+        }
+    }
+
+    @Test
+    void stoppingTheTimerBundleFailsNewTimersClearlyAndRestartingItRestoresThem() throws Exception {
+        start(FelixLauncher.ApiMode.CLASS_PATH, Map.of("jgo.procs", "2"));
+        GoRuntime rt = runtime();
+        assertEquals("slept", trySleep(rt, Duration.ofMillis(5)));
+        // A goroutine asleep when the bundle stops still wakes: its queue is drained, not dropped.
+        // armed before the stop (run returns once it is in a queue), then waited on by a goroutine
+        dev.jgo.time.Timer armed = rt.run(() -> Time.newTimer(Duration.ofMillis(300)));
+        CountDownLatch woke = new CountDownLatch(1);
+        rt.go(() -> {
+            armed.c().recv();
+            woke.countDown();
+        });
+        Bundle timer = bundle("jgo-timer");
+        timer.stop();
+        String msg = trySleep(rt, Duration.ofMillis(5));
+        assertTrue(msg.contains("jgo-timer bundle is stopped"), msg);
+        String after = rt.run(() -> {
+            try {
+                Time.after(Duration.ofMillis(1));
+                return "made a timer";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertTrue(after.contains("jgo-timer bundle is stopped"), after);
+        workload(rt, 2_000); // the runtime still runs goroutines
+        assertTrue(woke.await(10, TimeUnit.SECONDS), "the goroutine asleep before the stop woke");
+
+        timer.start();
+        await(() -> trySleep(rt, Duration.ofMillis(1)).equals("slept"), "sleep after the timer bundle restarted");
+        assertEquals("slept", trySleep(rt, Duration.ofMillis(20)));
+        assertTrue(rt.run(() -> Time.after(Duration.ofMillis(5)).recv() != null));
+        assertSame(rt, runtime(), "the same runtime service throughout");
+        workload(rt, 2_000);
+    }
+
+    @Test
+    void stoppingTheNetpollBundleFailsNetworkCallsClearlyAndRestartingItRestoresThem() throws Exception {
+        start(FelixLauncher.ApiMode.CLASS_PATH, Map.of("jgo.procs", "2"));
+        GoRuntime rt = runtime();
+        assertEquals("ping", rt.run(FelixIntegrationTest::echoOnce));
+        CountDownLatch accepting = new CountDownLatch(1);
+        CountDownLatch failed = new CountDownLatch(1);
+        AtomicReference<Throwable> acceptError = new AtomicReference<>();
+        rt.go(() -> {
+            try {
+                Listener l = Net.listen("127.0.0.1", 0);
+                accepting.countDown();
+                l.accept();
+            } catch (Throwable t) {
+                acceptError.set(t);
+            }
+            failed.countDown();
+        });
+        assertTrue(accepting.await(10, TimeUnit.SECONDS));
+        Bundle netpoll = bundle("jgo-netpoll");
+        long pollersBefore = pollerThreads(); // the bundle's, and the class path's if a test used it
+        netpoll.stop();
+        assertTrue(failed.await(10, TimeUnit.SECONDS), "the goroutine blocked in accept woke");
+        assertTrue(acceptError.get() instanceof java.net.SocketException, String.valueOf(acceptError.get()));
+        assertTrue(
+                acceptError.get().getMessage().contains("jgo-netpoll bundle stopped"),
+                acceptError.get().getMessage());
+        String listen = rt.run(() -> {
+            try {
+                Net.listen("127.0.0.1", 0).close();
+                return "listened";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        assertTrue(listen.contains("jgo-netpoll bundle is stopped"), listen);
+        workload(rt, 2_000);
+        assertEquals(pollersBefore - 1, pollerThreads(), "the stopped poller's thread ended");
+
+        netpoll.start();
+        await(() -> NetPoller.get().waiters() >= 0 && canListen(rt), "listen after the netpoll bundle restarted");
+        assertEquals("ping", rt.run(FelixIntegrationTest::echoOnce));
+        assertSame(rt, runtime(), "the same runtime service throughout");
+    }
+
+    private static long pollerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("jgo-netpoll"))
+                .count();
+    }
+
+    private static boolean canListen(GoRuntime rt) {
+        return rt.run(() -> {
+            try {
+                Net.listen("127.0.0.1", 0).close();
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        });
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,7 +77,16 @@ class MainTest {
                 "version extra",
                 "osgi --bogus",
                 "osgi --procs 0",
-                "osgi --n"
+                "osgi --n",
+                "bench --policy",
+                "bench --policy tokio",
+                "bench --procs 0",
+                "bench --procs 5000",
+                "bench --schedtrace=x",
+                "compare --policy spin=lots",
+                "compare --procs 0",
+                "serve --policy steal=random",
+                "serve --procs -3"
             })
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void badCommandLinesExitWithTwoAndUsageOnStderr(String line) {
@@ -85,6 +95,151 @@ class MainTest {
         assertTrue(err().startsWith("jgo: "), err());
         assertTrue(err().contains("usage: java -jar jgo.jar"), err());
         assertEquals("", out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bench", "compare", "serve", "osgi"})
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void malformedPoliciesListWhatIsValid(String command) {
+        assertEquals(2, run(command, "--policy", "linear"));
+        assertTrue(
+                err().startsWith("jgo: option --policy: expected KIND=NAME, got 'linear' (kinds: steal, spin, fair,"
+                        + " timers)"),
+                err());
+        err.reset();
+        assertEquals(2, run(command, "--policy", "order=go"));
+        assertTrue(err().contains("unknown kind 'order' in 'order=go' (kinds: steal, spin, fair, timers)"), err());
+        err.reset();
+        assertEquals(2, run(command, "--policy=steal=random"));
+        assertTrue(err().contains("unknown steal policy 'random' (known: go, linear, sticky, tokio, kotlin)"), err());
+        err.reset();
+        assertEquals(2, run(command, "--policy", "timers=list"));
+        assertTrue(err().contains("unknown timers 'list' (known: heap, wheel)"), err());
+        err.reset();
+        assertEquals(2, run(command, "--procs", "0"));
+        assertTrue(err().contains("option --procs must be in [1, 4096], got 0"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void helpListsTheRuntimeOptions() {
+        assertEquals(0, run("bench", "--help"));
+        for (String s : new String[] {
+            "runtime options (bench, compare, serve, osgi):",
+            "--policy KIND=NAME",
+            "timers: heap, wheel",
+            "--schedtrace[=MS]",
+            "exit codes: 0 success, 1 failure while running, 2 bad command line"
+        }) {
+            assertTrue(out().contains(s), s);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void benchTakesPoliciesAndSchedtraceAndShowsProgressOnStderr() {
+        PrintStream systemErr = System.err;
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(trace, true, StandardCharsets.UTF_8)); // sysmon prints schedtrace there
+        int rc;
+        try {
+            rc = run(
+                    "bench",
+                    "--workload",
+                    "yield-many,sleepers",
+                    "--n",
+                    "20000",
+                    "--runs",
+                    "2",
+                    "--warmup",
+                    "0",
+                    "--peers",
+                    "jgo",
+                    "--procs",
+                    "2",
+                    "--policy",
+                    "steal=linear",
+                    "--policy=spin=one",
+                    "--policy",
+                    "timers=wheel",
+                    "--schedtrace=1");
+        } finally {
+            System.setErr(systemErr);
+        }
+        assertEquals(0, rc, err());
+        assertTrue(out().contains("jgo policies: steal=linear spin=one timers=wheel, schedtrace every 1 ms"), out());
+        assertTrue(out().lines().anyMatch(l -> l.startsWith("sleepers ")), out());
+        assertTrue(
+                err().matches("(?s)bench: yield-many \\.\\. [0-9.]+ s \\[1/2\\]\\R"
+                        + "bench: sleepers \\.\\. [0-9.]+ s \\[2/2\\]\\R"),
+                err());
+        assertTrue(trace.toString(StandardCharsets.UTF_8).contains("SCHED "), trace.toString(StandardCharsets.UTF_8));
+        assertTrue(!out().contains("bench: "), "progress stays off stdout");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void compareTakesAFixedPolicyAndShowsProgress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertEquals(
+                0,
+                run(
+                        "compare",
+                        "--workloads",
+                        "yield-many",
+                        "--policies",
+                        "steal=go,linear",
+                        "--policy",
+                        "spin=none",
+                        "--policy",
+                        "timers=wheel",
+                        "--procs",
+                        "1,2",
+                        "--n",
+                        "1000",
+                        "--runs",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--out",
+                        dir.toString()),
+                err());
+        assertTrue(out().contains("--policy: spin=none timers=wheel"), out());
+        List<String> csv = java.nio.file.Files.readAllLines(dir.resolve("compare.csv"));
+        assertEquals(5, csv.size(), csv.toString());
+        assertTrue(csv.stream().skip(1).allMatch(l -> l.contains(",none,go,")), csv.toString());
+        assertTrue(err().contains("compare: yield-many on 1 Ps .. ") && err().contains("[2/2]"), err());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void compareRejectsAKindBothVariedAndFixed() {
+        assertEquals(2, run("compare", "--policies", "steal=go,linear", "--policy", "steal=tokio"));
+        assertTrue(err().contains("kind 'steal' given both in --policies and in --policy steal=tokio"), err());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aFailureWhileRunningExitsWithOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        assertEquals(
+                1,
+                run(
+                        "compare",
+                        "--workloads",
+                        "yield-many",
+                        "--procs",
+                        "1",
+                        "--n",
+                        "100",
+                        "--runs",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--out",
+                        file.toString()));
+        assertTrue(err().contains("jgo: compare failed: ") && err().contains("cannot write to " + file), err());
     }
 
     @Test
@@ -123,12 +278,28 @@ class MainTest {
         assertTrue(o.contains("500 goroutines over 2 Ps, channel sum 12475000 (correct)"), o);
         assertTrue(o.contains("runtime uses counting-tokio"), o);
         assertTrue(o.contains("unregistered it: runtime uses go"), o);
+        assertTrue(o.contains("through jgo-timer's TimerQueueFactory service: slept "), o);
+        assertTrue(
+                o.contains("stopped jgo-timer: Go.sleep: failed: cannot sleep: jgo-timer bundle is stopped")
+                        || o.contains("stopped jgo-timer: Go.sleep: failed: jgo-timer bundle is stopped"),
+                o);
+        assertTrue(o.contains("started it again: Go.sleep: slept "), o);
         assertTrue(o.strip().endsWith("framework stopped"), o);
         assertTrue(
                 o.lines()
                         .filter(l -> l.startsWith("  ") && l.contains("."))
                         .noneMatch(l -> l.endsWith("INSTALLED") || l.endsWith("RESOLVED")),
                 o);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void osgiPassesPoliciesToTheRuntimeService() {
+        assertEquals(
+                0, run("osgi", "--procs", "1", "--n", "100", "--policy", "steal=linear", "--schedtrace=60000"), err());
+        assertTrue(out().contains("GoRuntime[jgo-osgi, gomaxprocs=1], steal policy linear"), out());
+        assertTrue(out().contains("unregistered it: runtime uses linear"), out());
+        assertEquals(null, System.getProperty("jgo.debug"), "restored after the command");
     }
 
     @Test
@@ -182,8 +353,8 @@ class MainTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void serveAnswersHttpHelloUntilItsTimeIsUp() throws Exception {
         int[] rc = {-1};
-        Thread server =
-                new Thread(() -> rc[0] = run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3"));
+        Thread server = new Thread(() -> rc[0] =
+                run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3", "--policy", "steal=tokio"));
         server.start();
         java.util.regex.Matcher m = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -8,6 +8,9 @@ import dev.jgo.spi.RuntimeProvider;
 public final class CoreRuntimeProvider implements RuntimeProvider {
     @Override
     public GoRuntime create(RuntimeConfig config) {
+        if (config.timerFactory() != null) {
+            return ScopedValue.where(Timers.CONFIGURED, config.timerFactory()).call(() -> new CoreRuntime(config));
+        }
         return new CoreRuntime(config);
     }
 }

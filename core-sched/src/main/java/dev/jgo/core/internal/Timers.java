@@ -45,8 +45,22 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class Timers {
     private Timers() {}
 
-    /** Loads the factory named by {@value TimerQueueFactory#PROPERTY}, else the highest priority; null if none. */
+    /**
+     * The factory of the runtime under construction when its configuration names one ({@link
+     * dev.jgo.spi.RuntimeConfig#timerFactory()}, e.g. the OSGi component's bridge to the timer
+     * bundle); bound by {@link CoreRuntimeProvider} around the constructor, read by {@link
+     * #loadFactory} from the field initializer of {@code Sched}.
+     */
+    static final ScopedValue<TimerQueueFactory> CONFIGURED = ScopedValue.newInstance();
+
+    /**
+     * The configured factory if one is bound ({@link #CONFIGURED}); else the one named by {@value
+     * TimerQueueFactory#PROPERTY}, else the highest priority; null if none.
+     */
     static TimerQueueFactory loadFactory() {
+        if (CONFIGURED.isBound()) {
+            return CONFIGURED.get();
+        }
         String want = System.getProperty(TimerQueueFactory.PROPERTY);
         ServiceLoader<TimerQueueFactory> sl =
                 ServiceLoader.load(TimerQueueFactory.class, TimerQueueFactory.class.getClassLoader());

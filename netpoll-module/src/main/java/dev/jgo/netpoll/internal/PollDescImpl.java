@@ -81,6 +81,11 @@ final class PollDescImpl implements NetPoller.PollDesc {
         return d != 0 && d <= now;
     }
 
+    /** Whether the poller that made this descriptor was closed (its bundle stopped). */
+    boolean pollerStopped() {
+        return poller.stopped();
+    }
+
     @Override
     public boolean closing() {
         return closing;
@@ -89,7 +94,10 @@ final class PollDescImpl implements NetPoller.PollDesc {
     @Override
     public void checkErr(int mode) throws IOException {
         if (closing) {
-            throw new SocketException("use of closed network connection");
+            throw new SocketException(
+                    poller.stopped()
+                            ? "use of closed network connection: " + SelectorNetPoller.STOPPED
+                            : "use of closed network connection");
         }
         if (expired(mode, TimerQueue.nanotime())) {
             throw new SocketTimeoutException("i/o timeout");

@@ -60,9 +60,6 @@ public final class SelectorNetPoller implements NetPoller {
     /** Runtimes whose Ms poll; the own thread polls only while this is 0. */
     private final AtomicInteger drivers = new AtomicInteger();
 
-    /** The own poller thread, started by init. */
-    private volatile Thread ownThread;
-
     /** Goroutines the own thread readied (tests: zero growth while a runtime drives). */
     final AtomicLong ownThreadWakes = new AtomicLong();
 
@@ -81,25 +78,111 @@ public final class SelectorNetPoller implements NetPoller {
         }
     }
 
+    /** Set once by {@link #close}: no new descriptors. */
+    private volatile boolean stopped;
+
+    /** Set by {@link #close} once every descriptor is closed: the poller thread ends. */
+    private volatile boolean ending;
+
+    /** Registrations in progress (see {@link #close}). */
+    private final AtomicInteger registering = new AtomicInteger();
+
+    /** The own poller thread, null before {@link #init}. Written under this. */
+    private volatile Thread thread;
+
     public SelectorNetPoller() {}
 
     @Override
     public synchronized void init() throws IOException {
+        if (stopped) {
+            throw new IllegalStateException(STOPPED);
+        }
         if (selector != null) {
             return;
         }
         selector = Selector.open();
         Thread t = new Thread(this::loop, "jgo-netpoll");
         t.setDaemon(true);
-        ownThread = t;
+        thread = t;
         t.start();
     }
 
-    /** The own poller thread: polls while no runtime drives the poller, readying what it finds. */
-    private void loop() {
+    /** Why descriptors of a closed poller fail. */
+    static final String STOPPED = "the network poller is stopped (jgo-netpoll bundle stopped)";
+
+    /** Whether {@link #close} was called. */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops the poller (the deactivation of jgo-netpoll's component, when its bundle stops):
+     * refuses new descriptors, closes every registered one (its waiters wake and throw a {@code
+     * SocketException} naming the stopped poller), ends the poller thread and closes the
+     * selector. Idempotent. Plain use on the class path never calls it: that poller lives as long
+     * as the JVM.
+     *
+     * <p>Concurrency: any thread that is not a goroutine.
+     */
+    public void close() {
+        Selector sel;
+        Thread t;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true; // volatile write, then read registering: see register()
+            sel = selector;
+            t = thread;
+        }
+        if (sel == null) {
+            return;
+        }
+        // Dekker with register(): each writes its flag, then reads the other's (both volatile), so
+        // a registration either saw stopped and refused, or is counted here and its key is in the
+        // set read below once the count is back at 0.
+        while (registering.get() != 0) {
+            Thread.onSpinWait();
+        }
+        List<SelectionKey> keys;
         for (; ; ) {
+            try {
+                keys = new ArrayList<>(sel.keys()); // the poller thread may deregister meanwhile
+                break;
+            } catch (java.util.ConcurrentModificationException e) {
+                Thread.onSpinWait();
+            }
+        }
+        for (SelectionKey k : keys) {
+            if (k.attachment() instanceof PollDescImpl pd) {
+                pd.close(); // wakes its waiters; the poller thread, still running, deregisters it
+            }
+        }
+        ending = true; // volatile write: the loop ends after its current poll
+        sel.wakeup();
+        if (t != null) {
+            LockSupport.unpark(t); // parked while runtimes drive the poller
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            sel.close();
+        } catch (IOException e) {
+            // closing: nothing left to serve
+        }
+    }
+
+    /**
+     * The own poller thread: until {@link #close}, polls while no runtime drives the poller and
+     * readies what it finds (see "who polls").
+     */
+    private void loop() {
+        while (!ending) {
             if (drivers.get() > 0) {
-                LockSupport.park(this); // until the last driver leaves (or spuriously)
+                LockSupport.park(this); // until the last driver leaves, or close
                 continue;
             }
             try {
@@ -129,17 +212,25 @@ public final class SelectorNetPoller implements NetPoller {
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {
             if (closed.compareAndSet(false, true) && drivers.decrementAndGet() == 0) {
-                LockSupport.unpark(ownThread);
+                LockSupport.unpark(thread);
             }
         };
     }
 
     @Override
     public PollDesc register(SelectableChannel ch, int readOps, int writeOps) throws IOException {
-        PollDescImpl pd = new PollDescImpl(this, ch, readOps, writeOps);
-        ch.configureBlocking(false);
-        pd.key = ch.register(selector, 0, pd);
-        return pd;
+        registering.incrementAndGet(); // volatile RMW, then read stopped: see close()
+        try {
+            if (stopped) {
+                throw new IllegalStateException(STOPPED);
+            }
+            PollDescImpl pd = new PollDescImpl(this, ch, readOps, writeOps);
+            ch.configureBlocking(false);
+            pd.key = ch.register(selector, 0, pd);
+            return pd;
+        } finally {
+            registering.decrementAndGet();
+        }
     }
 
     @Override

@@ -145,7 +145,8 @@ final class TcpConn implements Conn {
     }
 
     private SocketException closed(String op) {
-        return new SocketException(op + " tcp " + local + "->" + remote + ": use of closed network connection");
+        return new SocketException(op + " tcp " + local + "->" + remote + ": use of closed network connection"
+                + (pd instanceof PollDescImpl p && p.pollerStopped() ? ": " + SelectorNetPoller.STOPPED : ""));
     }
 
     /** An {@link Instant} as a {@link TimerQueue#nanotime()} deadline (0 for null). */

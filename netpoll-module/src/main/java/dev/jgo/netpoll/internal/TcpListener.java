@@ -56,7 +56,8 @@ final class TcpListener implements Listener {
             try {
                 s = ch.accept();
             } catch (ClosedChannelException e) {
-                throw new SocketException("accept tcp :" + port + ": use of closed network connection");
+                throw new SocketException("accept tcp :" + port + ": use of closed network connection"
+                        + (poller.stopped() ? ": " + SelectorNetPoller.STOPPED : ""));
             }
             if (s != null) {
                 return TcpConn.wrap(poller, s);

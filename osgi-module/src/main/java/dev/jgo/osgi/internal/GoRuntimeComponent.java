@@ -3,11 +3,13 @@ package dev.jgo.osgi.internal;
 import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.NetPoller;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.RuntimeProvider;
 import dev.jgo.spi.RuntimeView;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueueFactory;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.osgi.framework.BundleContext;
@@ -31,8 +33,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * (bundle stop, configuration change, provider gone). {@link #close()} on the service is therefore
  * a no-op; {@link PolicyControl}'s setters work, but the next policy service event overrides them.
  *
- * <p>Thin: settings parsing and policy selection live in {@link RuntimeSettings} and {@link
- * PolicySlot}.
+ * <p>Subsystems from other bundles: the runtime's timer queues are a {@link TimerBridge} to the
+ * best-ranked {@link TimerQueueFactory} service (or the one the {@code timers} setting names), and
+ * {@code dev.jgo.net} uses a {@link NetPollBridge} to the {@link NetPoller} service, installed with
+ * {@link NetPoller#install}. Both references are dynamic: stopping the timer or netpoll bundle makes
+ * the calls that need it throw {@link IllegalStateException} (see the note "Timer bundle stop and
+ * restart"); starting it again restores them, in the same runtime.
+ *
+ * <p>Thin: settings parsing, policy selection and the bridges live in {@link RuntimeSettings},
+ * {@link PolicySlot}, {@link TimerBridge} and {@link NetPollBridge}.
  */
 @Component(
         name = RuntimeSettings.PID,
@@ -44,6 +53,9 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
     private final PolicySlot<StealPolicy> steal = new PolicySlot<>("stealPolicy");
     private final PolicySlot<SpinPolicy> spin = new PolicySlot<>("spinPolicy");
     private final PolicySlot<FairnessPolicy> fairness = new PolicySlot<>("fairnessPolicy");
+    private final PolicySlot<TimerQueueFactory> timers = new PolicySlot<>("timerQueueFactory");
+    private final PolicySlot<NetPoller> netpoll = new PolicySlot<>("netPoller");
+    private final NetPollBridge netBridge = new NetPollBridge();
 
     @Reference
     private RuntimeProvider provider;
@@ -87,14 +99,28 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
     @Activate
     void activate(BundleContext ctx, Map<String, Object> config) {
         RuntimeSettings s = RuntimeSettings.from(config, ctx::getProperty);
-        GoRuntime rt = s.builder(
-                        steal.activate(s.stealPolicy(), p -> installed().stealPolicy(p)),
-                        spin.activate(s.spinPolicy(), p -> installed().spinPolicy(p)),
-                        fairness.activate(s.fairnessPolicy(), p -> installed().fairnessPolicy(p)))
-                .provider(provider)
-                .build();
+        TimerBridge tb = new TimerBridge();
+        tb.use(timers.activate(
+                null, tb::use, f -> s.timers() == null || s.timers().equals(f.name())));
+        netBridge.use(netpoll.activate(null, netBridge::use));
+        NetPoller.install(netBridge);
+        GoRuntime rt;
+        try {
+            rt = s.builder(
+                            steal.activate(s.stealPolicy(), p -> installed().stealPolicy(p)),
+                            spin.activate(s.spinPolicy(), p -> installed().spinPolicy(p)),
+                            fairness.activate(
+                                    s.fairnessPolicy(), p -> installed().fairnessPolicy(p)))
+                    .provider(provider)
+                    .timerQueueFactory(tb)
+                    .build();
+        } catch (RuntimeException | Error e) {
+            deactivate(); // SCR calls no deactivate after a failed activate
+            throw e;
+        }
         if (!(rt instanceof PolicyControl pc)) {
             rt.close();
+            deactivate();
             throw new IllegalStateException("runtime provider "
                     + provider.getClass().getName() + " builds runtimes without dev.jgo.spi.PolicyControl");
         }
@@ -117,6 +143,9 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
         steal.deactivate();
         spin.deactivate();
         fairness.deactivate();
+        timers.deactivate();
+        netpoll.deactivate();
+        NetPoller.uninstall(netBridge);
         GoRuntime rt = runtime;
         if (rt != null) {
             rt.close();
@@ -180,6 +209,46 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
 
     void removeFairnessPolicy(FairnessPolicy p, Map<String, Object> props) {
         fairness.remove(p, props);
+    }
+
+    // ---- subsystems: dynamic, greedy; a bridge hands the bound one to the runtime ----
+
+    @Reference(
+            service = TimerQueueFactory.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeTimerQueueFactory",
+            updated = "updateTimerQueueFactory")
+    void addTimerQueueFactory(TimerQueueFactory f, Map<String, Object> props) {
+        timers.add(f, props);
+    }
+
+    void updateTimerQueueFactory(TimerQueueFactory f, Map<String, Object> props) {
+        timers.update(f, props);
+    }
+
+    void removeTimerQueueFactory(TimerQueueFactory f, Map<String, Object> props) {
+        timers.remove(f, props);
+    }
+
+    @Reference(
+            service = NetPoller.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeNetPoller",
+            updated = "updateNetPoller")
+    void addNetPoller(NetPoller p, Map<String, Object> props) {
+        netpoll.add(p, props);
+    }
+
+    void updateNetPoller(NetPoller p, Map<String, Object> props) {
+        netpoll.update(p, props);
+    }
+
+    void removeNetPoller(NetPoller p, Map<String, Object> props) {
+        netpoll.remove(p, props);
     }
 
     // ---- GoRuntime: delegation ----

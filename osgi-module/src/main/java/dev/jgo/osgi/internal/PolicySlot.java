@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One swappable policy of a running runtime and the services that offer it.
@@ -54,6 +55,7 @@ final class PolicySlot<T> {
     private final TreeMap<Key, T> bound = new TreeMap<>(Key.BEST_FIRST);
     private long version;
     private T fallback;
+    private Predicate<? super T> filter = t -> true;
     private Consumer<T> installer;
 
     PolicySlot(String kind) {
@@ -91,9 +93,14 @@ final class PolicySlot<T> {
         apply();
     }
 
-    /** The policy the runtime should use now: the best bound one, else the fallback. */
+    /** The policy the runtime should use now: the best bound one that passes the filter, else the fallback. */
     synchronized T best() {
-        return bound.isEmpty() ? fallback : bound.firstEntry().getValue();
+        for (T t : bound.values()) {
+            if (filter.test(t)) {
+                return t;
+            }
+        }
+        return fallback;
     }
 
     /** Number of bound services. */
@@ -106,8 +113,18 @@ final class PolicySlot<T> {
      * runtime's initial configuration. Concurrency: the component's activation.
      */
     T activate(T fallback, Consumer<T> installer) {
+        return activate(fallback, installer, t -> true);
+    }
+
+    /**
+     * As {@link #activate(Object, Consumer)}, choosing only services that pass {@code filter} (a
+     * configured name, say); {@code fallback} may be null for a subsystem with no default (the
+     * installer then receives null).
+     */
+    T activate(T fallback, Consumer<T> installer, Predicate<? super T> filter) {
         synchronized (this) {
-            this.fallback = Objects.requireNonNull(fallback, "fallback");
+            this.fallback = fallback;
+            this.filter = Objects.requireNonNull(filter, "filter");
             this.installer = installer;
             version++;
             return best();

@@ -2,6 +2,7 @@ package dev.jgo.osgi.internal;
 
 import dev.jgo.GoRuntime;
 import dev.jgo.spi.FairnessPolicy;
+import dev.jgo.spi.Policies;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
 import java.util.Locale;
@@ -19,9 +20,15 @@ import java.util.function.Function;
  *   <tr><td>procs</td><td>jgo.procs</td><td>integer &ge; 1</td><td>available processors</td></tr>
  *   <tr><td>name</td><td>jgo.name</td><td>thread-name prefix</td><td>jgo-osgi</td></tr>
  *   <tr><td>maxThreads</td><td>jgo.maxThreads</td><td>integer &gt; procs</td><td>10000</td></tr>
- *   <tr><td>stealPolicy</td><td>jgo.stealPolicy</td><td>go, tokio, kotlin</td><td>go</td></tr>
- *   <tr><td>spinPolicy</td><td>jgo.spinPolicy</td><td>go, goStrict</td><td>go</td></tr>
+ *   <tr><td>stealPolicy</td><td>jgo.stealPolicy</td><td>{@link Policies#STEAL}: go, linear, sticky,
+ *       tokio, kotlin</td><td>go</td></tr>
+ *   <tr><td>spinPolicy</td><td>jgo.spinPolicy</td><td>{@link Policies#SPIN}: go, go-strict (or
+ *       goStrict), one, none</td><td>go</td></tr>
+ *   <tr><td>fairnessPolicy</td><td>jgo.fairnessPolicy</td><td>{@link Policies#FAIR}: go,
+ *       nobudget</td><td>go</td></tr>
  *   <tr><td>randomizeScheduler</td><td>jgo.randomizeScheduler</td><td>true, false</td><td>false</td></tr>
+ *   <tr><td>timers</td><td>jgo.timers</td><td>the {@code jgo.timers} property of a {@code
+ *       TimerQueueFactory} service: heap, wheel</td><td>the highest-ranked service (heap)</td></tr>
  * </table>
  *
  * <p>The named policies are the defaults a registered policy service overrides and the fallback
@@ -34,7 +41,8 @@ record RuntimeSettings(
         StealPolicy stealPolicy,
         SpinPolicy spinPolicy,
         FairnessPolicy fairnessPolicy,
-        boolean randomize) {
+        boolean randomize,
+        String timers) {
 
     /** Config Admin PID of the runtime component. */
     static final String PID = "dev.jgo.runtime";
@@ -60,34 +68,56 @@ record RuntimeSettings(
                 maxThreads,
                 stealPolicy(get.apply("stealPolicy")),
                 spinPolicy(get.apply("spinPolicy")),
-                FairnessPolicy.go(),
-                bool(get, "randomizeScheduler"));
+                fairnessPolicy(get.apply("fairnessPolicy")),
+                bool(get, "randomizeScheduler"),
+                timers(get.apply("timers")));
+    }
+
+    /** The timer structure asked for, null for the best-ranked one. */
+    static String timers(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        if (!s.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(
+                    "invalid timers '" + s + "': valid values are the names of the timer services, heap, wheel");
+        }
+        return s;
     }
 
     static StealPolicy stealPolicy(String s) {
         if (s == null || s.isEmpty()) {
             return StealPolicy.go();
         }
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "go" -> StealPolicy.go();
-            case "tokio" -> StealPolicy.tokio();
-            case "kotlin" -> StealPolicy.kotlin();
-            default ->
-                throw new IllegalArgumentException(
-                        "unknown stealPolicy '" + s + "': valid values are go, tokio, kotlin");
-        };
+        String n = s.toLowerCase(Locale.ROOT);
+        if (!Policies.STEAL.contains(n)) {
+            throw new IllegalArgumentException(
+                    "unknown stealPolicy '" + s + "': valid values are " + String.join(", ", Policies.STEAL));
+        }
+        return Policies.steal(n);
     }
 
     static SpinPolicy spinPolicy(String s) {
         if (s == null || s.isEmpty()) {
             return SpinPolicy.go();
         }
-        return switch (s) {
-            case "go" -> SpinPolicy.go();
-            case "goStrict" -> SpinPolicy.goStrict();
-            default ->
-                throw new IllegalArgumentException("unknown spinPolicy '" + s + "': valid values are go, goStrict");
-        };
+        String n = s.equals("goStrict") ? "go-strict" : s;
+        if (!Policies.SPIN.contains(n)) {
+            throw new IllegalArgumentException("unknown spinPolicy '" + s + "': valid values are "
+                    + String.join(", ", Policies.SPIN) + " (goStrict is go-strict)");
+        }
+        return Policies.spin(n);
+    }
+
+    static FairnessPolicy fairnessPolicy(String s) {
+        if (s == null || s.isEmpty()) {
+            return FairnessPolicy.go();
+        }
+        if (!Policies.FAIR.contains(s)) {
+            throw new IllegalArgumentException(
+                    "unknown fairnessPolicy '" + s + "': valid values are " + String.join(", ", Policies.FAIR));
+        }
+        return Policies.fairness(s);
     }
 
     private static int intValue(Function<String, String> get, String key, int dflt, int min) {

@@ -29,6 +29,22 @@ class RuntimeSettingsTest {
     }
 
     @Test
+    void everyPolicyNameOfTheCommandLineIsAccepted() {
+        RuntimeSettings s = RuntimeSettings.from(
+                Map.of(),
+                k -> Map.of(
+                                "jgo.stealPolicy", "linear",
+                                "jgo.spinPolicy", "none",
+                                "jgo.fairnessPolicy", "nobudget",
+                                "jgo.timers", "wheel")
+                        .get(k));
+        assertEquals("linear", s.stealPolicy().name());
+        assertEquals("none", s.spinPolicy().name());
+        assertEquals("nobudget", s.fairnessPolicy().name());
+        assertEquals("wheel", s.timers());
+    }
+
+    @Test
     void defaults() {
         RuntimeSettings s = RuntimeSettings.from(Map.of(), k -> null);
         assertEquals(Runtime.getRuntime().availableProcessors(), s.procs());
@@ -48,10 +64,14 @@ class RuntimeSettingsTest {
         e = assertThrows(
                 IllegalArgumentException.class,
                 () -> RuntimeSettings.from(Map.of(), k -> k.equals("jgo.stealPolicy") ? "fifo" : null));
-        assertTrue(e.getMessage().contains("go, tokio, kotlin"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid values are go, linear, sticky, tokio, kotlin"), e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class, () -> RuntimeSettings.from(Map.of("spinPolicy", "x"), k -> null));
-        assertTrue(e.getMessage().contains("go, goStrict"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid values are go, go-strict, one, none"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RuntimeSettings.from(Map.of("fairnessPolicy", "tokio"), k -> null));
+        assertTrue(e.getMessage().contains("valid values are go, nobudget"), e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class,
                 () -> RuntimeSettings.from(Map.of("randomizeScheduler", "yes"), k -> null));
