@@ -126,6 +126,16 @@ final class View implements RuntimeView {
         return c;
     }
 
+    /** Sysmon's counters, plain fields written by the sysmon thread only, read racily. */
+    @Override
+    public SysmonCounters sysmon() {
+        Sysmon sm = sched.sysmon; // volatile load: set once when the runtime starts
+        if (sm == null) {
+            return new SysmonCounters(0, 0, 0, 0);
+        }
+        return new SysmonCounters(sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes);
+    }
+
     // ---- snapshots ----
 
     private static final String BODY_CLASS = Sched.class.getName();
