@@ -162,15 +162,68 @@ final class G implements Goroutine {
     G() {}
 
     /**
+     * Whether {@code go} records its call site for {@code created by} lines (system property
+     * {@code jgo.gocallsite=true}): a stack walk per goroutine started, so off by default.
+     */
+    static final boolean GO_CALLSITES = Boolean.getBoolean("jgo.gocallsite");
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /**
      * A goroutine's continuation. A yield the JDK refuses (pinned) returns false instead of
      * throwing, so the scheduler can fall back to blocking the carrier.
+     *
+     * <h2>Design note: created by</h2>
+     *
+     * Go's traceback ends each goroutine with {@code created by main.f in goroutine 1} and the
+     * file:line of the {@code go} statement, from {@code g.parentGoid} and {@code g.gopc}, which
+     * {@code newproc1} stores for every goroutine. A continuation is made exactly once per {@code
+     * newproc1}, on the creating thread, so its constructor records the creator (no change to the
+     * scheduler's files). Rejected: a {@code StackWalker} walk per spawn by default (microseconds
+     * against a spawn of a few hundred nanoseconds); storing nothing and naming only the
+     * goroutine's function class (loses the creating goroutine). Chosen:
+     *
+     * <ol>
+     *   <li>always: {@link #creatorGoid}, the goroutine running on the creating carrier ({@code
+     *       Carrier.currentOrNull()}, the JIT-safe lookup), 0 from outside the runtime;
+     *   <li>with {@link #GO_CALLSITES}: {@link #createdAt}, the first frame outside jgo's runtime
+     *       classes above the constructor, i.e. the caller of {@code Go.go} or {@code
+     *       GoRuntime.go};
+     *   <li>without it, the goroutine dump names the class that defines the goroutine's function
+     *       (the lambda's host class), read from {@code G.fn} when the dump is taken.
+     * </ol>
      */
     static final class GCont extends Continuation {
         /** Why the last yield was refused; this carrier only. */
         Pinned pinnedReason;
 
+        /** The goroutine that created this one, 0 if none (see "created by"). Written once, before publication. */
+        final long creatorGoid;
+
+        /** The {@code go} call site, null unless {@link #GO_CALLSITES} (see "created by"). */
+        final StackTraceElement createdAt;
+
         GCont(Runnable body) {
             super(SCOPE, body);
+            dev.jgo.spi.Carrier c = dev.jgo.spi.Carrier.currentOrNull();
+            creatorGoid = c instanceof M mp && mp.curg instanceof G parent ? parent.goid : 0;
+            createdAt = GO_CALLSITES ? goCallSite() : null;
+        }
+
+        /** The first frame outside jgo's scheduler and entry points: the {@code go} statement. */
+        private static StackTraceElement goCallSite() {
+            return WALKER.walk(fs -> fs.filter(f -> !isRuntimeFrame(f.getClassName()))
+                    .findFirst()
+                    .map(StackWalker.StackFrame::toStackTraceElement)
+                    .orElse(null));
+        }
+
+        static boolean isRuntimeFrame(String cls) {
+            return cls.startsWith("dev.jgo.core.internal.")
+                    || cls.equals("dev.jgo.Go")
+                    || cls.equals("dev.jgo.GoRuntime")
+                    || cls.equals("dev.jgo.spi.Carrier")
+                    || cls.startsWith("jdk.internal.vm.");
         }
 
         @Override
