@@ -9,7 +9,6 @@ import dev.jgo.spi.RuntimeRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -127,6 +126,7 @@ final class DebugHttpServer implements DebugServer {
             conns.add(c);
             if (closed.getCount() == 0) {
                 c.close();
+                return;
             }
             Go.go(() -> serveConn(c));
         }
@@ -174,8 +174,9 @@ final class DebugHttpServer implements DebugServer {
                     return;
                 }
             }
-        } catch (IOException e) {
-            // peer gone or server closed
+        } catch (IOException | RuntimeException e) {
+            // peer gone, server closed, or a failure while sending: drop the connection; a
+            // debug endpoint must not end the runtime as an unrecovered panic
         } finally {
             conns.remove(c);
         }
@@ -319,8 +320,9 @@ final class DebugHttpServer implements DebugServer {
             };
         } catch (BadParam e) {
             return Response.text(400, e.getMessage() + "\n");
-        } catch (UncheckedIOException | IllegalStateException e) {
-            return Response.text(500, "failed: " + e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            // a failing endpoint answers 500; it must never end the runtime as an unrecovered panic
+            return Response.text(500, "failed: " + e + "\n");
         }
     }
 
