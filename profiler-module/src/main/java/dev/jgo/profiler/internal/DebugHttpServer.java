@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The debug endpoints of {@link DebugServer}: Go's {@code net/http/pprof} on jgo's netpoll.
@@ -43,8 +45,10 @@ import java.util.concurrent.TimeUnit;
  *       memory; a trace can be hundreds of MB, so it goes to a temporary file that is then sent
  *       in 64 KiB pieces.
  *   <li>{@link #close} (or the runtime's close, through a {@link RuntimeRegistry} listener)
- *       closes the listener and every open connection, and cuts short the wait of a profile or
- *       trace in progress, which is then stopped and its connection closed.
+ *       closes the listener and every open connection, and stops a profile or trace in
+ *       progress itself (the handler's goroutine may never run again if its runtime is
+ *       closing), so the process-wide profiler is free afterwards; whichever of the handler
+ *       and close gets the stopper first runs it.
  * </ol>
  */
 final class DebugHttpServer implements DebugServer {
@@ -56,6 +60,10 @@ final class DebugHttpServer implements DebugServer {
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final RuntimeRegistry.Listener onRuntimeClose;
+    /** Stops the CPU profile / trace this server started and has not stopped yet, else null. */
+    private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
+
+    private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
 
     private DebugHttpServer(GoRuntime rt, dev.jgo.net.Listener listener) {
         this.rt = rt;
@@ -108,6 +116,10 @@ final class DebugHttpServer implements DebugServer {
         for (dev.jgo.net.Conn c : conns) {
             c.close();
         }
+        // A handler may never run again (its runtime is closing): stop what it started here, so
+        // the process-wide profiler and tracer are free for the next user.
+        stopOnce(cpuStop);
+        stopOnce(traceStop);
     }
 
     @Override
@@ -284,6 +296,7 @@ final class DebugHttpServer implements DebugServer {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";
+            case 500 -> "Internal Server Error";
             case 431 -> "Request Header Fields Too Large";
             case 503 -> "Service Unavailable";
             default -> "Internal Server Error";
@@ -355,6 +368,19 @@ final class DebugHttpServer implements DebugServer {
         return Go.blockingLong(() -> closed.await(seconds, TimeUnit.SECONDS));
     }
 
+    /**
+     * Runs the stopper of a profile or trace this server started, unless someone ran it already
+     * (the handler when its seconds are up, or {@link #close}). Concurrency: any thread.
+     */
+    private static boolean stopOnce(AtomicReference<Runnable> stopper) {
+        Runnable r = stopper.getAndSet(null);
+        if (r == null) {
+            return false;
+        }
+        r.run();
+        return true;
+    }
+
     private Response profile(int seconds) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -362,13 +388,14 @@ final class DebugHttpServer implements DebugServer {
         } catch (IllegalStateException e) {
             return Response.text(409, "could not enable CPU profiling: " + e.getMessage() + "\n");
         }
+        cpuStop.set(Pprof::stopCpuProfile);
         try {
             waitOut(seconds);
         } finally {
-            Go.blockingLong(() -> {
-                Pprof.stopCpuProfile();
-                return null;
-            });
+            boolean mine = Go.blockingLong(() -> stopOnce(cpuStop));
+            if (!mine) {
+                return Response.text(503, "the debug server was closed during the profile\n");
+            }
         }
         return new Response(200, "application/octet-stream", out.toByteArray(), null, "profile");
     }
@@ -396,18 +423,25 @@ final class DebugHttpServer implements DebugServer {
             });
             return Response.text(409, "could not enable tracing: " + e.getMessage() + "\n");
         }
+        AtomicBoolean failed = new AtomicBoolean();
+        traceStop.set(() -> {
+            try (out) {
+                Trace.stop();
+            } catch (IOException | RuntimeException e) {
+                failed.set(true);
+            }
+        });
+        boolean mine;
         try {
             waitOut(seconds);
         } finally {
-            Go.blockingLong(() -> {
-                try (out) {
-                    Trace.stop();
-                } catch (IOException | RuntimeException e) {
-                    Files.deleteIfExists(f);
-                    throw e;
-                }
-                return null;
-            });
+            mine = Go.blockingLong(() -> stopOnce(traceStop));
+        }
+        if (!mine || failed.get()) {
+            Go.blocking(() -> Files.deleteIfExists(f));
+            return mine
+                    ? Response.text(500, "writing the trace failed\n")
+                    : Response.text(503, "the debug server was closed during the trace\n");
         }
         return new Response(200, "application/json", null, f, "trace.json");
     }

@@ -260,4 +260,76 @@ class DebugServerTest {
             assertThrows(java.net.BindException.class, () -> DebugServer.start(r, server.port()));
         }
     }
+
+    /** Waits until {@code busy} says the process-wide profiler or tracer is taken. */
+    private static void awaitBusy(java.util.function.BooleanSupplier busy) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!busy.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "the endpoint never started");
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean cpuBusy() {
+        try {
+            Pprof.startCpuProfile(OutputStream.nullOutputStream());
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        Pprof.stopCpuProfile();
+        return false;
+    }
+
+    private static boolean traceBusy() {
+        try {
+            dev.jgo.prof.Trace.start(OutputStream.nullOutputStream());
+        } catch (IllegalStateException e) {
+            return true;
+        }
+        dev.jgo.prof.Trace.stop();
+        return false;
+    }
+
+    /** Closing the server, or its runtime, during hour-long requests stops them and frees the profiler. */
+    @Test
+    void closeStopsAProfileAndATraceInProgress() throws Exception {
+        for (boolean closeRuntime : new boolean[] {false, true}) {
+            GoRuntime r = GoRuntime.builder().procs(1).build();
+            DebugServer s = DebugServer.start(r, 0);
+            java.util.concurrent.ConcurrentLinkedQueue<String> outcomes =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
+            List<Thread> clients = new java.util.ArrayList<>();
+            for (String path : List.of("/debug/pprof/profile?seconds=3600", "/debug/jgo/trace?seconds=3600")) {
+                Thread t = new Thread(() -> {
+                    try (Socket c = new Socket("127.0.0.1", s.port())) {
+                        c.setSoTimeout(30_000);
+                        c.getOutputStream()
+                                .write(("GET " + path + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        outcomes.add("status " + read(c.getInputStream()).status());
+                    } catch (IOException e) {
+                        outcomes.add(e instanceof java.net.SocketTimeoutException ? "timeout" : "closed");
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            awaitBusy(DebugServerTest::cpuBusy);
+            awaitBusy(DebugServerTest::traceBusy);
+            if (closeRuntime) {
+                r.close();
+            } else {
+                s.close();
+            }
+            for (Thread t : clients) {
+                t.join(40_000);
+            }
+            assertEquals(2, outcomes.size(), outcomes.toString());
+            assertTrue(
+                    outcomes.stream().allMatch(o -> o.equals("closed") || o.equals("status 503")), outcomes.toString());
+            assertTrue(!cpuBusy(), "the CPU profiler is free again (closeRuntime=" + closeRuntime + ")");
+            assertTrue(!traceBusy(), "the tracer is free again (closeRuntime=" + closeRuntime + ")");
+            s.close();
+            r.close();
+        }
+    }
 }
