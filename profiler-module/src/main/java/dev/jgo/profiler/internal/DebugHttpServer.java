@@ -58,7 +58,10 @@ final class DebugHttpServer implements DebugServer {
     private final GoRuntime rt;
     private final dev.jgo.net.Listener listener;
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Counted down at the end of {@link #close}: wakes handlers waiting out their seconds. */
     private final CountDownLatch closed = new CountDownLatch(1);
+
     private final RuntimeRegistry.Listener onRuntimeClose;
     /** Stops the CPU profile / trace this server started and has not stopped yet, else null. */
     private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
@@ -107,19 +110,20 @@ final class DebugHttpServer implements DebugServer {
 
     @Override
     public void close() {
-        if (closed.getCount() == 0) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed.countDown();
         RuntimeRegistry.removeListener(onRuntimeClose);
         listener.close();
         for (dev.jgo.net.Conn c : conns) {
             c.close();
         }
         // A handler may never run again (its runtime is closing): stop what it started here, so
-        // the process-wide profiler and tracer are free for the next user.
+        // the process-wide profiler and tracer are free for the next user; only then wake the
+        // handlers, which find nothing left to stop and answer 503 on a closed connection.
         stopOnce(cpuStop);
         stopOnce(traceStop);
+        closed.countDown();
     }
 
     @Override
@@ -128,7 +132,7 @@ final class DebugHttpServer implements DebugServer {
     }
 
     private void acceptLoop() {
-        while (closed.getCount() > 0) {
+        while (!closing.get()) {
             dev.jgo.net.Conn c;
             try {
                 c = listener.accept();
@@ -136,7 +140,7 @@ final class DebugHttpServer implements DebugServer {
                 return; // listener closed
             }
             conns.add(c);
-            if (closed.getCount() == 0) {
+            if (closing.get()) {
                 c.close();
                 return;
             }

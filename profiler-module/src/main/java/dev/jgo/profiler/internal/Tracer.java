@@ -75,7 +75,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * Events without an M (an unpark from a thread outside the runtime) go to an "external" track
  * of the P process. The M of events that carry none (park, yield, exit, syscall) is the M that
- * last started a P or a goroutine on the recording thread.
+ * last started a P or a goroutine on the recording thread. An M that took its P before the trace
+ * started (no P start event) gets a "P n" slice from the start of the trace.
  */
 final class Tracer {
     static final int GO_CREATE = 0;
@@ -421,6 +422,9 @@ final class Tracer {
         /** M of each recording thread, per runtime: (rt, buf) key -> mid. */
         private final Map<Long, Integer> bufMid = new HashMap<>();
 
+        /** Ms that have had a "P n" slice in this trace: (rt, mid) keys. */
+        private final java.util.Set<Long> procSeen = new java.util.HashSet<>();
+
         private final java.util.Set<Long> mTracks = new java.util.HashSet<>();
         private final java.util.Set<Long> pTracks = new java.util.HashSet<>();
 
@@ -592,6 +596,13 @@ final class Tracer {
                 }
                 case GO_START -> {
                     bufMid.put(bk, (int) z);
+                    long mk = key(rt, z);
+                    if (!mProc.containsKey(mk)) {
+                        // an M that took its P before the trace started (no PROC_START seen):
+                        // its "P n" slice starts with the trace, so its runs nest in it
+                        mProc.put(mk, new long[] {y, procSeen.contains(mk) ? ts : 0});
+                    }
+                    procSeen.add(mk);
                     openG(rt, x, y, (int) z, ts);
                     Long f = flows.remove(key(rt, x));
                     if (f != null) {
@@ -627,6 +638,7 @@ final class Tracer {
                 case GO_EXIT -> closeG(rt, y, m, ts);
                 case PROC_START -> {
                     bufMid.put(bk, (int) y);
+                    procSeen.add(key(rt, y));
                     closeProc(rt, y, ts);
                     mTid(rt, y);
                     pTid(rt, x);
@@ -634,6 +646,12 @@ final class Tracer {
                 }
                 case PROC_STOP -> {
                     closeGOnP(rt, x, ts);
+                    long mk = key(rt, y);
+                    if (!procSeen.contains(mk)) {
+                        mProc.put(mk, new long[] {x, 0}); // held since before the trace
+                        mTid(rt, y);
+                    }
+                    procSeen.add(mk);
                     closeProc(rt, y, ts);
                 }
                 case STEAL -> instant("Steal", pProcess(rt), pTid(rt, x), ts, "\"victim\":" + y + ",\"count\":" + z);
