@@ -1,5 +1,7 @@
 package dev.jgo.spi;
 
+import dev.jgo.GoRuntime;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
 
@@ -22,6 +24,19 @@ public interface ProfilerProvider {
     void startTrace(OutputStream out);
 
     void stopTrace();
+
+    /**
+     * Registers {@code rt}'s {@code dev.jgo.prof.JgoRuntimeMXBean}; {@code name} is the {@code
+     * name} key, or null for the default naming of {@code dev.jgo.prof.Jmx}.
+     */
+    default dev.jgo.prof.Jmx.Registration registerMBean(GoRuntime rt, String name) {
+        throw new UnsupportedOperationException(getClass().getName() + " provides no MBean");
+    }
+
+    /** Starts the debug HTTP server of {@code dev.jgo.prof.DebugServer}. */
+    default dev.jgo.prof.DebugServer startDebugServer(GoRuntime rt, String host, int port) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " provides no debug server");
+    }
 
     /** Higher wins when several providers are on the class path. */
     default int priority() {

@@ -36,6 +36,17 @@ public interface RuntimeView {
         }
     }
 
+    /**
+     * Figures of sysmon, the runtime's monitor thread (Go's {@code sysmon}), read racily.
+     *
+     * @param retakes Ps taken back from Ms that sat in a blocking call ({@code Go.blocking})
+     * @param preemptions goroutines asked to yield after running one time slice (10 ms)
+     * @param autoHandoffs Ps handed off from carriers blocked in unannotated calls ({@code
+     *     Builder.autoHandoff})
+     * @param overdueTimerWakes Ms woken because a P's timer was overdue
+     */
+    record SysmonCounters(long retakes, long preemptions, long autoHandoffs, long overdueTimerWakes) {}
+
     int gomaxprocs();
 
     /** Live goroutines: created and not yet exited. */
@@ -83,6 +94,15 @@ public interface RuntimeView {
      */
     default List<MachineInfo> machines(boolean stacks) {
         throw new UnsupportedOperationException(getClass().getName() + " does not provide M snapshots");
+    }
+
+    /**
+     * Sysmon's counters; all zero before sysmon starts.
+     *
+     * @throws UnsupportedOperationException if this runtime does not publish them
+     */
+    default SysmonCounters sysmon() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not publish sysmon counters");
     }
 
     /** Go's schedtrace line: {@code SCHED 0ms: gomaxprocs=... idleprocs=... threads=... }. */

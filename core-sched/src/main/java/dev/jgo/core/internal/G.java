@@ -162,15 +162,83 @@ final class G implements Goroutine {
     G() {}
 
     /**
+     * Whether {@code go} records its creator and call site for {@code created by} lines (system
+     * property {@code jgo.gocallsite=true}; see GCont "created by"). Off by default: a static
+     * final the JIT folds, so a spawn pays nothing for it.
+     */
+    static final boolean GO_CALLSITES = Boolean.getBoolean("jgo.gocallsite");
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+
+    /**
      * A goroutine's continuation. A yield the JDK refuses (pinned) returns false instead of
      * throwing, so the scheduler can fall back to blocking the carrier.
+     *
+     * <h2>Design note: created by</h2>
+     *
+     * Go's traceback ends each goroutine with {@code created by main.f in goroutine 1} and the
+     * file:line of the {@code go} statement, from {@code g.parentGoid} and {@code g.gopc}, which
+     * {@code newproc1} stores for every goroutine. A continuation is made exactly once per {@code
+     * newproc1}, on the creating thread, so its constructor can record the creator without a
+     * change to the scheduler's files. Finding the creating goroutine there needs the JIT-safe
+     * carrier lookup ({@code Carrier.currentOrNull()}, an out-of-line method handle call: a
+     * plain {@code Thread.currentThread()} could be a stale carrier after a yield, see {@code
+     * InlineGuard}), a few nanoseconds on a spawn of a few hundred; the call site needs a stack
+     * walk (microseconds). Chosen:
+     *
+     * <ol>
+     *   <li>by default nothing is recorded at spawn; the goroutine dump names the class that
+     *       defines the goroutine's function (the lambda's host class), read from {@code G.fn}
+     *       when the dump is taken;
+     *   <li>with {@link #GO_CALLSITES}: {@link #creatorGoid}, the goroutine running on the
+     *       creating carrier (0 from outside the runtime), and {@link #createdAt}, the first frame
+     *       outside jgo's runtime classes above the constructor, i.e. the caller of {@code Go.go}
+     *       or {@code GoRuntime.go}.
+     * </ol>
+     *
+     * Rejected: recording the creator id always (measured on spawn-many, the difference was
+     * within the noise of the shared test machine, but not provably zero); a field in {@code G}
+     * set by {@code newproc1} (the scheduler's files are being rewritten).
      */
     static final class GCont extends Continuation {
         /** Why the last yield was refused; this carrier only. */
         Pinned pinnedReason;
 
+        /**
+         * The goroutine that created this one, 0 if none or not recorded (see "created by").
+         * Final, written before the continuation is published.
+         */
+        final long creatorGoid;
+
+        /** The {@code go} call site, null unless {@link #GO_CALLSITES} (see "created by"). */
+        final StackTraceElement createdAt;
+
         GCont(Runnable body) {
             super(SCOPE, body);
+            if (GO_CALLSITES) {
+                dev.jgo.spi.Carrier c = dev.jgo.spi.Carrier.currentOrNull();
+                creatorGoid = c instanceof M mp && mp.curg instanceof G parent ? parent.goid : 0;
+                createdAt = goCallSite();
+            } else {
+                creatorGoid = 0;
+                createdAt = null;
+            }
+        }
+
+        /** The first frame outside jgo's scheduler and entry points: the {@code go} statement. */
+        private static StackTraceElement goCallSite() {
+            return WALKER.walk(fs -> fs.filter(f -> !isRuntimeFrame(f.getClassName()))
+                    .findFirst()
+                    .map(StackWalker.StackFrame::toStackTraceElement)
+                    .orElse(null));
+        }
+
+        static boolean isRuntimeFrame(String cls) {
+            return cls.startsWith("dev.jgo.core.internal.")
+                    || cls.equals("dev.jgo.Go")
+                    || cls.equals("dev.jgo.GoRuntime")
+                    || cls.equals("dev.jgo.spi.Carrier")
+                    || cls.startsWith("jdk.internal.vm.");
         }
 
         @Override

@@ -129,6 +129,16 @@ final class View implements RuntimeView {
         return c;
     }
 
+    /** Sysmon's counters, plain fields written by the sysmon thread only, read racily. */
+    @Override
+    public SysmonCounters sysmon() {
+        Sysmon sm = sched.sysmon; // volatile load: set once when the runtime starts
+        if (sm == null) {
+            return new SysmonCounters(0, 0, 0, 0);
+        }
+        return new SysmonCounters(sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes);
+    }
+
     // ---- snapshots ----
 
     private static final String BODY_CLASS = Sched.class.getName();
@@ -213,7 +223,10 @@ final class View implements RuntimeView {
                                 since,
                                 gp.labels,
                                 stack,
-                                mp != null ? mp.mid : -1);
+                                mp != null ? mp.mid : -1,
+                                creator(gp),
+                                createdBy(gp),
+                                createdAt(gp));
                     } finally {
                         gp.casfromgscanstatus(s);
                     }
@@ -237,7 +250,10 @@ final class View implements RuntimeView {
                                 0,
                                 labels,
                                 stack,
-                                mp != null ? mp.mid : -1);
+                                mp != null ? mp.mid : -1,
+                                creator(gp),
+                                createdBy(gp),
+                                createdAt(gp));
                     }
                 }
             }
@@ -246,7 +262,50 @@ final class View implements RuntimeView {
             return null;
         }
         return new GoroutineInfo(
-                gp.goid, Goroutine.State.values()[stateOrdinal(s)], WaitReason.ZERO, 0, gp.labels, List.of(), -1);
+                gp.goid,
+                Goroutine.State.values()[stateOrdinal(s)],
+                WaitReason.ZERO,
+                0,
+                gp.labels,
+                List.of(),
+                -1,
+                creator(gp),
+                createdBy(gp),
+                createdAt(gp));
+    }
+
+    // ---- created by (see G.GCont "created by"); read racily, the G may move on meanwhile ----
+
+    private static long creator(G gp) {
+        G.GCont c = gp.cont;
+        return c != null ? c.creatorGoid : 0;
+    }
+
+    private static StackTraceElement createdAt(G gp) {
+        G.GCont c = gp.cont;
+        return c != null ? c.createdAt : null;
+    }
+
+    /**
+     * The {@code go} call site's class.method when recorded, else the class defining the
+     * goroutine's function (a lambda's host class), or null.
+     */
+    static String createdBy(G gp) {
+        StackTraceElement at = createdAt(gp);
+        if (at != null) {
+            return at.getClassName() + "." + at.getMethodName();
+        }
+        Object fn = gp.fn;
+        if (fn instanceof Sched.MainCall mc) {
+            fn = mc.callable();
+        }
+        return fn == null ? null : hostClass(fn.getClass().getName());
+    }
+
+    /** {@code a.B$$Lambda/0x12} -> {@code a.B}; other names unchanged. */
+    static String hostClass(String name) {
+        int i = name.indexOf("$$Lambda");
+        return i > 0 ? name.substring(0, i) : name;
     }
 
     private static int stateOrdinal(int s) {

@@ -143,7 +143,28 @@ final class GoroutineProfile {
             sb.append(f.function()).append("(...)\n");
             sb.append('\t').append(f.file()).append(':').append(f.line()).append('\n');
         }
+        createdBy(sb, g);
         sb.append('\n');
+    }
+
+    /**
+     * Go's {@code created by main.f in goroutine 1} line, then the {@code go} call site's
+     * file:line when it was recorded ({@code -Djgo.gocallsite=true}); nothing when unknown.
+     */
+    static void createdBy(StringBuilder sb, GoroutineInfo g) {
+        if (g.createdBy() == null) {
+            return;
+        }
+        sb.append("created by ").append(g.createdBy());
+        if (g.creatorGoid() != 0) {
+            sb.append(" in goroutine ").append(g.creatorGoid());
+        }
+        sb.append('\n');
+        StackTraceElement at = g.createdAt();
+        if (at != null) {
+            ProfileBuilder.Frame f = ProfileBuilder.Frame.of(at);
+            sb.append('\t').append(f.file()).append(':').append(f.line()).append('\n');
+        }
     }
 
     /** Go's status text: the wait reason for a waiting goroutine, else the state's name. */

@@ -1,5 +1,8 @@
 package dev.jgo.profiler.internal;
 
+import dev.jgo.GoRuntime;
+import dev.jgo.prof.DebugServer;
+import dev.jgo.prof.Jmx;
 import dev.jgo.spi.Carrier;
 import dev.jgo.spi.ProfilerProvider;
 import java.io.IOException;
@@ -90,6 +93,16 @@ public final class JgoProfiler implements ProfilerProvider {
         } finally {
             Carrier.current().setLabels(old); // fn may have moved the goroutine to another carrier
         }
+    }
+
+    @Override
+    public Jmx.Registration registerMBean(GoRuntime rt, String name) {
+        return RuntimeMBean.register(rt, name);
+    }
+
+    @Override
+    public DebugServer startDebugServer(GoRuntime rt, String host, int port) throws IOException {
+        return DebugHttpServer.start(rt, host, port);
     }
 
     @Override

@@ -30,10 +30,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ol>
  *   <li>{@link #start} attaches one {@link SchedEvents} listener per live runtime ({@link
  *       EventsControl}) and to runtimes built later (a {@link RuntimeRegistry} listener).
- *   <li>Each event appends four longs (time|runtime|kind, three arguments) to its thread's own
- *       buffer, found through a {@link ThreadLocal}: no lock, no shared write; the buffer
- *       publishes its event count with a release store. A full buffer (2^21 events) drops
- *       further events and counts them.
+ *   <li>Each event appends three longs (see "event layout") to its thread's own buffer, found
+ *       through a {@link ThreadLocal}: no lock, no shared write; the buffer publishes its event
+ *       count with a release store. A full buffer (2^23 events) drops further events and
+ *       counts them.
  *   <li>{@link #stop} detaches, reads each buffer's published count (later events are lost, as
  *       the listener contract allows), merges the buffers by time (each is in time order
  *       already) and streams the JSON to the output as it renders: per runtime one process
@@ -43,9 +43,40 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       unpark or create to the goroutine's next start.
  * </ol>
  *
+ * <h2>Design note: event layout and cost</h2>
+ *
+ * An event is three longs (24 bytes):
+ *
+ * <pre>
+ *   w0: time (52 bits, ns since start) | runtime (8 bits) | kind (4 bits)
+ *   w1: x (a goroutine id, or a P id for P and steal events)
+ *   w2: (y + 1) (48 bits) | (z + 1) (16 bits)      y, z may be -1 (no P)
+ * </pre>
+ *
+ * The cost of an event is dominated by its clock read: {@code System.nanoTime()} is about 20-25
+ * ns on bare metal and was about 90 ns on the 2-core VM where jgo is measured, against about 20
+ * ns for the (out-of-line, see {@code InlineGuard}) {@code ThreadLocal} lookup and 10-15 ns for
+ * the stores. Measured there, the earlier layout (four longs, a clock read per event) cost
+ * 150-250 ns per event on one thread. So:
+ *
+ * <ol>
+ *   <li>a goroutine's create event takes no clock read: it carries the time of the previous
+ *       event of the same thread (the creator's start, or its previous create), so the GoCreate
+ *       instant and its flow start at or just before the real {@code go} statement; in a
+ *       spawn-heavy workload this saves a third of the clock reads;
+ *   <li>every other event reads the clock, since it opens or closes a slice;
+ *   <li>three words instead of four cut the memory written by a quarter.
+ * </ol>
+ *
+ * Rejected: a coarse clock ticked by a helper thread (a sleeping thread wakes every 50-100 us
+ * at best, too coarse for goroutine runs of a few microseconds, and a spinning one takes a CPU);
+ * interpolating times between sparse clock reads (a long run between two events would be
+ * spread over its neighbours).
+ *
  * Events without an M (an unpark from a thread outside the runtime) go to an "external" track
  * of the P process. The M of events that carry none (park, yield, exit, syscall) is the M that
- * last started a P or a goroutine on the recording thread.
+ * last started a P or a goroutine on the recording thread. An M that took its P before the trace
+ * started (no P start event) gets a "P n" slice from the start of the trace.
  */
 final class Tracer {
     static final int GO_CREATE = 0;
@@ -62,11 +93,52 @@ final class Tracer {
     static final int SPIN_START = 11;
     static final int SPIN_STOP = 12;
 
-    private static final int WORDS = 4;
+    private static final int WORDS = 3;
     private static final int CHUNK_EVENTS = 1 << 14;
     private static final int CHUNK_WORDS = CHUNK_EVENTS * WORDS;
-    /** Events kept per recording thread (32 bytes each); later ones are dropped and counted. */
-    private static final int MAX_CHUNKS = 128;
+    /** Chunks per recording thread: 2^23 events (24 bytes each); later ones are dropped and counted. */
+    private static final int MAX_CHUNKS = 512;
+
+    // w0 layout (see "event layout and cost")
+    static final int KIND_BITS = 4;
+    static final long KIND_MASK = (1L << KIND_BITS) - 1;
+    static final int RT_SHIFT = KIND_BITS;
+    static final long RT_MASK = 0xFF;
+    static final int TIME_SHIFT = RT_SHIFT + 8;
+    /** Runtimes traced at once: the runtime index has 8 bits. */
+    static final int MAX_RUNTIMES = 256;
+
+    // w2 layout
+    static final int Y_SHIFT = 16;
+    static final long Z_MASK = 0xFFFF;
+
+    static long packW0(long time, int rt, int kind) {
+        return (time << TIME_SHIFT) | ((long) rt << RT_SHIFT) | kind;
+    }
+
+    static long time(long w0) {
+        return w0 >>> TIME_SHIFT;
+    }
+
+    static int rt(long w0) {
+        return (int) ((w0 >>> RT_SHIFT) & RT_MASK);
+    }
+
+    static int kind(long w0) {
+        return (int) (w0 & KIND_MASK);
+    }
+
+    static long packW2(long y, long z) {
+        return ((y + 1) << Y_SHIFT) | ((z + 1) & Z_MASK);
+    }
+
+    static long y(long w2) {
+        return (w2 >>> Y_SHIFT) - 1;
+    }
+
+    static long z(long w2) {
+        return (w2 & Z_MASK) - 1;
+    }
 
     private static final WaitReason[] REASONS = WaitReason.values();
     private static final VarHandle N;
@@ -80,8 +152,8 @@ final class Tracer {
     }
 
     /**
-     * One thread's events: four words each (time << 16 | runtime << 8 | kind, then three
-     * arguments) in fixed chunks that are never moved. Single writer: the owning thread writes an
+     * One thread's events: three words each (see "event layout and cost") in fixed chunks that
+     * are never moved. Single writer: the owning thread writes an
      * event, then publishes the count with a release store; {@link #stop} reads the count with
      * an acquire load and only the events below it.
      */
@@ -100,6 +172,8 @@ final class Tracer {
         private int nchunks;
         /** Events dropped because the buffer was full (owner-written, read racily at stop). */
         long dropped;
+        /** Time of this thread's last event, -1 before the first. */
+        long lastTime = -1;
 
         /** Events published: release-stored by the owner, acquire-loaded by stop. */
         @SuppressWarnings("unused")
@@ -110,7 +184,7 @@ final class Tracer {
         }
 
         /** Concurrency: the owning thread only. */
-        void add(long w0, long x, long y, long z) {
+        void add(long w0, long x, long w2) {
             if (pos == CHUNK_WORDS) {
                 if (nchunks == MAX_CHUNKS) {
                     dropped++;
@@ -126,8 +200,7 @@ final class Tracer {
             int p = pos;
             c.put(p, w0);
             c.put(p + 1, x);
-            c.put(p + 2, y);
-            c.put(p + 3, z);
+            c.put(p + 2, w2);
             pos = p + WORDS;
             N.setRelease(this, (int) N.get(this) + 1); // release: pairs with published()
         }
@@ -183,8 +256,8 @@ final class Tracer {
     }
 
     private synchronized void attach(GoRuntime rt) {
-        if (!(rt instanceof EventsControl ec) || attached.containsKey(rt)) {
-            return;
+        if (!(rt instanceof EventsControl ec) || attached.containsKey(rt) || runtimeNames.size() == MAX_RUNTIMES) {
+            return; // beyond 256 runtimes in one trace, later ones are not traced
         }
         int idx = runtimeNames.size();
         runtimeNames.add(rt.toString());
@@ -193,8 +266,23 @@ final class Tracer {
         ec.attachEvents(l);
     }
 
+    /** Appends one event with a clock read. Concurrency: any thread, into its own buffer. */
     private void record(int rt, int kind, long x, long y, long z) {
-        local.get().add(((System.nanoTime() - t0) << 16) | ((long) rt << 8) | kind, x, y, z);
+        Buf b = local.get();
+        long t = System.nanoTime() - t0;
+        b.lastTime = t;
+        b.add(packW0(t, rt, kind), x, packW2(y, z));
+    }
+
+    /** Appends one event at the time of this thread's previous one (step 1 of "event layout and cost"). */
+    private void recordUntimed(int rt, int kind, long x, long y, long z) {
+        Buf b = local.get();
+        long t = b.lastTime;
+        if (t < 0) {
+            t = System.nanoTime() - t0;
+            b.lastTime = t;
+        }
+        b.add(packW0(t, rt, kind), x, packW2(y, z));
     }
 
     /** The listener of one runtime. */
@@ -207,7 +295,7 @@ final class Tracer {
 
         @Override
         public void goCreate(long goid, long parentGoid, int pid) {
-            record(rt, GO_CREATE, goid, parentGoid, pid);
+            recordUntimed(rt, GO_CREATE, goid, parentGoid, pid);
         }
 
         @Override
@@ -277,15 +365,17 @@ final class Tracer {
         List<Buf> all = new ArrayList<>(bufs);
         int[] count = new int[all.size()];
         long dropped = 0;
+        long events = 0;
         for (int b = 0; b < all.size(); b++) {
             count[b] = all.get(b).published();
+            events += count[b];
             dropped += all.get(b).dropped;
         }
         // Each thread's events are in time order already: merge them, ties in buffer order.
         int[] next = new int[all.size()];
         java.util.PriorityQueue<Integer> heads = new java.util.PriorityQueue<>((p, q) -> {
-            long tp = all.get(p).word(next[p], 0) >>> 16;
-            long tq = all.get(q).word(next[q], 0) >>> 16;
+            long tp = time(all.get(p).word(next[p], 0));
+            long tq = time(all.get(q).word(next[q], 0));
             return tp != tq ? Long.compare(tp, tq) : Integer.compare(p, q);
         });
         for (int b = 0; b < all.size(); b++) {
@@ -295,20 +385,14 @@ final class Tracer {
         }
         Renderer r = new Renderer(runtimeNames, out);
         try {
-            r.begin(dropped);
+            r.begin(events, dropped);
             while (!heads.isEmpty()) {
                 int b = heads.poll();
                 Buf buf = all.get(b);
                 int e = next[b];
                 long w0 = buf.word(e, 0);
-                r.event(
-                        w0 >>> 16,
-                        (int) (w0 & 0xFF),
-                        (int) ((w0 >>> 8) & 0xFF),
-                        buf.index,
-                        buf.word(e, 1),
-                        buf.word(e, 2),
-                        buf.word(e, 3));
+                long w2 = buf.word(e, 2);
+                r.event(time(w0), kind(w0), rt(w0), buf.index, buf.word(e, 1), y(w2), z(w2));
                 if (++next[b] < count[b]) {
                     heads.add(b);
                 }
@@ -337,6 +421,9 @@ final class Tracer {
         private final Map<Long, Long> flows = new HashMap<>();
         /** M of each recording thread, per runtime: (rt, buf) key -> mid. */
         private final Map<Long, Integer> bufMid = new HashMap<>();
+
+        /** Ms that have had a "P n" slice in this trace: (rt, mid) keys. */
+        private final java.util.Set<Long> procSeen = new java.util.HashSet<>();
 
         private final java.util.Set<Long> mTracks = new java.util.HashSet<>();
         private final java.util.Set<Long> pTracks = new java.util.HashSet<>();
@@ -491,8 +578,10 @@ final class Tracer {
             flow("s", id, pProcess(rt), track(rt, pid), ts);
         }
 
-        void begin(long dropped) throws IOException {
-            sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jgo\",\"droppedEvents\":")
+        void begin(long events, long dropped) throws IOException {
+            sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jgo\",\"events\":")
+                    .append(events)
+                    .append(",\"droppedEvents\":")
                     .append(dropped)
                     .append("},\"traceEvents\":[");
         }
@@ -507,6 +596,13 @@ final class Tracer {
                 }
                 case GO_START -> {
                     bufMid.put(bk, (int) z);
+                    long mk = key(rt, z);
+                    if (!mProc.containsKey(mk)) {
+                        // an M that took its P before the trace started (no PROC_START seen):
+                        // its "P n" slice starts with the trace, so its runs nest in it
+                        mProc.put(mk, new long[] {y, procSeen.contains(mk) ? ts : 0});
+                    }
+                    procSeen.add(mk);
                     openG(rt, x, y, (int) z, ts);
                     Long f = flows.remove(key(rt, x));
                     if (f != null) {
@@ -542,6 +638,7 @@ final class Tracer {
                 case GO_EXIT -> closeG(rt, y, m, ts);
                 case PROC_START -> {
                     bufMid.put(bk, (int) y);
+                    procSeen.add(key(rt, y));
                     closeProc(rt, y, ts);
                     mTid(rt, y);
                     pTid(rt, x);
@@ -549,6 +646,12 @@ final class Tracer {
                 }
                 case PROC_STOP -> {
                     closeGOnP(rt, x, ts);
+                    long mk = key(rt, y);
+                    if (!procSeen.contains(mk)) {
+                        mProc.put(mk, new long[] {x, 0}); // held since before the trace
+                        mTid(rt, y);
+                    }
+                    procSeen.add(mk);
                     closeProc(rt, y, ts);
                 }
                 case STEAL -> instant("Steal", pProcess(rt), pTid(rt, x), ts, "\"victim\":" + y + ",\"count\":" + z);

@@ -15,6 +15,7 @@ import dev.jgo.spi.GoroutineInfo;
 import dev.jgo.sync.Chan;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -61,11 +62,70 @@ class GoroutineProfileTest {
             // frames as Go prints them: function(...) then a tab-indented file:line
             assertTrue(block.contains("\ndev.jgo.sync.Chan.recv(...)\n\tdev/jgo/sync/Chan.java:"), block);
             assertTrue(block.contains("GoroutineProfileTest.parkedInDistinctiveReceive(...)\n\t"), block);
-            assertTrue(block.lines().skip(1).allMatch(l -> l.endsWith("(...)") || l.matches("\t\\S+:\\d+")), block);
+            assertTrue(
+                    block.lines()
+                            .skip(1)
+                            .allMatch(l ->
+                                    l.endsWith("(...)") || l.matches("\t\\S+:\\d+") || l.startsWith("created by ")),
+                    block);
+            // started from a platform thread: no creating goroutine, the lambda's host class
+            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
             assertFalse(block.contains("Continuation"), "carrier and continuation frames are trimmed: " + block);
             rt.go(() -> c.send(1));
             awaitState(g, Goroutine.State.DEAD);
         }
+    }
+
+    @Test
+    void debug2NamesTheFunctionsHostClassByDefault() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Chan<Integer> c = Chan.make(0);
+            AtomicReference<Goroutine> child = new AtomicReference<>();
+            rt.run(() -> child.set(Go.go(() -> parkedInDistinctiveReceive(c))));
+            awaitState(child.get(), Goroutine.State.WAITING);
+            GoroutineInfo gi = rt.view().goroutines().stream()
+                    .filter(x -> x.id() == child.get().id())
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(GoroutineProfileTest.class.getName(), gi.createdBy());
+            assertEquals(0, gi.creatorGoid(), "creators are recorded only with -Djgo.gocallsite=true");
+            assertNull(gi.createdAt(), "call sites are recorded only with -Djgo.gocallsite=true");
+            String text = dump(2);
+            int at = text.indexOf("goroutine " + child.get().id() + " [chan receive]:\n");
+            String block = text.substring(at, text.indexOf("\n\n", at));
+            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
+            rt.go(() -> c.close());
+        }
+    }
+
+    /**
+     * With {@code -Djgo.gocallsite=true} (a child JVM) the line names the go call's method, the
+     * creating goroutine and the call's file:line.
+     */
+    @Test
+    void debug2WithCallSitesPrintsTheGoStatement() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process pr = new ProcessBuilder(
+                        java,
+                        "-ea",
+                        "--add-exports",
+                        "java.base/jdk.internal.vm=ALL-UNNAMED",
+                        "-Djgo.gocallsite=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CreatedByMain.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(pr.waitFor(50, TimeUnit.SECONDS), "child JVM hung");
+        assertEquals(0, pr.exitValue(), out);
+        int at = out.indexOf("CreatedByMain.parkHere(...)");
+        assertTrue(at >= 0, out);
+        String block = out.substring(at, out.indexOf("\n\n", at));
+        String expected = "\ncreated by dev.jgo.profiler.internal.CreatedByMain.startChild in goroutine ";
+        assertTrue(block.contains(expected), block);
+        String site = block.substring(block.indexOf(expected) + expected.length());
+        assertTrue(site.matches("\\d+\n\tdev/jgo/profiler/internal/CreatedByMain\\.java:\\d+"), site);
     }
 
     @Test

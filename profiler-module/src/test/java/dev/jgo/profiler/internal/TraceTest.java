@@ -177,4 +177,25 @@ class TraceTest {
         assertTrue(json.contains("late"), "the runtime built during the trace has its tracks");
         assertTrue(json.contains("\"name\":\"G"), json);
     }
+
+    @Test
+    void eventLayoutRoundTrips() {
+        long[] times = {0, 1, 123_456_789_012L, (1L << 52) - 1};
+        for (long t : times) {
+            for (int rt : new int[] {0, 1, Tracer.MAX_RUNTIMES - 1}) {
+                for (int kind = 0; kind <= Tracer.SPIN_STOP; kind++) {
+                    long w0 = Tracer.packW0(t, rt, kind);
+                    assertEquals(t, Tracer.time(w0));
+                    assertEquals(rt, Tracer.rt(w0));
+                    assertEquals(kind, Tracer.kind(w0));
+                }
+            }
+        }
+        long[][] yz = {{-1, -1}, {0, 0}, {(1L << 47) - 1, 65_534}, {42, 7}, {1_000_000_007L, -1}};
+        for (long[] v : yz) {
+            long w2 = Tracer.packW2(v[0], v[1]);
+            assertEquals(v[0], Tracer.y(w2), "y");
+            assertEquals(v[1], Tracer.z(w2), "z");
+        }
+    }
 }

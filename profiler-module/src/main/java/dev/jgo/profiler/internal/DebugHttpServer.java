@@ -1,0 +1,465 @@
+package dev.jgo.profiler.internal;
+
+import dev.jgo.Go;
+import dev.jgo.GoRuntime;
+import dev.jgo.prof.DebugServer;
+import dev.jgo.prof.Pprof;
+import dev.jgo.prof.Trace;
+import dev.jgo.spi.RuntimeRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The debug endpoints of {@link DebugServer}: Go's {@code net/http/pprof} on jgo's netpoll.
+ *
+ * <h2>Design note: serving from goroutines</h2>
+ *
+ * <ol>
+ *   <li>{@link #start} binds with {@code Net.listen} (any thread) and starts one accepting
+ *       goroutine on the runtime; each accepted connection gets its own goroutine, which reads
+ *       request heads (at most 8 KiB, GET and HEAD only, no bodies) and answers them in turn,
+ *       keeping the connection open unless the client sends {@code Connection: close} or speaks
+ *       HTTP/1.0.
+ *   <li>Work that blocks or runs long (waiting out a profile's seconds, rendering a profile or a
+ *       trace, temporary files) runs inside {@code Go.blockingLong}/{@code Go.blocking}, so the
+ *       handler's P goes to other goroutines meanwhile, as Go's handler would leave its P in a
+ *       syscall or a sleep.
+ *   <li>Every answer carries {@code Content-Length}. A CPU profile is small and is buffered in
+ *       memory; a trace can be hundreds of MB, so it goes to a temporary file that is then sent
+ *       in 64 KiB pieces.
+ *   <li>{@link #close} (or the runtime's close, through a {@link RuntimeRegistry} listener)
+ *       closes the listener and every open connection, and stops a profile or trace in
+ *       progress itself (the handler's goroutine may never run again if its runtime is
+ *       closing), so the process-wide profiler is free afterwards; whichever of the handler
+ *       and close gets the stopper first runs it.
+ * </ol>
+ */
+final class DebugHttpServer implements DebugServer {
+    static final int MAX_SECONDS = 3600;
+    private static final int MAX_HEAD = 8192;
+
+    private final GoRuntime rt;
+    private final dev.jgo.net.Listener listener;
+    private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Counted down at the end of {@link #close}: wakes handlers waiting out their seconds. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private final RuntimeRegistry.Listener onRuntimeClose;
+    /** Stops the CPU profile / trace this server started and has not stopped yet, else null. */
+    private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
+
+    private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
+
+    private DebugHttpServer(GoRuntime rt, dev.jgo.net.Listener listener) {
+        this.rt = rt;
+        this.listener = listener;
+        this.onRuntimeClose = new RuntimeRegistry.Listener() {
+            @Override
+            public void added(GoRuntime r) {}
+
+            @Override
+            public void removed(GoRuntime r) {
+                if (r == rt) {
+                    close();
+                }
+            }
+        };
+    }
+
+    /** Binds and starts the accepting goroutine. Concurrency: any thread. */
+    static DebugServer start(GoRuntime rt, String host, int port) throws IOException {
+        if (!RuntimeRegistry.live().contains(rt)) {
+            throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
+        }
+        DebugHttpServer s = new DebugHttpServer(rt, dev.jgo.net.Net.listen(host, port));
+        RuntimeRegistry.addListener(s.onRuntimeClose);
+        try {
+            rt.go(s::acceptLoop);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        if (!RuntimeRegistry.live().contains(rt)) {
+            s.close(); // closed before the listener was added
+        }
+        return s;
+    }
+
+    @Override
+    public int port() {
+        return listener.port();
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        RuntimeRegistry.removeListener(onRuntimeClose);
+        listener.close();
+        for (dev.jgo.net.Conn c : conns) {
+            c.close();
+        }
+        // A handler may never run again (its runtime is closing): stop what it started here, so
+        // the process-wide profiler and tracer are free for the next user; only then wake the
+        // handlers, which find nothing left to stop and answer 503 on a closed connection.
+        stopOnce(cpuStop);
+        stopOnce(traceStop);
+        closed.countDown();
+    }
+
+    @Override
+    public String toString() {
+        return "DebugServer[127.0.0.1:" + port() + " on " + rt + "]";
+    }
+
+    private void acceptLoop() {
+        while (!closing.get()) {
+            dev.jgo.net.Conn c;
+            try {
+                c = listener.accept();
+            } catch (IOException e) {
+                return; // listener closed
+            }
+            conns.add(c);
+            if (closing.get()) {
+                c.close();
+                return;
+            }
+            Go.go(() -> serveConn(c));
+        }
+    }
+
+    // ---- HTTP ----
+
+    /** A parsed request line. */
+    record Request(String method, String path, Map<String, String> query, boolean close) {}
+
+    /** An answer: status, content type, body (in memory or in a file to delete after sending). */
+    record Response(int status, String type, byte[] body, Path file, String disposition) {
+        static Response text(int status, String msg) {
+            return new Response(status, "text/plain; charset=utf-8", msg.getBytes(StandardCharsets.UTF_8), null, null);
+        }
+    }
+
+    private void serveConn(dev.jgo.net.Conn c) {
+        try (c) {
+            ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
+            for (; ; ) {
+                int end;
+                while ((end = headEnd(in)) < 0) {
+                    if (!in.hasRemaining()) {
+                        send(c, Response.text(431, "request head larger than " + MAX_HEAD + " bytes\n"), false, true);
+                        return;
+                    }
+                    if (c.read(in) < 0) {
+                        return;
+                    }
+                }
+                String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
+                in.flip().position(end + 4);
+                in.compact();
+                Request req;
+                try {
+                    req = parse(head);
+                } catch (IllegalArgumentException e) {
+                    send(c, Response.text(400, e.getMessage() + "\n"), false, true);
+                    return;
+                }
+                Response r = handle(req);
+                send(c, r, req.method().equals("HEAD"), req.close());
+                if (req.close()) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // peer gone, server closed, or a failure while sending: drop the connection; a
+            // debug endpoint must not end the runtime as an unrecovered panic
+        } finally {
+            conns.remove(c);
+        }
+    }
+
+    /** Index of the first {@code \r\n\r\n} in the bytes read so far, or -1. */
+    private static int headEnd(ByteBuffer in) {
+        byte[] a = in.array();
+        for (int i = 0; i + 3 < in.position(); i++) {
+            if (a[i] == '\r' && a[i + 1] == '\n' && a[i + 2] == '\r' && a[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Parses a request head.
+     *
+     * @throws IllegalArgumentException with the message for a 400 answer
+     */
+    static Request parse(String head) {
+        String[] lines = head.split("\r\n");
+        String[] rl = lines[0].split(" ");
+        if (rl.length != 3 || !rl[2].startsWith("HTTP/1.")) {
+            throw new IllegalArgumentException("malformed request line: " + lines[0]);
+        }
+        boolean close = rl[2].equals("HTTP/1.0");
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i].toLowerCase(Locale.ROOT);
+            if (l.startsWith("connection:")) {
+                String v = l.substring("connection:".length()).trim();
+                close = v.equals("close") || (close && !v.equals("keep-alive"));
+            }
+        }
+        String target = rl[1];
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        Map<String, String> query = new HashMap<>();
+        if (q >= 0) {
+            for (String kv : target.substring(q + 1).split("&")) {
+                if (kv.isEmpty()) {
+                    continue;
+                }
+                int eq = kv.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+                query.putIfAbsent(k, v);
+            }
+        }
+        return new Request(rl[0], path, query, close);
+    }
+
+    private static void send(dev.jgo.net.Conn c, Response r, boolean headOnly, boolean close) throws IOException {
+        long len = r.file() != null ? Go.blocking(() -> Files.size(r.file())) : r.body().length;
+        StringBuilder h = new StringBuilder("HTTP/1.1 ")
+                .append(r.status())
+                .append(' ')
+                .append(reason(r.status()))
+                .append("\r\nContent-Type: ")
+                .append(r.type())
+                .append("\r\nContent-Length: ")
+                .append(len)
+                .append("\r\nX-Content-Type-Options: nosniff\r\n");
+        if (r.disposition() != null) {
+            h.append("Content-Disposition: attachment; filename=\"")
+                    .append(r.disposition())
+                    .append("\"\r\n");
+        }
+        if (close) {
+            h.append("Connection: close\r\n");
+        }
+        h.append("\r\n");
+        try {
+            c.write(ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.ISO_8859_1)));
+            if (headOnly) {
+                return;
+            }
+            if (r.file() == null) {
+                c.write(ByteBuffer.wrap(r.body()));
+                return;
+            }
+            try (FileChannel f = Go.blocking(() -> FileChannel.open(r.file(), StandardOpenOption.READ))) {
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                for (; ; ) {
+                    buf.clear();
+                    int n = Go.blocking(() -> f.read(buf));
+                    if (n < 0) {
+                        break;
+                    }
+                    c.write(buf.flip());
+                }
+            }
+        } finally {
+            if (r.file() != null) {
+                Go.blocking(() -> Files.deleteIfExists(r.file()));
+            }
+        }
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 409 -> "Conflict";
+            case 500 -> "Internal Server Error";
+            case 431 -> "Request Header Fields Too Large";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
+    }
+
+    // ---- endpoints ----
+
+    private static final String INDEX = """
+            <html><head><title>/debug/pprof/</title></head><body>
+            <p>jgo debug endpoints. Profiles and traces cover every live runtime.</p>
+            <ul>
+            <li><a href="/debug/pprof/profile?seconds=30">profile</a>: CPU profile, gzipped pprof (seconds=1..3600, default 30); go tool pprof http://HOST/debug/pprof/profile?seconds=5</li>
+            <li><a href="/debug/pprof/goroutine?debug=1">goroutine</a>: goroutine profile (debug=0 pprof, 1 grouped text, 2 every goroutine)</li>
+            <li><a href="/debug/pprof/goroutine?debug=2">goroutine?debug=2</a>: full goroutine dump</li>
+            <li><a href="/debug/jgo/trace?seconds=1">trace</a>: execution trace, Chrome trace-event JSON for ui.perfetto.dev (seconds=1..3600, default 1)</li>
+            <li><a href="/debug/jgo/sched">sched</a>: schedtrace with per-P and per-M detail</li>
+            </ul></body></html>
+            """;
+
+    Response handle(Request req) {
+        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
+            return Response.text(405, "method " + req.method() + " not allowed: use GET\n");
+        }
+        try {
+            return switch (req.path()) {
+                case "/debug/pprof/", "/debug/pprof" ->
+                    new Response(200, "text/html; charset=utf-8", INDEX.getBytes(StandardCharsets.UTF_8), null, null);
+                case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS));
+                case "/debug/pprof/goroutine" -> goroutine(intParam(req, "debug", 0, 0, 2));
+                case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS));
+                case "/debug/jgo/sched" -> sched();
+                default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
+            };
+        } catch (BadParam e) {
+            return Response.text(400, e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            // a failing endpoint answers 500; it must never end the runtime as an unrecovered panic
+            return Response.text(500, "failed: " + e + "\n");
+        }
+    }
+
+    /** A query parameter out of range or malformed: a 400 answer. */
+    static final class BadParam extends Exception {
+        BadParam(String msg) {
+            super(msg, null, false, false);
+        }
+    }
+
+    static int intParam(Request req, String name, int dflt, int min, int max) throws BadParam {
+        String v = req.query().get(name);
+        if (v == null) {
+            return dflt;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new BadParam("bad " + name + " parameter '" + v + "': must be an integer " + min + ".." + max);
+        }
+        if (n < min || n > max) {
+            throw new BadParam(name + "=" + n + " out of range: must be " + min + ".." + max);
+        }
+        return n;
+    }
+
+    /** Waits {@code seconds} or until the server closes; true if it closed. */
+    private boolean waitOut(int seconds) {
+        return Go.blockingLong(() -> closed.await(seconds, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Runs the stopper of a profile or trace this server started, unless someone ran it already
+     * (the handler when its seconds are up, or {@link #close}). Concurrency: any thread.
+     */
+    private static boolean stopOnce(AtomicReference<Runnable> stopper) {
+        Runnable r = stopper.getAndSet(null);
+        if (r == null) {
+            return false;
+        }
+        r.run();
+        return true;
+    }
+
+    private Response profile(int seconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            Pprof.startCpuProfile(out);
+        } catch (IllegalStateException e) {
+            return Response.text(409, "could not enable CPU profiling: " + e.getMessage() + "\n");
+        }
+        cpuStop.set(Pprof::stopCpuProfile);
+        try {
+            waitOut(seconds);
+        } finally {
+            boolean mine = Go.blockingLong(() -> stopOnce(cpuStop));
+            if (!mine) {
+                return Response.text(503, "the debug server was closed during the profile\n");
+            }
+        }
+        return new Response(200, "application/octet-stream", out.toByteArray(), null, "profile");
+    }
+
+    private Response goroutine(int debug) {
+        byte[] b = Go.blocking(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Pprof.writeGoroutineProfile(out, debug);
+            return out.toByteArray();
+        });
+        return debug == 0
+                ? new Response(200, "application/octet-stream", b, null, "goroutine")
+                : new Response(200, "text/plain; charset=utf-8", b, null, null);
+    }
+
+    private Response trace(int seconds) {
+        Path f = Go.blocking(() -> Files.createTempFile("jgo-trace", ".json"));
+        OutputStream out = Go.blocking(() -> new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
+        try {
+            Trace.start(out);
+        } catch (IllegalStateException e) {
+            Go.blocking(() -> {
+                out.close();
+                return Files.deleteIfExists(f);
+            });
+            return Response.text(409, "could not enable tracing: " + e.getMessage() + "\n");
+        }
+        AtomicBoolean failed = new AtomicBoolean();
+        traceStop.set(() -> {
+            try (out) {
+                Trace.stop();
+            } catch (IOException | RuntimeException e) {
+                failed.set(true);
+            }
+        });
+        boolean mine;
+        try {
+            waitOut(seconds);
+        } finally {
+            mine = Go.blockingLong(() -> stopOnce(traceStop));
+        }
+        if (!mine || failed.get()) {
+            Go.blocking(() -> Files.deleteIfExists(f));
+            return mine
+                    ? Response.text(500, "writing the trace failed\n")
+                    : Response.text(503, "the debug server was closed during the trace\n");
+        }
+        return new Response(200, "application/json", null, f, "trace.json");
+    }
+
+    private static Response sched() {
+        StringBuilder sb = new StringBuilder();
+        for (GoRuntime r : RuntimeRegistry.live()) {
+            sb.append("# ").append(r).append('\n');
+            try {
+                sb.append(r.view().schedtrace(true));
+            } catch (RuntimeException e) {
+                sb.append("(no schedtrace: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return Response.text(200, sb.toString());
+    }
+}
