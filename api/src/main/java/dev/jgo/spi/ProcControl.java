@@ -67,6 +67,13 @@ public interface ProcControl {
     int startWorld(int newprocs);
 
     /**
+     * Abandons a stop that has not completed (a bounded stop that timed out): lowers {@code
+     * gcwaiting}, restarts the Ps that stopped as {@link #startWorld} does, and lets the Ps that
+     * never stopped run on. Same caller rule as {@link #startWorld}.
+     */
+    void abortStop();
+
+    /**
      * First half of forEachP: asks every P but the caller's to run {@code fn} (with its P id) at
      * its next safe point, preempts running goroutines, runs {@code fn} for idle Ps and for Ps
      * in a system call on their behalf, and for the caller's P. Returns how many Ps still have

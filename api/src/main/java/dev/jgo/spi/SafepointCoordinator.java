@@ -28,6 +28,15 @@ public interface SafepointCoordinator {
     void stopTheWorld(String reason);
 
     /**
+     * As {@link #stopTheWorld}, but gives up after {@code timeoutNanos} if some goroutine has not
+     * reached a safe point by then: the stop is abandoned (the world runs on; there is nothing to
+     * start) and this returns false. On true, call {@link #startTheWorld()} as after a stop.
+     *
+     * @throws IllegalStateException if the caller already stopped the world (nested stop)
+     */
+    boolean tryStopTheWorld(String reason, long timeoutNanos);
+
+    /**
      * Starts the world stopped by {@link #stopTheWorld}.
      *
      * @throws IllegalStateException if the caller did not stop it

@@ -359,7 +359,11 @@ final class M extends Carrier {
                 ev.spin(mid, false);
             }
         }
-        sched.world.gcstop(releasep());
+        P pp = releasep();
+        if (!sched.world.gcstop(pp)) {
+            acquirep(pp); // the stop was abandoned: carry on with this P
+            return;
+        }
         stopm();
     }
 
@@ -1217,8 +1221,12 @@ final class M extends Carrier {
             sched.world.runSafePointFn(pp);
         }
         if (sched.gcwaiting()) {
-            sched.world.gcstop(releasep());
-            acquirePForMounted(gp);
+            P released = releasep();
+            if (sched.world.gcstop(released)) {
+                acquirePForMounted(gp);
+            } else {
+                acquirep(released); // the stop was abandoned
+            }
         }
     }
 

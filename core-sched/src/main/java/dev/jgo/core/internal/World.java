@@ -162,18 +162,20 @@ final class World implements ProcControl {
     }
 
     /**
-     * Port of runtime.gcstopm's bookkeeping: {@code pp}, just released by its M, stops.
+     * Port of runtime.gcstopm's bookkeeping: {@code pp}, just released by its M, stops. Returns
+     * false, leaving {@code pp} to its M, if the stop was abandoned meanwhile ({@link #abortStop}).
      *
      * <p>Concurrency: the M that released {@code pp}; takes sched.lock.
      */
-    void gcstop(P pp) {
+    boolean gcstop(P pp) {
         sched.lock.lock();
         try {
             if (!sched.gcwaiting()) {
-                throw new IllegalStateException("gcstopm: not waiting for gc");
+                return false; // the stop was abandoned (abortStop) before this P got here
             }
             pp.casstatus(P.IDLE, P.GCSTOP);
             stoppedLocked();
+            return true;
         } finally {
             sched.lock.unlock();
         }
@@ -306,6 +308,16 @@ final class World implements ProcControl {
 
     @Override
     public int startWorld(int newprocs) {
+        return start(newprocs, false);
+    }
+
+    @Override
+    public void abortStop() {
+        start(0, true);
+    }
+
+    /** startWorld, or with {@code abort} the end of a stop that some Ps never reached. */
+    private int start(int newprocs, boolean abort) {
         if (newprocs < 0) {
             throw new IllegalArgumentException("procs must be >= 0, got " + newprocs);
         }
@@ -322,9 +334,10 @@ final class World implements ProcControl {
             if (!sched.gcwaiting()) {
                 throw new IllegalStateException("startTheWorld: the world is not stopped");
             }
-            if (stopwait != 0) {
+            if (stopwait != 0 && !abort) {
                 throw new IllegalStateException("startTheWorld: " + stopwait + " Ps have not stopped");
             }
+            stopwait = 0; // (abort: a P still on its way finds gcwaiting down and carries on)
             mp = stopperM;
             ustate = stopperUstate;
             stopperM = null;
@@ -422,8 +435,8 @@ final class World implements ProcControl {
         P runnable = null;
         for (int i = nprocs - 1; i >= 0; i--) {
             P pp = ps[i];
-            if (pp == cur) {
-                continue;
+            if (pp == cur || pp.status() != P.GCSTOP) {
+                continue; // (not GCSTOP: an abandoned stop this P never reached; it runs on)
             }
             pp.casstatus(P.GCSTOP, P.IDLE);
             if (pp.runq.runqempty()) {

@@ -94,11 +94,29 @@ final class Coordinator implements SafepointCoordinator {
 
     @Override
     public void stopTheWorld(String reason) {
+        stop(reason, Long.MAX_VALUE);
+    }
+
+    @Override
+    public boolean tryStopTheWorld(String reason, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("timeoutNanos must be >= 0, got " + timeoutNanos);
+        }
+        return stop(reason, timeoutNanos);
+    }
+
+    /** Stops the world, giving up after {@code timeoutNanos} (MAX_VALUE: never). */
+    private boolean stop(String reason, long timeoutNanos) {
         Objects.requireNonNull(reason, "reason");
         acquire("stopTheWorld(" + reason + ")");
         try {
             long t0 = System.nanoTime();
-            long rounds = waitStopped(reason, t0, pc.stopBegin());
+            long rounds = waitStopped(reason, t0, pc.stopBegin(), timeoutNanos);
+            if (rounds < 0) {
+                pc.abortStop();
+                release();
+                return false;
+            }
             long took = System.nanoTime() - t0;
             checkStopped(reason);
             synchronized (this) {
@@ -108,18 +126,26 @@ final class Coordinator implements SafepointCoordinator {
                 totalStopNanos += took;
                 repreempts += rounds;
             }
+            return true;
         } catch (RuntimeException | Error e) {
             release(); // the runtime closed under us, or a check failed
             throw e;
         }
     }
 
-    /** Waits for the Ps still running, re-preempting; returns the re-preempt rounds. */
-    private long waitStopped(String reason, long t0, int wait) {
+    /**
+     * Waits for the Ps still running, re-preempting; returns the re-preempt rounds, or -1 if
+     * {@code timeoutNanos} passed first.
+     */
+    private long waitStopped(String reason, long t0, int wait, long timeoutNanos) {
         long rounds = 0;
         long nextReport = t0 + REPORT_NANOS;
         while (wait > 0) {
-            wait = pc.awaitStopped(REPREEMPT_NANOS);
+            long left = timeoutNanos == Long.MAX_VALUE ? REPREEMPT_NANOS : timeoutNanos - (System.nanoTime() - t0);
+            if (left <= 0) {
+                return -1;
+            }
+            wait = pc.awaitStopped(Math.min(left, REPREEMPT_NANOS));
             if (wait > 0) {
                 pc.preemptAll();
                 rounds++;

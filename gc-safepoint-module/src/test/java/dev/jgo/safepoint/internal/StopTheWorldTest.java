@@ -28,7 +28,7 @@ class StopTheWorldTest {
         for (int i = 0; i < pc.gomaxprocs(); i++) {
             assertEquals(ProcControl.P_GCSTOP, pc.pStatus(i), "P" + i + " while the world is stopped");
         }
-        if (nanos > 0) {
+        if (nanos > 0 && load != null) {
             long before = load.moves();
             LockSupport.parkNanos(nanos);
             assertEquals(before, load.moves(), "goroutine code ran while the world was stopped");
@@ -139,6 +139,59 @@ class StopTheWorldTest {
             c.startTheWorld();
             assertEquals(42, rt.run(() -> 42));
             load.finish();
+        }
+    }
+
+    @Test
+    void aBoundedStopGivesUpOnAGoroutineWithoutSafePointsAndTheRuntimeRunsOn() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            Coordinator c = coordinator(rt);
+            java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong spins = new java.util.concurrent.atomic.AtomicLong();
+            rt.go(() -> {
+                while (spin.get()) { // no runtime call, no checkpoint: never at a safe point
+                    spins.incrementAndGet();
+                }
+            });
+            while (spins.get() == 0) {
+                Thread.onSpinWait();
+            }
+            assertTrue(!c.tryStopTheWorld("bounded", 20_000_000), "a goroutine without safe points blocks the stop");
+            long before = spins.get();
+            assertEquals(6, rt.run(() -> 1 + 5), "the other P runs goroutines after the abandoned stop");
+            while (spins.get() == before) {
+                Thread.onSpinWait(); // and the spinner runs on
+            }
+            spin.set(false);
+            assertTrue(c.tryStopTheWorld("bounded", 5_000_000_000L));
+            assertStopped(c, null, 0);
+            c.startTheWorld();
+            assertEquals(0, c.stats().stops() - 1, "only the completed stop counts");
+        }
+    }
+
+    @Test
+    void abandonedStopsUnderLoadLeaveTheRuntimeConsistent() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(3).build()) {
+            Coordinator c = coordinator(rt);
+            Load load = new Load(rt, 4);
+            java.util.Random r = new java.util.Random(7);
+            int done = 0;
+            for (int i = 0; i < 400; i++) {
+                if (c.tryStopTheWorld("racing", r.nextInt(200_000))) { // 0..200 µs: many give up
+                    assertStopped(c, load, 0);
+                    c.startTheWorld();
+                    done++;
+                }
+            }
+            long before = load.moves();
+            while (load.moves() < before + 1000) {
+                Thread.onSpinWait();
+            }
+            load.finish();
+            assertEquals(done, c.stats().stops());
+            c.stopTheWorld("after"); // and a full stop still works
+            c.startTheWorld();
         }
     }
 

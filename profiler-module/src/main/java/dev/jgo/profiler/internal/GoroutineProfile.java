@@ -5,6 +5,8 @@ import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.GoroutineInfo;
 import dev.jgo.spi.RuntimeRegistry;
+import dev.jgo.spi.SafepointCoordinator;
+import dev.jgo.spi.Scheduler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -21,21 +23,49 @@ import java.util.concurrent.TimeUnit;
  * pprof protobuf, 1 groups identical stacks with counts ({@code writeRuntimeProfile}'s text), 2
  * prints every goroutine as a Go traceback ({@code runtime.Stack(buf, true)}).
  *
+ * <p>Each runtime's snapshot is taken with the world stopped when jgo-safepoint is present and
+ * every goroutine reaches a safe point within {@link #STOP_TIMEOUT_NANOS} (Go stops the world for
+ * its goroutine profile too), so the states and counts are one consistent moment; otherwise the
+ * snapshot is read while goroutines run, each goroutine consistent in itself.
+ *
  * <p>Concurrency: any thread; it reads the runtimes' snapshots ({@code RuntimeView.goroutines}).
  */
 final class GoroutineProfile {
     private GoroutineProfile() {}
 
+    /** How long a dump waits for the world to stop before it reads the runtime running. */
+    static final long STOP_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     static List<GoroutineInfo> all() {
         List<GoroutineInfo> gs = new ArrayList<>();
         for (GoRuntime rt : RuntimeRegistry.live()) {
             try {
-                gs.addAll(rt.view().goroutines());
+                gs.addAll(snapshot(rt));
             } catch (IllegalStateException | UnsupportedOperationException e) {
                 // closed meanwhile, or a runtime without snapshots: nothing to report
             }
         }
         return gs;
+    }
+
+    /** One runtime's goroutines, with the world stopped if it can be (see the class note). */
+    private static List<GoroutineInfo> snapshot(GoRuntime rt) {
+        SafepointCoordinator sp = null;
+        if (rt instanceof Scheduler s) {
+            try {
+                sp = s.safepoints();
+            } catch (UnsupportedOperationException e) {
+                // no jgo-safepoint: a running snapshot
+            }
+        }
+        if (sp == null || !sp.tryStopTheWorld("goroutine profile", STOP_TIMEOUT_NANOS)) {
+            return rt.view().goroutines();
+        }
+        try {
+            return rt.view().goroutines();
+        } finally {
+            sp.startTheWorld();
+        }
     }
 
     static void write(OutputStream out, int debug) throws IOException {

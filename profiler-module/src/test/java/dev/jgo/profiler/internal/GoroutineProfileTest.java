@@ -77,6 +77,21 @@ class GoroutineProfileTest {
     }
 
     @Test
+    void theDumpIsTakenWithTheWorldStopped() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            dev.jgo.spi.SafepointCoordinator sp = ((dev.jgo.spi.Scheduler) rt).safepoints();
+            Chan<Integer> c = Chan.make(0);
+            rt.go(() -> c.recv());
+            long stops = sp.stats().stops();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            dev.jgo.prof.Pprof.writeGoroutineProfile(out, 1);
+            assertEquals(stops + 1, sp.stats().stops(), "one stop-the-world for the snapshot");
+            assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("goroutine profile: total"));
+            c.trySend(1);
+        }
+    }
+
+    @Test
     void debug2NamesTheFunctionsHostClassByDefault() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
