@@ -801,6 +801,16 @@ final class M extends Carrier {
     /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
     private volatile boolean inNetpoll;
 
+    /** Timers.clearWaiter under sched.lock. Concurrency: this M. */
+    private void clearTimerWaiter() {
+        sched.lock.lock();
+        try {
+            Timers.clearWaiter(sched, this);
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
     /** netpoll(delay) with its errors absorbed (the poller keeps serving). Concurrency: this M. */
     private static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
         try {
@@ -839,12 +849,7 @@ final class M extends Carrier {
         } finally {
             inNetpoll = false;
             sched.lastpoll.set(dev.jgo.spi.TimerQueue.nanotime());
-            sched.lock.lock();
-            try {
-                Timers.clearWaiter(sched, this);
-            } finally {
-                sched.lock.unlock();
-            }
+            clearTimerWaiter();
         }
         if (sched.stopping()) {
             return STOPM_STOPPING;
@@ -933,12 +938,7 @@ final class M extends Carrier {
             }
         } else {
             NOTE.setVolatile(this, false);
-            sched.lock.lock();
-            try {
-                Timers.clearWaiter(sched, this);
-            } finally {
-                sched.lock.unlock();
-            }
+            clearTimerWaiter();
         }
         if (sched.stopping()) {
             return STOPM_STOPPING;
