@@ -182,8 +182,7 @@ class CompareTest {
         assertEquals(name.equals("nobudget") ? 0 : 128, s.fair.operationBudget());
         if (name.equals("tuned")) {
             // it measured the runtime's schedules and moved away from its initial 61
-            assertTrue(
-                    s.fair.answers.stream().anyMatch(i -> i != 61), "tuned never adapted: " + s.fair.answers);
+            assertTrue(s.fair.answers.stream().anyMatch(i -> i != 61), "tuned never adapted: " + s.fair.answers);
             assertTrue(s.fair.answers.stream().allMatch(i -> i >= 2 && i <= 127), s.fair.answers.toString());
         } else {
             assertEquals(Set.of(61), s.fair.answers);
