@@ -2,6 +2,7 @@ package dev.jgo.bench;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.Goroutine;
 import dev.jgo.sync.Chan;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,15 +19,15 @@ import java.util.function.LongSupplier;
  * <h2>One round, per pair</h2>
  *
  * <ol>
- *   <li>Goroutine A starts B, an echo loop on unbuffered channels, and does one round trip with
- *       it, so B is parked in {@code recv}.
+ *   <li>Goroutine A starts B, an echo loop on unbuffered channels, does one round trip with it,
+ *       and yields until B is parked in {@code recv}.
  *   <li>A starts C (it goes to {@code runnext}), then sends to B: B takes {@code runnext} and
  *       pushes C to the tail of the local run queue.
  *   <li>A and B now ready each other: A does about 20 µs of work, sends, parks on the reply; B
  *       takes {@code runnext}, echoes, parks; A takes {@code runnext}. Neither runs C, which waits
  *       behind them until the pair's time slice (Go: 10 ms; a goroutine taken from {@code runnext}
  *       inherits it) or its operation budget (128) ends and A is made to yield.
- *   <li>C records how long it waited since it was started; A stops once C has run (or after 1 s,
+ *   <li>C records how long it waited since it was started; A stops once C has run (or after 200 ms,
  *       a bound for schedulers that starve it longer), closes B's channel and reports.
  * </ol>
  *
@@ -39,8 +40,11 @@ import java.util.function.LongSupplier;
  * every echo is the value it sent.
  */
 public final class Starve implements Workload {
-    /** The bound on one round's ping-pong, for a scheduler that never runs C on its own. */
-    static final long CAP_NANOS = 1_000_000_000L;
+    /**
+     * The default bound on one round's ping-pong, for a scheduler that never runs C on its own: a
+     * wait of about this long means C ran only because the pair stopped.
+     */
+    static final long CAP_NANOS = 200_000_000L;
 
     /** Where A leaves its work's result, so the JIT cannot drop the work. */
     @SuppressWarnings("unused")
@@ -49,22 +53,28 @@ public final class Starve implements Workload {
     private final int pairs;
     /** For tests: what B adds to each value it echoes; 0 in benchmarks. */
     private final long echoSkew;
+    /** The bound on one round's ping-pong in nanoseconds. */
+    private final long capNanos;
 
     private volatile Map<String, Double> lastJgo = Map.of();
     private volatile Map<String, Double> lastVirtual = Map.of();
 
     /** {@code pairs} ping-pong pairs, each with its own C, per round; the suite uses one per processor. */
     public Starve(int pairs) {
-        this(pairs, 0);
+        this(pairs, 0, CAP_NANOS);
     }
 
-    /** For tests: a faulty B that adds {@code echoSkew} to every value it echoes. */
-    Starve(int pairs, long echoSkew) {
+    /**
+     * For tests: a faulty B that adds {@code echoSkew} to every value it echoes, and another
+     * bound on a round.
+     */
+    Starve(int pairs, long echoSkew, long capNanos) {
         if (pairs < 1) {
             throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
         }
         this.pairs = pairs;
         this.echoSkew = echoSkew;
+        this.capNanos = capNanos;
     }
 
     @Override
@@ -80,7 +90,7 @@ public final class Starve implements Workload {
 
     @Override
     public int defaultN() {
-        return 100;
+        return 20;
     }
 
     @Override
@@ -163,13 +173,16 @@ public final class Starve implements Workload {
     private long pairJgo(int id, long[] waits) {
         Chan<Long> ping = Chan.make(0);
         Chan<Long> pong = Chan.make(0);
-        Go.go(() -> {
+        Goroutine b = Go.go(() -> {
             for (Long v : ping) {
                 pong.send(v + echoSkew);
             }
         });
         ping.send(-1L);
-        check(-1L, pong.recv()); // B is now parked in recv
+        check(-1L, pong.recv());
+        while (b.state() != Goroutine.State.WAITING) {
+            Go.yield(); // until B waits in recv, so that the next send readies it into runnext
+        }
         AtomicBoolean ran = new AtomicBoolean();
         long start = System.nanoTime();
         Go.go(() -> {
@@ -177,7 +190,7 @@ public final class Starve implements Workload {
             ran.set(true); // volatile write, after waits[id]: read after A's ran.get()
         });
         long x = id;
-        for (long step = 0; !ran.get() && System.nanoTime() - start < CAP_NANOS; step++) {
+        for (long step = 0; !ran.get() && System.nanoTime() - start < capNanos; step++) {
             x = Sleepers.work(x);
             ping.send(step);
             check(step, pong.recv());
@@ -228,6 +241,9 @@ public final class Starve implements Workload {
             });
             ping.put(-1L);
             check(-1L, pong.take());
+            while (b.getState() != Thread.State.WAITING) {
+                Thread.yield();
+            }
             AtomicBoolean ran = new AtomicBoolean();
             long start = System.nanoTime();
             Thread.startVirtualThread(() -> {
@@ -235,7 +251,7 @@ public final class Starve implements Workload {
                 ran.set(true);
             });
             long x = id;
-            for (long step = 0; !ran.get() && System.nanoTime() - start < CAP_NANOS; step++) {
+            for (long step = 0; !ran.get() && System.nanoTime() - start < capNanos; step++) {
                 x = Sleepers.work(x);
                 ping.put(step);
                 check(step, pong.take());
