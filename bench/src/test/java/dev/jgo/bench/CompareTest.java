@@ -47,6 +47,32 @@ class CompareTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void starveUnderThreeFairnessPoliciesReportsItsWaitPerRun() throws Exception {
+        CompareOptions o = CompareOptions.parse(List.of(
+                "--workloads", "starve",
+                "--policies", "fair=go,nobudget,tuned",
+                "--procs", "1",
+                "--n", "2",
+                "--runs", "1",
+                "--warmup", "0",
+                "--out", tmp.resolve("fair").toString()));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<Compare.Cell> cells = Compare.run(o, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(3, cells.size());
+        for (Compare.Cell c : cells) {
+            assertEquals(List.of("wait p50 us", "wait max us"), c.figureNames());
+            assertTrue(c.medianFigure("wait max us") > 0, c.toString());
+        }
+        assertTrue(printed.contains("go/go/tuned") && printed.contains("wait max us="), printed);
+        List<String> lines = Files.readAllLines(tmp.resolve("fair/compare.csv"));
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(3).matches(".*,wait p50 us=[0-9.]+;wait max us=[0-9.]+"), lines.get(3));
+        assertTrue(Files.exists(tmp.resolve("fair/compare-starve.svg")));
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void badOptionsNameWhatIsKnown() {
         UsageException e = assertThrows(UsageException.class, () -> CompareOptions.parsePolicies("steal=random"));
