@@ -22,6 +22,7 @@ DURATION_S=${DURATION_S:-10}
 CONNS=${CONNS:-64}
 OUT=${OUT:-$(mktemp -d)}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+PID=
 mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { echo "wrk not found (Debian: apt-get install -y wrk)" >&2; exit 1; }
@@ -43,8 +44,10 @@ start_server() { # NAME -> sets PID
 }
 
 stop_server() {
+  [ -n "$PID" ] || return 0
   kill "$PID" 2>/dev/null || true
   wait "$PID" 2>/dev/null || true
+  PID=
 }
 trap 'stop_server' EXIT
 
