@@ -9,7 +9,9 @@
 #
 # Usage: bench/http-bench.sh [ROUNDS]   (from the repository root, after mvn install)
 # Environment: JFLAGS (default: -XX:+UseParallelGC -Xms1g -Xmx1g), JAR, PORT, WARMUP_S (5),
-#   DURATION_S (10), CONNS (64), OUT (a folder for the raw wrk output; default: a temp folder).
+#   DURATION_S (10), CONNS (64), OUT (a folder for the raw wrk output; default: a temp folder),
+#   SERVERS (default "jgo jdk socket"; the first is the one ratios divide; "jgo+--spin+go-strict"
+#   is jgo's server with the options after "jgo", "+" standing for a space).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +33,7 @@ command -v wrk >/dev/null || { echo "wrk not found (Debian: apt-get install -y w
 # shellcheck disable=SC2086
 start_server() { # NAME -> sets PID
   case "$1" in
-    jgo) $JAVA $JFLAGS -jar "$JAR" serve --http --port "$PORT" >"$OUT/$1.log" 2>&1 & ;;
+    jgo*) $JAVA $JFLAGS -jar "$JAR" serve --http --port "$PORT" $(echo "${1#jgo}" | tr '+' ' ') >"$OUT/$1.log" 2>&1 & ;;
     jdk) $JAVA $JFLAGS -cp "$JAR" dev.jgo.bench.HttpPeers jdk --port "$PORT" >"$OUT/$1.log" 2>&1 & ;;
     socket) $JAVA $JFLAGS -cp "$JAR" dev.jgo.bench.HttpPeers socket --port "$PORT" >"$OUT/$1.log" 2>&1 & ;;
   esac
@@ -62,10 +64,11 @@ echo "JVM flags (every server): $JFLAGS"
 echo "wrk: wrk -t1 -c$CONNS -d${DURATION_S}s --latency (after a ${WARMUP_S} s warm-up), $ROUNDS rounds; raw output in $OUT"
 RESULTS="$OUT/results.tsv"
 printf 'round\tserver\treq_s\tp50_ms\tp99_ms\thwm_kb\trss_kb\n' >"$RESULTS"
-SERVERS=(jgo jdk socket)
+read -r -a SERVERS <<<"${SERVERS:-jgo jdk socket}"
+NS=${#SERVERS[@]}
 for round in $(seq 1 "$ROUNDS"); do
-  for k in 0 1 2; do
-    s=${SERVERS[$(( (round - 1 + k) % 3 ))]}
+  for k in $(seq 0 $((NS - 1))); do
+    s=${SERVERS[$(( (round - 1 + k) % NS ))]}
     start_server "$s"
     wrk -t1 -c"$CONNS" -d"${WARMUP_S}s" "http://127.0.0.1:$PORT/" >"$OUT/$s-$round-warmup.txt"
     wrk -t1 -c"$CONNS" -d"${DURATION_S}s" --latency "http://127.0.0.1:$PORT/" >"$OUT/$s-$round.txt"
@@ -84,7 +87,7 @@ done
 trap - EXIT
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-awk -F'\t' '
+awk -F'\t' -v servers="${SERVERS[*]}" '
   NR == 1 { next }
   { n[$2]++; rps[$2, n[$2]] = $3; p50[$2, n[$2]] = $4; p99[$2, n[$2]] = $5; hwm[$2, n[$2]] = $6 }
   function med(a, s,   i, j, t, c, v) {
@@ -93,11 +96,11 @@ awk -F'\t' '
     return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2
   }
   END {
-    printf "| server | req/s | p50 ms | p99 ms | peak RSS MiB | jgo/server req/s | jgo/server p99 | jgo/server RSS |\n"
+    ns = split(servers, order, " ")
+    printf "| server | req/s | p50 ms | p99 ms | peak RSS MiB | %s/server req/s | %s/server p99 | %s/server RSS |\n", order[1], order[1], order[1]
     printf "|---|---:|---:|---:|---:|---:|---:|---:|\n"
-    split("jgo jdk socket", order, " ")
-    jr = med(rps, "jgo"); j99 = med(p99, "jgo"); jh = med(hwm, "jgo")
-    for (k = 1; k <= 3; k++) {
+    jr = med(rps, order[1]); j99 = med(p99, order[1]); jh = med(hwm, order[1])
+    for (k = 1; k <= ns; k++) {
       s = order[k]; r = med(rps, s); q = med(p99, s); h = med(hwm, s)
       printf "| %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |\n", s, r, med(p50, s), q, h / 1024, jr / r, j99 / q, jh / h
     }

@@ -8,6 +8,7 @@ import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
 import dev.jgo.netpoll.internal.EchoServer;
 import dev.jgo.netpoll.internal.HelloHttpServer;
+import dev.jgo.spi.Policies;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -28,6 +29,8 @@ final class ServeCommand {
                   --port N                  port, 0 = any free one (default 8080)
                   --procs P                 GOMAXPROCS (default: CPU count)
                   --seconds S               stop after S seconds (default: run until killed)
+                  --steal|--spin|--fair NAME  a scheduling policy by name (dev.jgo.spi.Policies;
+                                            default go), e.g. --spin go-strict
                 """;
     }
 
@@ -37,6 +40,9 @@ final class ServeCommand {
         int port = 8080;
         int procs = Runtime.getRuntime().availableProcessors();
         long seconds = 0;
+        String steal = "go";
+        String spin = "go";
+        String fair = "go";
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -46,6 +52,9 @@ final class ServeCommand {
                 case "--port" -> port = Args.parseInt(a, value(args, ++i, a), 0, 65535);
                 case "--procs" -> procs = Args.parseInt(a, value(args, ++i, a), 1, 4096);
                 case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
+                case "--steal" -> steal = value(args, ++i, a);
+                case "--spin" -> spin = value(args, ++i, a);
+                case "--fair" -> fair = value(args, ++i, a);
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
         }
@@ -53,7 +62,18 @@ final class ServeCommand {
         String h = host;
         int p = port;
         long secs = seconds;
-        try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+        String policies = steal + "/" + spin + "/" + fair;
+        GoRuntime.Builder builder;
+        try {
+            builder = GoRuntime.builder()
+                    .procs(procs)
+                    .stealPolicy(Policies.steal(steal))
+                    .spinPolicy(Policies.spin(spin))
+                    .fairnessPolicy(Policies.fairness(fair));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
+        try (GoRuntime rt = builder.build()) {
             rt.run(() -> {
                 Listener l;
                 try {
@@ -63,7 +83,8 @@ final class ServeCommand {
                             "serve: cannot listen on " + h + ":" + p + ": " + e.getMessage(), e);
                 }
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
-                        + " (GOMAXPROCS " + rt.gomaxprocs() + ")" + (secs > 0 ? " for " + secs + " s" : ""));
+                        + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
+                        + (secs > 0 ? " for " + secs + " s" : ""));
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Go.go(() -> {

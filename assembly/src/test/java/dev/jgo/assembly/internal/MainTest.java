@@ -182,8 +182,8 @@ class MainTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void serveAnswersHttpHelloUntilItsTimeIsUp() throws Exception {
         int[] rc = {-1};
-        Thread server =
-                new Thread(() -> rc[0] = run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3"));
+        Thread server = new Thread(() ->
+                rc[0] = run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3", "--spin", "go-strict"));
         server.start();
         java.util.regex.Matcher m = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -196,6 +196,7 @@ class MainTest {
             Thread.sleep(10);
         }
         assertTrue(m != null && m.find(0), out() + err());
+        assertTrue(out().contains("policies go/go-strict/go"), out());
         int port = Integer.parseInt(m.group(1));
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -225,5 +226,8 @@ class MainTest {
         assertTrue(err().contains("--port must be in [0, 65535]"), err());
         assertEquals(2, run("serve", "--bogus"));
         assertEquals(2, run("serve", "--procs"));
+        assertEquals(2, run("serve", "--spin", "fast"));
+        assertTrue(err().contains("unknown spin policy 'fast' (known: go, go-strict, one, none)"), err());
+        assertEquals(2, run("serve", "--fair"));
     }
 }
