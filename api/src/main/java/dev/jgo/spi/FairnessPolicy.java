@@ -84,6 +84,16 @@ public interface FairnessPolicy {
         return of("go", 61, true, true, 10_000_000L, 128);
     }
 
+    /**
+     * Go's values except the global-queue interval, which adapts toward one global-queue check
+     * every 200 µs as Tokio's does: {@code clamp(200 µs / mean task time, 2, 127)}, the mean
+     * measured by the policy itself from the time between its calls (see {@code
+     * TunedFairnessPolicy}). Stateful: a new instance per call, one per runtime.
+     */
+    static FairnessPolicy selfTuned() {
+        return new TunedFairnessPolicy();
+    }
+
     /** A fixed policy with the given values. */
     static FairnessPolicy of(String name, int interval, boolean runnext, boolean inherit, long sliceNanos, int budget) {
         if (interval < 1) {

@@ -21,11 +21,9 @@ import java.util.List;
  *   <tr><td>spin</td><td>none</td><td>no M decides to spin (see {@link SpinPolicy#none()})</td></tr>
  *   <tr><td>fair</td><td>go</td><td>global queue every 61 schedticks, operation budget 128</td></tr>
  *   <tr><td>fair</td><td>nobudget</td><td>as go with the operation budget off</td></tr>
+ *   <tr><td>fair</td><td>tuned</td><td>as go, global-queue interval self-tuned toward a check every 200 µs (see {@link FairnessPolicy#selfTuned()})</td></tr>
+ *   <tr><td>fair</td><td>local-yield</td><td>as go, a yielding goroutine waits at its own P's queue tail (see {@link FairnessPolicy#localYield()})</td></tr>
  * </table>
- *
- * <p>Not shipped: a global-queue interval self-tuned toward 200 µs as Tokio's. {@link
- * FairnessPolicy#globalQueueInterval()} receives no P and no measurement, so a policy cannot
- * time each P's polls without the scheduler's help.
  */
 public final class Policies {
     private Policies() {}
@@ -37,7 +35,7 @@ public final class Policies {
     public static final List<String> SPIN = List.of("go", "go-strict", "one", "none");
 
     /** The names {@link #fairness} accepts. */
-    public static final List<String> FAIR = List.of("go", "nobudget", "local-yield");
+    public static final List<String> FAIR = List.of("go", "nobudget", "tuned", "local-yield");
 
     /**
      * The steal policy called {@code name}.
@@ -79,6 +77,7 @@ public final class Policies {
         return switch (name) {
             case "go" -> FairnessPolicy.go();
             case "nobudget" -> FairnessPolicy.of("nobudget", 61, true, true, 10_000_000L, 0);
+            case "tuned" -> FairnessPolicy.selfTuned();
             case "local-yield" -> FairnessPolicy.localYield();
             default -> throw unknown("fair", name, FAIR);
         };

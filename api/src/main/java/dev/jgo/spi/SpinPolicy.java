@@ -62,21 +62,13 @@ public interface SpinPolicy {
         return SpinPolicies.NONE;
     }
 
-    /** Go's rule, with and without the idle poll. */
-    enum Go implements SpinPolicy {
-        INSTANCE(50_000),
-        STRICT(0);
-
-        private final long idleSpin;
-
-        Go(long idleSpin) {
-            this.idleSpin = idleSpin;
-        }
-
-        @Override
-        public long idleSpinNanos() {
-            return idleSpin;
-        }
+    /**
+     * Go's rule, with and without the idle poll. (A record, not an enum: an enum's {@code name()}
+     * is final and would report the constant's name.)
+     */
+    record Go(String name, long idleSpinNanos) implements SpinPolicy {
+        static final Go INSTANCE = new Go("go", 50_000);
+        static final Go STRICT = new Go("go-strict", 0);
 
         @Override
         public boolean maySpin(int nmspinning, int gomaxprocs, int npidle) {

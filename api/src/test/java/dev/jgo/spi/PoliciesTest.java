@@ -37,7 +37,7 @@ class PoliciesTest {
         e = assertThrows(IllegalArgumentException.class, () -> Policies.spin("two"));
         assertEquals("unknown spin policy 'two' (known: go, go-strict, one, none)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Policies.fairness("Go"));
-        assertEquals("unknown fair policy 'Go' (known: go, nobudget, local-yield)", e.getMessage());
+        assertEquals("unknown fair policy 'Go' (known: go, nobudget, tuned, local-yield)", e.getMessage());
         assertThrows(NullPointerException.class, () -> Policies.steal(null));
     }
 

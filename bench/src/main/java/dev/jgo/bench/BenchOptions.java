@@ -78,7 +78,8 @@ public record BenchOptions(
                   --workload NAME[,NAME...]  workloads or groups to run (repeatable; default: sched)
                                              sched = %s
                                              chan = %s
-                  --n N                      size of every workload (default: each workload's, 1000000)
+                                             mem = %s
+                  --n N                      size of every workload (default: each workload's)
                   --runs R                   measured runs per peer, median reported (default: %d)
                   --warmup W                 unmeasured runs per peer first (default: %d)
                   --procs P                  jgo GOMAXPROCS and vt/fj parallelism, 1 to %d
@@ -90,6 +91,7 @@ public record BenchOptions(
                 """.formatted(
                         String.join(", ", Workloads.names()),
                         String.join(", ", Workloads.group(Workloads.CHAN).orElseThrow()),
+                        String.join(", ", Workloads.group(Workloads.MEM).orElseThrow()),
                         DEFAULT_RUNS,
                         DEFAULT_WARMUP,
                         Args.MAX_PROCS);
@@ -154,7 +156,7 @@ public record BenchOptions(
                         if (!Workloads.allNames().contains(w)) {
                             throw new UsageException("unknown workload '" + w + "' (known: "
                                     + String.join(", ", Workloads.allNames()) + "; groups: " + Workloads.SCHED
-                                    + ", " + Workloads.CHAN + ")");
+                                    + ", " + Workloads.CHAN + ", " + Workloads.MEM + ")");
                         }
                         workloads.add(w);
                     }

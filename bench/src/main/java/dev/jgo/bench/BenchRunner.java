@@ -6,9 +6,12 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -38,8 +41,30 @@ public final class BenchRunner {
 
     private BenchRunner() {}
 
-    /** The samples of one workload; {@code ops} operations per run. */
-    public record Result(String workload, int n, long ops, Map<Peer, long[]> nanos, Counters lastJgoCounters) {
+    /**
+     * The samples of one workload; {@code ops} operations per run; {@code figures}: per peer, the
+     * workload's own figures of each measured run ({@link Workload#lastFigures}), by name.
+     */
+    public record Result(
+            String workload,
+            int n,
+            long ops,
+            Map<Peer, long[]> nanos,
+            Counters lastJgoCounters,
+            Map<Peer, Map<String, double[]>> figures) {
+
+        /** The median of figure {@code name} over {@code peer}'s runs, or NaN when it has none. */
+        public double medianFigure(Peer peer, String name) {
+            Map<String, double[]> f = figures.getOrDefault(peer, Map.of());
+            double[] v = f.get(name);
+            if (v == null || v.length == 0) {
+                return Double.NaN;
+            }
+            double[] s = v.clone();
+            Arrays.sort(s);
+            int m = s.length / 2;
+            return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+        }
 
         /** The median of {@code peer}'s samples in nanoseconds per operation, or -1 when it did not run. */
         public double nanosPerOp(Peer peer) {
@@ -118,6 +143,12 @@ public final class BenchRunner {
         for (Result r : results) {
             out.println(nsRow(r, o.peers()));
         }
+        List<String> figureLines = figureLines(results, o.peers());
+        if (!figureLines.isEmpty()) {
+            out.println();
+            out.println("the workloads' own figures (median over the measured runs):");
+            figureLines.forEach(out::println);
+        }
         if (o.counters() && o.peers().contains(Peer.JGO)) {
             out.println();
             out.println("jgo scheduler counters, last measured run of each workload:");
@@ -132,8 +163,10 @@ public final class BenchRunner {
     static Result runOne(Workload w, int n, BenchOptions o, int procs, Progress progress) {
         List<Peer> peers = o.peers().stream().filter(w::supports).toList();
         Map<Peer, long[]> nanos = new EnumMap<>(Peer.class);
+        Map<Peer, Map<String, double[]>> figures = new EnumMap<>(Peer.class);
         for (Peer p : peers) {
             nanos.put(p, new long[o.runs()]);
+            figures.put(p, new LinkedHashMap<>());
         }
         Counters last = null;
         GoRuntime rt =
@@ -149,6 +182,12 @@ public final class BenchRunner {
                     progress.tick();
                     if (measured) {
                         nanos.get(p)[round - o.warmup()] = t;
+                        for (Map.Entry<String, Double> e : w.lastFigures(p).entrySet()) {
+                            figures.get(p)
+                                            .computeIfAbsent(e.getKey(), key -> new double[o.runs()])[
+                                            round - o.warmup()] =
+                                    e.getValue();
+                        }
                         if (p == Peer.JGO) {
                             last = minus(rt.view().counters(), before);
                         }
@@ -163,7 +202,7 @@ public final class BenchRunner {
                 fj.shutdownNow();
             }
         }
-        return new Result(w.name(), n, w.ops(n), nanos, last);
+        return new Result(w.name(), n, w.ops(n), nanos, last, figures);
     }
 
     private static long timeOne(Workload w, Peer p, int n, GoRuntime rt, ForkJoinPool fj) {
@@ -243,6 +282,33 @@ public final class BenchRunner {
             sb.append(v < 0 ? String.format(Locale.ROOT, " %10s", "-") : String.format(Locale.ROOT, " %10.1f", v));
         }
         return sb.toString();
+    }
+
+    /** One line per workload and figure name: the median per peer, and peer/jgo. */
+    static List<String> figureLines(List<Result> results, List<Peer> peers) {
+        List<String> lines = new ArrayList<>();
+        for (Result r : results) {
+            Set<String> names = new LinkedHashSet<>();
+            r.figures().values().forEach(f -> names.addAll(f.keySet()));
+            for (String name : names) {
+                StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-20s %-22s", r.workload(), name));
+                for (Peer p : peers) {
+                    double v = r.medianFigure(p, name);
+                    if (!Double.isNaN(v)) {
+                        sb.append(String.format(Locale.ROOT, " %s=%.1f", p.label(), v));
+                    }
+                }
+                double jgo = r.medianFigure(Peer.JGO, name);
+                for (Peer p : peers) {
+                    double v = r.medianFigure(p, name);
+                    if (p != Peer.JGO && !Double.isNaN(v) && !Double.isNaN(jgo) && jgo != 0) {
+                        sb.append(String.format(Locale.ROOT, " %s/jgo=%.2f", p.label(), v / jgo));
+                    }
+                }
+                lines.add(sb.toString());
+            }
+        }
+        return lines;
     }
 
     static double median(long[] samples) {

@@ -12,8 +12,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -43,13 +46,28 @@ public final class Compare {
 
     /** The CSV header: one row per measured run. */
     public static final String CSV_HEADER = "workload,n,procs,steal,spin,fair,run,wall_ns,cpu_ns,cpu_per_wall,"
-            + "schedticks,created,steals,stolen,spins,m_parks,m_unparks,empty_wakeups,runq_overflows";
+            + "schedticks,created,steals,stolen,spins,m_parks,m_unparks,empty_wakeups,runq_overflows,figures";
 
     private Compare() {}
 
-    /** One measured run. */
+    /**
+     * One measured run; {@code figures}: the workload's own figures of the run ({@link
+     * Workload#lastFigures}, e.g. starve's wait), empty for most workloads.
+     */
     public record Run(
-            String workload, int n, int procs, PolicySet policies, int run, long wallNanos, long cpuNanos, Counters c) {
+            String workload,
+            int n,
+            int procs,
+            PolicySet policies,
+            int run,
+            long wallNanos,
+            long cpuNanos,
+            Counters c,
+            Map<String, Double> figures) {
+
+        public Run {
+            figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        }
 
         /** CPU time over wall time: the cores kept busy on average; -1 when CPU time is unknown. */
         public double cpuPerWall() {
@@ -87,6 +105,21 @@ public final class Compare {
 
         public long maxWallNanos() {
             return runs.stream().mapToLong(Run::wallNanos).max().orElse(0);
+        }
+
+        /** The median over runs of the workload's figure {@code name}, or NaN when it has none. */
+        public double medianFigure(String name) {
+            if (runs.isEmpty() || !runs.get(0).figures().containsKey(name)) {
+                return Double.NaN;
+            }
+            return medianD(runs, r -> r.figures().getOrDefault(name, Double.NaN));
+        }
+
+        /** The names of the workload's figures, in report order. */
+        public List<String> figureNames() {
+            return runs.isEmpty()
+                    ? List.of()
+                    : List.copyOf(runs.get(0).figures().keySet());
         }
 
         private static double median(List<Run> runs, ToLongFunction<Run> f) {
@@ -153,6 +186,12 @@ public final class Compare {
                 }
                 out.flush();
             }
+        }
+        List<String> figures = figureLines(cells);
+        if (!figures.isEmpty()) {
+            out.println();
+            out.println("the workloads' own figures (median over the measured runs):");
+            figures.forEach(out::println);
         }
         try {
             Files.createDirectories(o.out());
@@ -231,7 +270,16 @@ public final class Compare {
             throw new IllegalStateException(w.name() + " with " + ps.label() + " on " + procs + " procs, n=" + n
                     + ", returned " + sum + ", expected " + want);
         }
-        return new Run(w.name(), n, procs, ps, run, wall, cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0, delta);
+        return new Run(
+                w.name(),
+                n,
+                procs,
+                ps,
+                run,
+                wall,
+                cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                delta,
+                w.lastFigures(Peer.JGO));
     }
 
     /** CPU time of every thread of this JVM, or -1 where the platform does not report it. */
@@ -290,7 +338,7 @@ public final class Compare {
                 Counters c = r.c();
                 sb.append(String.format(
                         Locale.ROOT,
-                        "%s,%d,%d,%s,%s,%s,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d\n",
+                        "%s,%d,%d,%s,%s,%s,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%s\n",
                         r.workload(),
                         r.n(),
                         r.procs(),
@@ -309,9 +357,45 @@ public final class Compare {
                         c.mParks(),
                         c.mUnparks(),
                         c.emptyWakeups(),
-                        c.runqOverflows()));
+                        c.runqOverflows(),
+                        figures(r.figures())));
             }
         }
         return sb.toString();
+    }
+
+    /** {@code name=value} pairs joined by {@code ;} (no commas), for the CSV's last column. */
+    static String figures(Map<String, Double> f) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Double> e : f.entrySet()) {
+            if (!sb.isEmpty()) {
+                sb.append(';');
+            }
+            sb.append(e.getKey().replace(',', ' ').replace(';', ' '))
+                    .append('=')
+                    .append(String.format(Locale.ROOT, "%.1f", e.getValue()));
+        }
+        return sb.toString();
+    }
+
+    /** Lines of the workloads' own figures, median per cell; empty when no workload has any. */
+    static List<String> figureLines(List<Cell> cells) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : cells) {
+            StringBuilder sb = new StringBuilder();
+            for (String name : c.figureNames()) {
+                sb.append(String.format(Locale.ROOT, "  %s=%.1f", name, c.medianFigure(name)));
+            }
+            if (!sb.isEmpty()) {
+                lines.add(String.format(
+                                Locale.ROOT,
+                                "%-14s %5d %-26s",
+                                c.workload(),
+                                c.procs(),
+                                c.policies().label())
+                        + sb);
+            }
+        }
+        return lines;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgo.bench;
 
 import dev.jgo.GoRuntime;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
@@ -61,6 +62,15 @@ public interface Workload {
      */
     default long ops(int n) {
         return n;
+    }
+
+    /**
+     * Figures of the last run on {@code peer} besides its time, by name in report order (bytes
+     * per parked goroutine, a latency percentile); empty for workloads that measure time only.
+     * Read by the runner after each run.
+     */
+    default Map<String, Double> lastFigures(Peer peer) {
+        return Map.of();
     }
 
     /** Whether {@code peer} can run this workload. */

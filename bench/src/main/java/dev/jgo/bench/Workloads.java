@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The workloads, in two groups: {@code sched} (the scheduler suite, what {@code bench} runs with
- * no {@code --workload}) and {@code chan} (channels, select and Mutex; issue 3's benchmarks).
+ * The workloads, in three groups: {@code sched} (the scheduler suite, what {@code bench} runs with
+ * no {@code --workload}), {@code chan} (channels, select and Mutex; issue 3's benchmarks) and
+ * {@code mem} (the memory a parked goroutine costs).
  */
 public final class Workloads {
     private Workloads() {}
@@ -17,6 +18,9 @@ public final class Workloads {
     /** The group of channel, select and mutex workloads. */
     public static final String CHAN = "chan";
 
+    /** The group of memory workloads. */
+    public static final String MEM = "mem";
+
     /** The scheduler suite, sized for {@code procs} processors where the shape depends on it. */
     public static List<Workload> all(int procs) {
         return List.of(
@@ -25,7 +29,14 @@ public final class Workloads {
                 new SpawnManyOutside(),
                 new YieldMany(2 * procs),
                 new ChainedSpawn(),
-                new Sleepers(procs));
+                new Sleepers(procs),
+                new PingPongHog(),
+                new Starve(procs));
+    }
+
+    /** The memory group: bytes per parked goroutine. */
+    public static List<Workload> memory() {
+        return List.of(new ParkedMemory());
     }
 
     /**
@@ -38,7 +49,7 @@ public final class Workloads {
 
     /** Every workload of every group. */
     public static List<Workload> every(int procs) {
-        return Stream.concat(all(procs).stream(), channels().stream()).toList();
+        return Stream.of(all(procs), channels(), memory()).flatMap(List::stream).toList();
     }
 
     /** The names of the scheduler suite (the default). */
@@ -51,11 +62,12 @@ public final class Workloads {
         return every(1).stream().map(Workload::name).toList();
     }
 
-    /** The workload names of group {@code group} ({@link #SCHED} or {@link #CHAN}), if it is one. */
+    /** The workload names of group {@code group} ({@link #SCHED}, {@link #CHAN}, {@link #MEM}), if it is one. */
     public static Optional<List<String>> group(String group) {
         return switch (group) {
             case SCHED -> Optional.of(names());
             case CHAN -> Optional.of(channels().stream().map(Workload::name).toList());
+            case MEM -> Optional.of(memory().stream().map(Workload::name).toList());
             default -> Optional.empty();
         };
     }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,6 +47,32 @@ class CompareTest {
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void starveUnderThreeFairnessPoliciesReportsItsWaitPerRun() throws Exception {
+        CompareOptions o = CompareOptions.parse(List.of(
+                "--workloads", "starve",
+                "--policies", "fair=go,nobudget,tuned",
+                "--procs", "1",
+                "--n", "2",
+                "--runs", "1",
+                "--warmup", "0",
+                "--out", tmp.resolve("fair").toString()));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<Compare.Cell> cells = Compare.run(o, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(3, cells.size());
+        for (Compare.Cell c : cells) {
+            assertEquals(List.of("wait p50 us", "wait max us"), c.figureNames());
+            assertTrue(c.medianFigure("wait max us") > 0, c.toString());
+        }
+        assertTrue(printed.contains("go/go/tuned") && printed.contains("wait max us="), printed);
+        List<String> lines = Files.readAllLines(tmp.resolve("fair/compare.csv"));
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(3).matches(".*,wait p50 us=[0-9.]+;wait max us=[0-9.]+"), lines.get(3));
+        assertTrue(Files.exists(tmp.resolve("fair/compare-starve.svg")));
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void badOptionsNameWhatIsKnown() {
         UsageException e = assertThrows(UsageException.class, () -> CompareOptions.parsePolicies("steal=random"));
@@ -67,7 +94,7 @@ class CompareTest {
     void aTinyMatrixWritesOneCsvRowPerRunAndOneWellFormedChartPerWorkload() throws Exception {
         CompareOptions o = CompareOptions.parse(List.of(
                 "--workloads", "skynet,yield-many",
-                "--policies", "steal=go,sticky;spin=go,none",
+                "--policies", "steal=go,sticky;fair=go,tuned",
                 "--procs", "1,2",
                 "--n", "2000",
                 "--runs", "2",
@@ -107,7 +134,7 @@ class CompareTest {
             // background plus one wall bar and one CPU bar per cell (CPU time is known on HotSpot)
             assertEquals(1 + 2 * 8, d.getElementsByTagName("rect").getLength());
             String text = Files.readString(svg);
-            assertTrue(text.contains("P=2  sticky/none/go"), text);
+            assertTrue(text.contains("P=2  sticky/go/tuned"), text);
         }
     }
 
@@ -172,13 +199,20 @@ class CompareTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"go", "nobudget"})
+    @ValueSource(strings = {"go", "nobudget", "tuned"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void eachFairnessPolicyIsReadWhenSelected(String name) {
         Spies s = runWithSpies("go", "go", name, 2);
         assertTrue(s.fair.intervals.sum() > 0, name + ": interval never read");
         assertTrue(s.fair.budgets.sum() > 0, name + ": budget never read");
-        assertEquals(name.equals("go") ? 128 : 0, s.fair.operationBudget());
+        assertEquals(name.equals("nobudget") ? 0 : 128, s.fair.operationBudget());
+        if (name.equals("tuned")) {
+            // it measured the runtime's schedules and moved away from its initial 61
+            assertTrue(s.fair.answers.stream().anyMatch(i -> i != 61), "tuned never adapted: " + s.fair.answers);
+            assertTrue(s.fair.answers.stream().allMatch(i -> i >= 2 && i <= 127), s.fair.answers.toString());
+        } else {
+            assertEquals(Set.of(61), s.fair.answers);
+        }
     }
 
     /** Counting wrappers: each decides as the policy it wraps. */
@@ -296,6 +330,7 @@ class CompareTest {
         final FairnessPolicy delegate;
         final LongAdder intervals = new LongAdder();
         final LongAdder budgets = new LongAdder();
+        final Set<Integer> answers = ConcurrentHashMap.newKeySet();
 
         SpyingFair(FairnessPolicy delegate) {
             this.delegate = delegate;
@@ -309,7 +344,9 @@ class CompareTest {
         @Override
         public int globalQueueInterval() {
             intervals.increment();
-            return delegate.globalQueueInterval();
+            int i = delegate.globalQueueInterval();
+            answers.add(i);
+            return i;
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
 import dev.jgo.netpoll.internal.EchoServer;
 import dev.jgo.netpoll.internal.HelloHttpServer;
+import dev.jgo.spi.PolicyControl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -69,8 +70,13 @@ final class ServeCommand {
                     throw new IllegalStateException(
                             "serve: cannot listen on " + h + ":" + p + ": " + e.getMessage(), e);
                 }
+                String policies = rt instanceof PolicyControl pc
+                        ? pc.stealPolicy().name() + "/" + pc.spinPolicy().name() + "/"
+                                + pc.fairnessPolicy().name()
+                        : "unknown";
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
-                        + " (GOMAXPROCS " + rt.gomaxprocs() + ")" + (secs > 0 ? " for " + secs + " s" : ""));
+                        + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
+                        + (secs > 0 ? " for " + secs + " s" : ""));
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Go.go(() -> {

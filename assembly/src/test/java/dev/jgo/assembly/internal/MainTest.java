@@ -367,6 +367,7 @@ class MainTest {
             Thread.sleep(10);
         }
         assertTrue(m != null && m.find(0), out() + err());
+        assertTrue(out().contains("policies tokio/go/go"), out());
         int port = Integer.parseInt(m.group(1));
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -396,5 +397,8 @@ class MainTest {
         assertTrue(err().contains("--port must be in [0, 65535]"), err());
         assertEquals(2, run("serve", "--bogus"));
         assertEquals(2, run("serve", "--procs"));
+        assertEquals(2, run("serve", "--policy", "spin=fast"));
+        assertTrue(err().contains("unknown spin policy 'fast' (known: go, go-strict, one, none)"), err());
+        assertEquals(2, run("serve", "--policy"));
     }
 }

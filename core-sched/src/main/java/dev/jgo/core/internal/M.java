@@ -641,7 +641,11 @@ final class M extends Carrier {
                     }
                     continue;
                 }
-                // NETPOLL_BUSY: another thread polls; wait for timers the ordinary way
+                // NETPOLL_BUSY: another thread polls (another runtime's M, or the poller's own
+                // thread). It may stop polling without a word to us (its runtime closes), so
+                // wait at most NETPOLL_RETRY_NANOS before trying again.
+                long again = dev.jgo.spi.TimerQueue.nanotime() + NETPOLL_RETRY_NANOS;
+                pollUntil = pollUntil == 0 ? again : Math.min(pollUntil, again);
             }
             // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
             if (pollUntil != 0) {
@@ -797,6 +801,9 @@ final class M extends Carrier {
     static final int STOPM_HANDED_P = 1;
     static final int STOPM_WOKE = 2;
     static final int NETPOLL_BUSY = 3;
+
+    /** How long an M that found the poller busy parks before it tries to poll again. */
+    static final long NETPOLL_RETRY_NANOS = 10_000_000L;
 
     /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
     private volatile boolean inNetpoll;
