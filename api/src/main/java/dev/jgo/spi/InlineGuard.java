@@ -59,7 +59,8 @@ final class InlineGuard {
                 Files.deleteIfExists(f);
             }
         } catch (Exception | LinkageError e) {
-            String msg = "compiler directive NOT added (" + e + "); JDK locks used by goroutines may see a"
+            String msg = "compiler directive NOT added (" + e + "; a jlinked runtime needs the jdk.management and"
+                    + " jdk.jfr modules for it); JDK locks used by goroutines may see a"
                     + " stale current thread: run with -XX:CompileCommand=dontinline,java.util.concurrent.locks.*::*"
                     + " -XX:CompileCommand=dontinline,sun.nio.ch.*::*";
             System.err.println("jgo: " + msg);

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Stop-the-world latency: the time from a stop request to the world stopped, with {@code g}
  * goroutines that spin for {@code interval} between two {@code Go.checkpoint()} calls, for each
- * combination of goroutine count and safe-point interval. Prints p50, p99 and the maximum over
+ * combination of goroutine count and safe-point interval, after one unreported warm-up row. Prints
+ * p50, p99 and the maximum over
  * {@code stops} stop/start cycles (a platform thread stops the world, holds it 50 µs, starts it,
  * waits 1 ms), and checks the goroutines' own iteration counts against what they reported.
  *
@@ -36,6 +37,7 @@ public final class StwBench {
         }
         System.out.printf(Locale.ROOT, "jgo stop-the-world latency: procs=%d, %d stops per row%n", procs, stops);
         JvmInfo.describe().forEach(System.out::println);
+        row(procs, procs, 100_000, 50, false); // warm-up: JIT compilation of the stop path, unreported
         System.out.printf(
                 Locale.ROOT,
                 "%12s %14s %10s %10s %10s %10s%n",
@@ -47,12 +49,12 @@ public final class StwBench {
                 "rounds");
         for (int g : new int[] {procs, 4 * procs, 1000}) {
             for (long intervalNanos : new long[] {10_000, 100_000, 1_000_000}) {
-                row(procs, g, intervalNanos, stops);
+                row(procs, g, intervalNanos, stops, true);
             }
         }
     }
 
-    private static void row(int procs, int g, long intervalNanos, int stops) throws Exception {
+    private static void row(int procs, int g, long intervalNanos, int stops, boolean report) throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
             SafepointCoordinator c = ((Scheduler) rt).safepoints();
             AtomicBoolean stop = new AtomicBoolean();
@@ -98,6 +100,9 @@ public final class StwBench {
                 throw new IllegalStateException("goroutines reported " + reported.get() + " of " + g);
             }
             Arrays.sort(lat);
+            if (!report) {
+                return;
+            }
             System.out.printf(
                     Locale.ROOT,
                     "%12d %11d us %10.1f %10.1f %10.1f %10d%n",
