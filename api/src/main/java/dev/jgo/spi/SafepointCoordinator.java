@@ -79,9 +79,43 @@ public interface SafepointCoordinator {
      */
     record Stats(long stops, long lastStopNanos, long maxStopNanos, long totalStopNanos, long repreempts) {}
 
-    /** Creates a coordinator for a runtime; found with {@link java.util.ServiceLoader}. */
+    /**
+     * Creates a coordinator for a runtime: the one {@link #install}ed, else the first found with
+     * {@link java.util.ServiceLoader}.
+     */
     interface Provider {
         /** A coordinator for the runtime behind {@code control}. */
         SafepointCoordinator create(ProcControl control);
+
+        /**
+         * Makes runtimes built from now on use {@code p} instead of looking for a provider with
+         * {@link java.util.ServiceLoader}, which cannot see across bundles: jgo-safepoint's
+         * Declarative Services component calls this when its bundle starts. Concurrency: any
+         * thread.
+         */
+        static void install(Provider p) {
+            Installed.provider = java.util.Objects.requireNonNull(p, "provider");
+        }
+
+        /** Undoes {@link #install} if {@code p} is still installed. Concurrency: any thread. */
+        static void uninstall(Provider p) {
+            synchronized (Installed.class) {
+                if (Installed.provider == p) {
+                    Installed.provider = null;
+                }
+            }
+        }
+
+        /** The installed provider, or null. */
+        static Provider installed() {
+            return Installed.provider;
+        }
+    }
+
+    /** Holder of {@link Provider#install}'s provider. */
+    final class Installed {
+        private Installed() {}
+
+        private static volatile Provider provider;
     }
 }

@@ -130,6 +130,10 @@ class FelixIntegrationTest {
         assertTrue(felix.bundles().stream().anyMatch(b -> b.getSymbolicName().equals("org.apache.felix.scr")));
         GoRuntime rt = runtime();
         assertEquals(3, rt.gomaxprocs(), "procs from the framework property jgo.procs");
+        assertEquals(3, rt.gomaxprocs(4), "GOMAXPROCS changed through jgo-safepoint's bundle");
+        assertEquals(4, rt.gomaxprocs());
+        workload(rt, 1_000);
+        assertEquals(4, rt.gomaxprocs(3));
         assertTrue(rt instanceof PolicyControl);
         assertSame(rt, ctx().getService(ctx().getServiceReference(PolicyControl.class)));
         workload(rt, 5_000);

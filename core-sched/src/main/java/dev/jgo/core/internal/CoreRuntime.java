@@ -138,8 +138,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     }
 
     /**
-     * This runtime's stop-the-world coordinator, made on first use by the {@link
-     * SafepointCoordinator.Provider} found on the class path (jgo-safepoint).
+     * This runtime's stop-the-world coordinator, made on first use by the installed {@link
+     * SafepointCoordinator.Provider} (jgo-safepoint's bundle inside a framework) or the one found
+     * on the class path.
      *
      * @throws UnsupportedOperationException if no provider is on the class path
      */
@@ -151,12 +152,14 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         synchronized (this) {
             if (coordinator == null) {
-                SafepointCoordinator.Provider p = ServiceLoader.load(
-                                SafepointCoordinator.Provider.class, CoreRuntime.class.getClassLoader())
-                        .findFirst()
-                        .orElseThrow(() -> new UnsupportedOperationException(
-                                "stop-the-world and GOMAXPROCS changes need jgo-safepoint (gc-safepoint-module)"
-                                        + " on the class path"));
+                SafepointCoordinator.Provider installed = SafepointCoordinator.Provider.installed();
+                SafepointCoordinator.Provider p = installed != null
+                        ? installed
+                        : ServiceLoader.load(SafepointCoordinator.Provider.class, CoreRuntime.class.getClassLoader())
+                                .findFirst()
+                                .orElseThrow(() -> new UnsupportedOperationException(
+                                        "stop-the-world and GOMAXPROCS changes need jgo-safepoint (gc-safepoint-module)"
+                                                + " on the class path"));
                 coordinator = p.create(sched.world);
             }
             return coordinator;
