@@ -46,12 +46,15 @@ public final class Compare {
 
     /** The CSV header: one row per measured run. */
     public static final String CSV_HEADER = "workload,n,procs,steal,spin,fair,run,wall_ns,cpu_ns,cpu_per_wall,"
-            + "schedticks,created,steals,stolen,spins,m_parks,m_unparks,empty_wakeups,runq_overflows,figures";
+            + "alloc_bytes,peak_heap_bytes,schedticks,created,steals,stolen,spins,m_parks,m_unparks,empty_wakeups,runq_overflows,figures";
 
     private Compare() {}
 
     /**
-     * One measured run; {@code figures}: the workload's own figures of the run ({@link
+     * One measured run. {@code allocBytes}: bytes allocated by every thread during the run;
+     * {@code peakHeapBytes}: the most heap in use at once during it (the heap pools' peak usage,
+     * reset after the GC that precedes the run); -1 where the JVM does not report them. {@code
+     * figures}: the workload's own figures of the run ({@link
      * Workload#lastFigures}, e.g. starve's wait), empty for most workloads.
      */
     public record Run(
@@ -62,6 +65,8 @@ public final class Compare {
             int run,
             long wallNanos,
             long cpuNanos,
+            long allocBytes,
+            long peakHeapBytes,
             Counters c,
             Map<String, Double> figures) {
 
@@ -92,6 +97,14 @@ public final class Compare {
 
         public double medianCpuPerWall() {
             return medianD(runs, Run::cpuPerWall);
+        }
+
+        public double medianAllocBytes() {
+            return median(runs, r -> r.allocBytes());
+        }
+
+        public double medianPeakHeapBytes() {
+            return median(runs, r -> r.peakHeapBytes());
         }
 
         /** The median over runs of one counter. */
@@ -258,12 +271,16 @@ public final class Compare {
 
     private static Run timeOne(Workload w, int n, int procs, PolicySet ps, GoRuntime rt, int run) {
         System.gc();
+        resetHeapPeaks();
         Counters before = rt.view().counters();
+        long alloc0 = allocatedBytes();
         long cpu0 = processCpuNanos();
         long start = System.nanoTime();
         long sum = w.runJgo(rt, n);
         long wall = System.nanoTime() - start;
         long cpu1 = processCpuNanos();
+        long alloc1 = allocatedBytes();
+        long peak = heapPeakBytes();
         Counters delta = BenchRunner.minus(rt.view().counters(), before);
         long want = w.expected(n);
         if (sum != want) {
@@ -278,8 +295,39 @@ public final class Compare {
                 run,
                 wall,
                 cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0,
+                alloc0 < 0 || alloc1 < 0 ? -1 : alloc1 - alloc0,
+                peak,
                 delta,
                 w.lastFigures(Peer.JGO));
+    }
+
+    /** Bytes allocated by every live thread so far, or -1 where the JVM does not report it. */
+    static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()
+                && t.isThreadAllocatedMemoryEnabled()) {
+            return t.getTotalThreadAllocatedBytes();
+        }
+        return -1;
+    }
+
+    private static void resetHeapPeaks() {
+        for (java.lang.management.MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    /** The sum of the heap pools' peak usage since {@link #resetHeapPeaks}. */
+    private static long heapPeakBytes() {
+        long sum = 0;
+        for (java.lang.management.MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == java.lang.management.MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     /** CPU time of every thread of this JVM, or -1 where the platform does not report it. */
@@ -293,7 +341,7 @@ public final class Compare {
     static String header() {
         return String.format(
                 Locale.ROOT,
-                "%-14s %5s %-7s %-9s %-8s %9s %9s %8s %9s %8s %8s %8s %8s %6s",
+                "%-14s %5s %-7s %-9s %-8s %9s %9s %8s %8s %8s %9s %8s %8s %8s %8s %6s",
                 "workload",
                 "procs",
                 "steal",
@@ -302,6 +350,8 @@ public final class Compare {
                 "wall ms",
                 "cpu ms",
                 "cpu/wall",
+                "alloc MB",
+                "peak MB",
                 "steals",
                 "spins",
                 "mparks",
@@ -313,7 +363,7 @@ public final class Compare {
     static String row(Cell c) {
         return String.format(
                 Locale.ROOT,
-                "%-14s %5d %-7s %-9s %-8s %9.1f %9.1f %8.2f %9.0f %8.0f %8.0f %8.0f %8.0f %6.0f",
+                "%-14s %5d %-7s %-9s %-8s %9.1f %9.1f %8.2f %8.1f %8.1f %9.0f %8.0f %8.0f %8.0f %8.0f %6.0f",
                 c.workload(),
                 c.procs(),
                 c.policies().steal(),
@@ -322,6 +372,8 @@ public final class Compare {
                 c.medianWallNanos() / 1e6,
                 c.medianCpuNanos() / 1e6,
                 c.medianCpuPerWall(),
+                c.medianAllocBytes() / 1e6,
+                c.medianPeakHeapBytes() / 1e6,
                 c.median(Counters::steals),
                 c.median(Counters::spins),
                 c.median(Counters::mParks),
@@ -338,7 +390,7 @@ public final class Compare {
                 Counters c = r.c();
                 sb.append(String.format(
                         Locale.ROOT,
-                        "%s,%d,%d,%s,%s,%s,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%s\n",
+                        "%s,%d,%d,%s,%s,%s,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%s\n",
                         r.workload(),
                         r.n(),
                         r.procs(),
@@ -349,6 +401,8 @@ public final class Compare {
                         r.wallNanos(),
                         r.cpuNanos(),
                         r.cpuPerWall(),
+                        r.allocBytes(),
+                        r.peakHeapBytes(),
                         c.schedticks(),
                         c.goroutinesCreated(),
                         c.steals(),

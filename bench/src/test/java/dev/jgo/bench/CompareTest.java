@@ -119,6 +119,9 @@ class CompareTest {
             long cpu = Long.parseLong(f[cols.indexOf("cpu_ns")]);
             assertTrue(cpu >= 0 || cpu == -1, line);
             Double.parseDouble(f[cols.indexOf("cpu_per_wall")]);
+            // memory per run: every goroutine allocates, and the heap held at least the runtime
+            assertTrue(Long.parseLong(f[cols.indexOf("alloc_bytes")]) > 0, line);
+            assertTrue(Long.parseLong(f[cols.indexOf("peak_heap_bytes")]) > 0, line);
             long created = Long.parseLong(f[cols.indexOf("created")]);
             assertTrue(created > 0, line);
             assertTrue(Long.parseLong(f[cols.indexOf("spins")]) >= 0, line);
