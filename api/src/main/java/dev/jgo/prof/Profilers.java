@@ -4,7 +4,10 @@ import dev.jgo.spi.ProfilerProvider;
 import java.util.Comparator;
 import java.util.ServiceLoader;
 
-/** Finds the {@link ProfilerProvider} once, on first use. */
+/**
+ * The {@link ProfilerProvider}: the installed one (jgo-profiler's bundle inside a framework),
+ * else the one found with {@link ServiceLoader} once, on first use.
+ */
 final class Profilers {
     private Profilers() {}
 
@@ -22,6 +25,10 @@ final class Profilers {
      * @throws IllegalStateException if none is on the class path
      */
     static ProfilerProvider get() {
+        ProfilerProvider installed = ProfilerProvider.installed(); // inside a framework
+        if (installed != null) {
+            return installed;
+        }
         ProfilerProvider p = Holder.PROVIDER;
         if (p == null) {
             throw new IllegalStateException(

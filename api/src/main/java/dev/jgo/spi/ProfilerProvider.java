@@ -13,6 +13,36 @@ import java.util.Map;
  */
 public interface ProfilerProvider {
 
+    /**
+     * Makes {@code dev.jgo.prof} use {@code p} instead of the provider found with {@link
+     * java.util.ServiceLoader}, which cannot see across bundles: jgo-profiler's Declarative
+     * Services component calls this when its bundle starts. Concurrency: any thread.
+     */
+    static void install(ProfilerProvider p) {
+        Installed.provider = java.util.Objects.requireNonNull(p, "provider");
+    }
+
+    /** Undoes {@link #install} if {@code p} is still installed. Concurrency: any thread. */
+    static void uninstall(ProfilerProvider p) {
+        synchronized (Installed.class) {
+            if (Installed.provider == p) {
+                Installed.provider = null;
+            }
+        }
+    }
+
+    /** The installed provider, or null. */
+    static ProfilerProvider installed() {
+        return Installed.provider;
+    }
+
+    /** Holder of {@link #install}'s provider. */
+    final class Installed {
+        private Installed() {}
+
+        private static volatile ProfilerProvider provider;
+    }
+
     void startCpuProfile(OutputStream out);
 
     void stopCpuProfile();

@@ -134,6 +134,14 @@ class FelixIntegrationTest {
         assertEquals(4, rt.gomaxprocs());
         workload(rt, 1_000);
         assertEquals(4, rt.gomaxprocs(3));
+        // jgo-profiler's component installed its provider behind dev.jgo.prof
+        dev.jgo.spi.ProfilerProvider prof = dev.jgo.spi.ProfilerProvider.installed();
+        assertTrue(
+                prof != null && prof.getClass().getClassLoader() instanceof org.osgi.framework.BundleReference,
+                "profiler from its bundle: " + prof);
+        java.io.ByteArrayOutputStream dump = new java.io.ByteArrayOutputStream();
+        dev.jgo.prof.Pprof.writeGoroutineProfile(dump, 1);
+        assertTrue(dump.toString(java.nio.charset.StandardCharsets.UTF_8).contains("goroutine profile: total"));
         assertTrue(rt instanceof PolicyControl);
         assertSame(rt, ctx().getService(ctx().getServiceReference(PolicyControl.class)));
         workload(rt, 5_000);

@@ -32,6 +32,20 @@ public final class JgoProfiler implements ProfilerProvider {
     /** Public for {@link java.util.ServiceLoader}. */
     public JgoProfiler() {}
 
+    /** DS activation (OSGI-INF/dev.jgo.profiler.xml): {@code dev.jgo.prof} uses this provider. */
+    public void activate() {
+        ProfilerProvider.install(this);
+    }
+
+    /** DS deactivation (bundle stop): a running CPU profile is stopped, then uninstalled. */
+    public void deactivate() {
+        try {
+            stopCpuProfile();
+        } finally {
+            ProfilerProvider.uninstall(this);
+        }
+    }
+
     /** Sets the sampling rate of CPU profiles started from now on (1..10000 Hz). */
     public static void setCpuProfileRate(int rate) {
         if (rate < 1 || rate > 10_000) {
