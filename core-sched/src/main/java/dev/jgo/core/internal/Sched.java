@@ -871,16 +871,29 @@ final class Sched {
         gFree.offer(head);
     }
 
-    /** A G for a goroutine started outside any P: takes a batch, returns the rest. */
+    /**
+     * The rest of the last batch {@link #gfgetGlobal} took: goroutines started outside any P
+     * (usually one thread in a loop) take from it with two uncontended atomic operations instead
+     * of a poll and an offer on the shared free list each.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<G> gFreeExternal =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** A G for a goroutine started outside any P: from the cached batch, else a new batch. */
     private G gfgetGlobal() {
-        G batch = gFree.relaxedPoll();
+        G batch = gFreeExternal.getAndSet(null);
         if (batch == null) {
-            return null;
+            batch = gFree.relaxedPoll();
+            if (batch == null) {
+                return null;
+            }
         }
         G rest = batch.schedlink;
         if (rest != null) {
             rest.freeBatchLen = batch.freeBatchLen - 1;
-            gFree.offer(rest);
+            if (!gFreeExternal.compareAndSet(null, rest)) {
+                gFree.offer(rest); // another outside spawner cached one meanwhile
+            }
         }
         batch.schedlink = null;
         return batch;
