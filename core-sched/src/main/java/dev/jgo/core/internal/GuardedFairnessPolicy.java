@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * A {@link FairnessPolicy} from outside jgo, called under the protocol of {@link PolicyGuard}'s
- * note "Policies that fail".
+ * note "Policies that fail" (each method has the shape of {@link GuardedPolicy#failed}).
  *
  * <p>Concurrency: any thread (read on every schedule).
  */
@@ -17,120 +17,97 @@ final class GuardedFairnessPolicy extends GuardedPolicy<FairnessPolicy> implemen
     }
 
     @Override
-    public String name() {
-        try {
-            return policy.name();
-        } catch (Throwable t) {
-            PolicyGuard.rethrowFatal(t);
-            fail("name", t);
-            return FALLBACK.name();
-        }
+    String nameOf(FairnessPolicy p) {
+        return p.name();
     }
 
     @Override
     public int globalQueueInterval() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.globalQueueInterval();
-        }
-        try {
-            int n = t.globalQueueInterval();
-            if (n >= 1) {
-                return n;
+        if (t == policy) {
+            try {
+                int n = t.globalQueueInterval();
+                if (n >= 1) {
+                    return n;
+                }
+                fail("globalQueueInterval", n + ", below 1");
+            } catch (Throwable e) {
+                failed("globalQueueInterval", e);
             }
-            fail("globalQueueInterval", n + ", below 1");
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("globalQueueInterval", e);
         }
-        return FALLBACK.globalQueueInterval();
+        return targetOpaque().globalQueueInterval();
     }
 
     @Override
     public boolean useRunnext() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.useRunnext();
+        if (t == policy) {
+            try {
+                return t.useRunnext();
+            } catch (Throwable e) {
+                failed("useRunnext", e);
+            }
         }
-        try {
-            return t.useRunnext();
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("useRunnext", e);
-        }
-        return FALLBACK.useRunnext();
+        return targetOpaque().useRunnext();
     }
 
     @Override
     public boolean runnextInheritsTimeSlice() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.runnextInheritsTimeSlice();
+        if (t == policy) {
+            try {
+                return t.runnextInheritsTimeSlice();
+            } catch (Throwable e) {
+                failed("runnextInheritsTimeSlice", e);
+            }
         }
-        try {
-            return t.runnextInheritsTimeSlice();
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("runnextInheritsTimeSlice", e);
-        }
-        return FALLBACK.runnextInheritsTimeSlice();
+        return targetOpaque().runnextInheritsTimeSlice();
     }
 
     @Override
     public long timeSliceNanos() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.timeSliceNanos();
-        }
-        try {
-            long ns = t.timeSliceNanos();
-            if (ns > 0) {
-                return ns;
+        if (t == policy) {
+            try {
+                long ns = t.timeSliceNanos();
+                if (ns > 0) {
+                    return ns;
+                }
+                fail("timeSliceNanos", ns + ", not positive");
+            } catch (Throwable e) {
+                failed("timeSliceNanos", e);
             }
-            fail("timeSliceNanos", ns + ", not positive");
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("timeSliceNanos", e);
         }
-        return FALLBACK.timeSliceNanos();
+        return targetOpaque().timeSliceNanos();
     }
 
     @Override
     public int operationBudget() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.operationBudget();
-        }
-        try {
-            int b = t.operationBudget();
-            if (b >= 0) {
-                return b;
+        if (t == policy) {
+            try {
+                int b = t.operationBudget();
+                if (b >= 0) {
+                    return b;
+                }
+                fail("operationBudget", b + ", negative");
+            } catch (Throwable e) {
+                failed("operationBudget", e);
             }
-            fail("operationBudget", b + ", negative");
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("operationBudget", e);
         }
-        return FALLBACK.operationBudget();
+        return targetOpaque().operationBudget();
     }
 
     @Override
     public boolean yieldToGlobalQueue() {
         FairnessPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.yieldToGlobalQueue();
+        if (t == policy) {
+            try {
+                return t.yieldToGlobalQueue();
+            } catch (Throwable e) {
+                failed("yieldToGlobalQueue", e);
+            }
         }
-        try {
-            return t.yieldToGlobalQueue();
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("yieldToGlobalQueue", e);
-        }
-        return FALLBACK.yieldToGlobalQueue();
-    }
-
-    @Override
-    public String toString() {
-        return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
+        return targetOpaque().yieldToGlobalQueue();
     }
 }

@@ -63,4 +63,34 @@ abstract class GuardedPolicy<T> {
         TARGET.setOpaque(this, fallback); // opaque: idempotent, every failing M writes the same value
         guard.failed(method, cause, fallbackName);
     }
+
+    /**
+     * The policy threw from {@code method}: a fatal error propagates, anything else quarantines
+     * the policy. Every guarded method has the same shape: call the policy while it is the
+     * target, check the answer against the interface's contract ({@link #fail} if it breaks it),
+     * call this from the catch, and otherwise ask {@link #targetOpaque()} again, which after a
+     * failure on this thread is the fallback (a thread reads its own opaque write).
+     */
+    final void failed(String method, Throwable t) {
+        PolicyGuard.rethrowFatal(t);
+        fail(method, t);
+    }
+
+    /** The wrapped policy's {@code name()}. */
+    abstract String nameOf(T p);
+
+    /** The policy's name; a policy whose {@code name()} throws is quarantined. */
+    public String name() {
+        try {
+            return nameOf(policy);
+        } catch (Throwable t) {
+            failed("name", t);
+            return fallbackName;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
+    }
 }

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * A {@link SpinPolicy} from outside jgo, called under the protocol of {@link PolicyGuard}'s note
- * "Policies that fail".
+ * "Policies that fail" (each method has the shape of {@link GuardedPolicy#failed}).
  *
  * <p>Concurrency: any thread (called by Ms looking for work).
  */
@@ -21,52 +21,37 @@ final class GuardedSpinPolicy extends GuardedPolicy<SpinPolicy> implements SpinP
     }
 
     @Override
-    public String name() {
-        try {
-            return policy.name();
-        } catch (Throwable t) {
-            PolicyGuard.rethrowFatal(t);
-            fail("name", t);
-            return FALLBACK.name();
-        }
+    String nameOf(SpinPolicy p) {
+        return p.name();
     }
 
     @Override
     public boolean maySpin(int nmspinning, int gomaxprocs, int npidle) {
         SpinPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.maySpin(nmspinning, gomaxprocs, npidle);
+        if (t == policy) {
+            try {
+                return t.maySpin(nmspinning, gomaxprocs, npidle);
+            } catch (Throwable e) {
+                failed("maySpin", e);
+            }
         }
-        try {
-            return t.maySpin(nmspinning, gomaxprocs, npidle);
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("maySpin", e);
-        }
-        return FALLBACK.maySpin(nmspinning, gomaxprocs, npidle);
+        return targetOpaque().maySpin(nmspinning, gomaxprocs, npidle);
     }
 
     @Override
     public long idleSpinNanos() {
         SpinPolicy t = targetOpaque();
-        if (t != policy) {
-            return t.idleSpinNanos();
-        }
-        try {
-            long ns = t.idleSpinNanos();
-            if (ns >= 0 && ns <= MAX_IDLE_SPIN_NANOS) {
-                return ns;
+        if (t == policy) {
+            try {
+                long ns = t.idleSpinNanos();
+                if (ns >= 0 && ns <= MAX_IDLE_SPIN_NANOS) {
+                    return ns;
+                }
+                fail("idleSpinNanos", ns + ", outside [0, " + MAX_IDLE_SPIN_NANOS + "]");
+            } catch (Throwable e) {
+                failed("idleSpinNanos", e);
             }
-            fail("idleSpinNanos", ns + ", outside [0, " + MAX_IDLE_SPIN_NANOS + "]");
-        } catch (Throwable e) {
-            PolicyGuard.rethrowFatal(e);
-            fail("idleSpinNanos", e);
         }
-        return FALLBACK.idleSpinNanos();
-    }
-
-    @Override
-    public String toString() {
-        return "Guarded[" + policy + (quarantined() ? ", quarantined" : "") + "]";
+        return targetOpaque().idleSpinNanos();
     }
 }

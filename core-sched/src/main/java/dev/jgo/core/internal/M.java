@@ -8,6 +8,7 @@ import dev.jgo.spi.NetPoller;
 import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.Scheduler;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -541,7 +542,7 @@ final class M extends Carrier {
             // we can safely skip it if there are no waiters or an M is blocked in the poller.
             NetPoller np = sched.netpoller();
             if (np != null && np.waiters() > 0 && sched.lastpoll.get() != 0) {
-                List<NetPoller.Wake> ws = netpoll(np, 0);
+                List<NetPoller.Wake> ws = Sched.netpoll(np, 0);
                 if (ws != null && !ws.isEmpty()) {
                     sched.injectNet(ws, this);
                     gp = pp.runq.runqget();
@@ -573,28 +574,23 @@ final class M extends Carrier {
             }
 
             // return P and block
-            boolean retry = false;
             sched.lock.lock();
             try {
                 if (sched.gcwaiting() || pp.safePointFnPending()) {
-                    retry = true; // back to the top, where the safe point is served
-                } else if (!sched.runq.isEmpty()) {
+                    continue; // back to the top, where the safe point is served (unlocks first)
+                }
+                if (!sched.runq.isEmpty()) {
                     gp = sched.globrunqget(pp, 0);
                     if (gp != null) {
                         return gp;
                     }
                 }
-                if (!retry) {
-                    if (releasep() != pp) {
-                        throw new IllegalStateException("findrunnable: wrong p");
-                    }
-                    sched.pidleput(pp);
+                if (releasep() != pp) {
+                    throw new IllegalStateException("findrunnable: wrong p");
                 }
+                sched.pidleput(pp);
             } finally {
                 sched.lock.unlock();
-            }
-            if (retry) {
-                continue;
             }
 
             // Delicate dance: the thread transitions from spinning to non-spinning, possibly
@@ -644,7 +640,7 @@ final class M extends Carrier {
                 // NETPOLL_BUSY: another thread polls (another runtime's M, or the poller's own
                 // thread). It may stop polling without a word to us (its runtime closes), so
                 // wait at most NETPOLL_RETRY_NANOS before trying again.
-                long again = dev.jgo.spi.TimerQueue.nanotime() + NETPOLL_RETRY_NANOS;
+                long again = TimerQueue.nanotime() + NETPOLL_RETRY_NANOS;
                 pollUntil = pollUntil == 0 ? again : Math.min(pollUntil, again);
             }
             // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
@@ -818,15 +814,6 @@ final class M extends Carrier {
         }
     }
 
-    /** netpoll(delay) with its errors absorbed (the poller keeps serving). Concurrency: this M. */
-    private static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
-        try {
-            return np.poll(delayNanos);
-        } catch (java.io.IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
-
     /**
      * The blocking poll of the last idle M (see Sched "network poller"): blocks in the poller
      * until an event, the next timer ({@code pollUntil}, 0 if none) or a kick; then takes an
@@ -851,11 +838,11 @@ final class M extends Carrier {
         }
         List<NetPoller.Wake> ws;
         try {
-            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - dev.jgo.spi.TimerQueue.nanotime());
-            ws = sched.stopping() ? List.of() : netpoll(np, delay);
+            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - TimerQueue.nanotime());
+            ws = sched.stopping() ? List.of() : Sched.netpoll(np, delay);
         } finally {
             inNetpoll = false;
-            sched.lastpoll.set(dev.jgo.spi.TimerQueue.nanotime());
+            sched.lastpoll.set(TimerQueue.nanotime());
             clearTimerWaiter();
         }
         if (sched.stopping()) {
@@ -926,7 +913,7 @@ final class M extends Carrier {
                 LockSupport.park(this);
                 continue;
             }
-            long left = deadline - dev.jgo.spi.TimerQueue.nanotime();
+            long left = deadline - TimerQueue.nanotime();
             if (left <= 0) {
                 break;
             }

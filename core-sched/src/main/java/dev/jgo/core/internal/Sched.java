@@ -9,6 +9,7 @@ import dev.jgo.spi.SchedEvents;
 import dev.jgo.spi.SpinLock;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -132,8 +133,7 @@ final class Sched {
      * netpoll: 0 while an M of this runtime blocks in the poller, else the {@code nanotime} of
      * the last poll ({@code sched.lastpoll}); see "Network poller" in {@link #netpoller}.
      */
-    final java.util.concurrent.atomic.AtomicLong lastpoll =
-            new java.util.concurrent.atomic.AtomicLong(dev.jgo.spi.TimerQueue.nanotime());
+    final AtomicLong lastpoll = new AtomicLong(TimerQueue.nanotime());
 
     /** netpoll: the poller this runtime drives, null until some goroutine used the network. */
     private volatile NetPoller netpoller;
@@ -295,6 +295,20 @@ final class Sched {
     }
 
     /**
+     * netpoll(delay) for Ms and sysmon: the goroutines to ready, null if another thread is
+     * polling; an I/O or runtime failure of the poller gives none (it keeps serving the others).
+     *
+     * <p>Concurrency: any thread.
+     */
+    static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
+        try {
+            return np.poll(delayNanos);
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
      * netpoll: readies the goroutines a poll returned, each through its own runtime; this
      * runtime's go to {@code mp}'s P (or the global queue when {@code mp} holds none).
      *
@@ -312,6 +326,24 @@ final class Sched {
                 }
             }
         }
+    }
+
+    /**
+     * Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield at its next
+     * safe point, unless it is {@code skip}. The reads of {@code pp.m} and its {@code curg} are
+     * racy: a goroutine that just left is asked in vain (its flag is cleared when it next starts).
+     * Returns whether a goroutine was asked.
+     *
+     * <p>Concurrency: any thread.
+     */
+    static boolean preemptone(P pp, G skip) {
+        M mp = pp.m;
+        G gp = mp != null ? mp.curg : null;
+        if (gp == null || gp == skip) {
+            return false;
+        }
+        gp.requestPreempt();
+        return true;
     }
 
     /** Whether a stop-the-world is in progress ({@code sched.gcwaiting}). Concurrency: any thread. */

@@ -1,6 +1,9 @@
 package dev.jgo.core.internal;
 
+import dev.jgo.spi.NetPoller;
+import dev.jgo.spi.TimerQueue;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -117,19 +120,14 @@ final class Sysmon extends Thread {
                 continue;
             }
             // poll network if not polled for more than 10ms (Sched "network poller")
-            dev.jgo.spi.NetPoller np = sched.netpoller();
+            NetPoller np = sched.netpoller();
             long lastpoll = sched.lastpoll.get();
-            long nt = dev.jgo.spi.TimerQueue.nanotime();
+            long nt = TimerQueue.nanotime();
             if (np != null
                     && lastpoll != 0
                     && lastpoll + NETPOLL_MAX_NANOS < nt
                     && sched.lastpoll.compareAndSet(lastpoll, nt)) {
-                java.util.List<dev.jgo.spi.NetPoller.Wake> ws;
-                try {
-                    ws = np.poll(0);
-                } catch (java.io.IOException | RuntimeException e) {
-                    ws = null;
-                }
+                List<NetPoller.Wake> ws = Sched.netpoll(np, 0);
                 if (ws != null && !ws.isEmpty()) {
                     sched.injectNet(ws, null);
                     idle = 0;
@@ -269,10 +267,10 @@ final class Sysmon extends Thread {
         if (sched.timerFactory == null) {
             return false;
         }
-        long late = dev.jgo.spi.TimerQueue.nanotime() - MIN_DELAY_NANOS;
+        long late = TimerQueue.nanotime() - MIN_DELAY_NANOS;
         boolean overdue = false;
         for (P pp : sched.allp) {
-            dev.jgo.spi.TimerQueue q = pp.timers;
+            TimerQueue q = pp.timers;
             long w = q != null ? q.nobarrierWakeTime() : 0;
             if (w != 0 && w < late) {
                 overdue = true;
@@ -293,16 +291,9 @@ final class Sysmon extends Thread {
     static final long NETPOLL_MAX_NANOS = 10_000_000L;
 
     private void preemptone(P pp) {
-        M mp = pp.m;
-        if (mp == null) {
-            return;
+        if (Sched.preemptone(pp, null)) {
+            preemptions++;
         }
-        G gp = mp.curg;
-        if (gp == null) {
-            return;
-        }
-        preemptions++;
-        gp.requestPreempt();
     }
 
     /**

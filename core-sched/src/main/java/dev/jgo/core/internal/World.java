@@ -231,13 +231,7 @@ final class World implements ProcControl {
         G skip = self != null ? self.curg : null;
         int n = 0;
         for (P pp : sched.allp) {
-            if (pp.status() != P.RUNNING) {
-                continue;
-            }
-            M mp = pp.m;
-            G gp = mp != null ? mp.curg : null; // racy reads: a stale goroutine is asked in vain
-            if (gp != null && gp != skip) {
-                gp.requestPreempt();
+            if (pp.status() == P.RUNNING && Sched.preemptone(pp, skip)) {
                 n++;
             }
         }
