@@ -315,9 +315,11 @@ final class Sched {
      * <p>Concurrency: any thread; {@code mp} the calling M or null.
      */
     void injectNet(List<NetPoller.Wake> ws, M mp) {
+        M owner = mp != null && mp.p != null ? mp : null;
+        boolean queued = false;
         for (NetPoller.Wake w : ws) {
             if (w.scheduler() == rt) {
-                ready((G) w.g(), mp != null && mp.p != null ? mp : null);
+                queued |= readyQueued((G) w.g(), owner); // one wakep for the batch, below
             } else {
                 try {
                     w.scheduler().ready(w.g());
@@ -325,6 +327,9 @@ final class Sched {
                     // that runtime is closed: nothing to run the goroutine on
                 }
             }
+        }
+        if (queued) {
+            wakep(); // Go's injectglist starts Ms for the batch; the spinning M it wakes wakes more
         }
     }
 
@@ -802,6 +807,18 @@ final class Sched {
      * <p>Concurrency: any thread.
      */
     void ready(G gp, M mp) {
+        if (readyQueued(gp, mp)) {
+            wakep();
+        }
+    }
+
+    /**
+     * ready without the wakep: makes {@code gp} runnable and queues it, or unparks its pinned
+     * carrier. Returns whether it was queued (so that an M may be wanted for it).
+     *
+     * <p>Concurrency: as {@link #ready}.
+     */
+    private boolean readyQueued(G gp, M mp) {
         // A pinned park (see M "Pinned goroutines") wrote pinnedM before its move to WAITING, so
         // a goroutine this CAS can ready shows it here. Its carrier waits, not a run queue; the
         // status change and the npinned decrement are one step for checkdead.
@@ -815,7 +832,7 @@ final class Sched {
                 lock.unlock();
             }
             LockSupport.unpark(pinned);
-            return;
+            return false;
         }
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         P pp = mp != null ? mp.p : null;
@@ -827,7 +844,7 @@ final class Sched {
         } else {
             globrunqput(gp);
         }
-        wakep();
+        return true;
     }
 
     /** runqput with this runtime's options. Concurrency: owner of {@code pp}. */
@@ -906,7 +923,10 @@ final class Sched {
     /**
      * The rest of the last batch {@link #gfgetGlobal} took: goroutines started outside any P
      * (usually one thread in a loop) take from it with two uncontended atomic operations instead
-     * of a poll and an offer on the shared free list each.
+     * of a poll and an offer on the shared free list each. Ownership: a chain belongs to whoever
+     * took it with {@code getAndSet}; the links and {@code freeBatchLen} written before the
+     * publishing {@code compareAndSet} (volatile) are seen by the next {@code getAndSet}
+     * (volatile), which pairs with it. Stress: OutsideSpawnStressTest.
      */
     private final java.util.concurrent.atomic.AtomicReference<G> gFreeExternal =
             new java.util.concurrent.atomic.AtomicReference<>();
