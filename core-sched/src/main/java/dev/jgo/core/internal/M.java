@@ -351,21 +351,25 @@ final class M extends Carrier {
      */
     private void gcstopm() {
         if (spinning) {
-            spinning = false;
             // OK to just drop nmspinning here, startTheWorld will unpark threads as necessary.
-            if (sched.nmspinning.decrementAndGet() < 0) {
-                throw new IllegalStateException("gcstopm: negative nmspinning");
-            }
-            if (sched.events instanceof SchedEvents ev) {
-                ev.spin(mid, false);
-            }
+            dropSpinning();
         }
+        if (stopPForWorld()) {
+            stopm();
+        }
+    }
+
+    /**
+     * Releases this M's P and stops it for the world; true if it stopped, false if the stop was
+     * abandoned meanwhile (World.abortStop) and this M took its P back. Concurrency: this M.
+     */
+    private boolean stopPForWorld() {
         P pp = releasep();
-        if (!sched.world.gcstop(pp)) {
-            acquirep(pp); // the stop was abandoned: carry on with this P
-            return;
+        if (sched.world.gcstop(pp)) {
+            return true;
         }
-        stopm();
+        acquirep(pp);
+        return false;
     }
 
     /**
@@ -487,16 +491,25 @@ final class M extends Carrier {
         if (!spinning) {
             throw new IllegalStateException("resetspinning: not a spinning m");
         }
+        dropSpinning();
+        // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
+        // another P here.
+        sched.wakep();
+    }
+
+    /**
+     * This M stops spinning: the undo of {@link #becomeSpinning}. The decrement is a full fence
+     * (the StoreLoad of "Worker thread parking/unparking", step 4, where findRunnable re-checks
+     * every queue after it). Concurrency: this M, spinning.
+     */
+    private void dropSpinning() {
         spinning = false;
         if (sched.nmspinning.decrementAndGet() < 0) {
-            throw new IllegalStateException("findrunnable: negative nmspinning");
+            throw new IllegalStateException("M" + mid + ": negative nmspinning");
         }
         if (sched.events instanceof SchedEvents ev) {
             ev.spin(mid, false);
         }
-        // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
-        // another P here.
-        sched.wakep();
     }
 
     private void becomeSpinning() {
@@ -600,13 +613,7 @@ final class M extends Carrier {
             // resetspinning wakes another M for the rest.
             boolean wasSpinning = spinning;
             if (spinning) {
-                spinning = false;
-                if (sched.nmspinning.decrementAndGet() < 0) {
-                    throw new IllegalStateException("findrunnable: negative nmspinning");
-                }
-                if (sched.events instanceof SchedEvents ev) {
-                    ev.spin(mid, false);
-                }
+                dropSpinning();
             }
             // check all runqueues once again, and the global queue (see "the global run queue")
             if (workAvailableNoP()) {
@@ -1214,13 +1221,8 @@ final class M extends Carrier {
         if (pp.safePointFnPending()) {
             sched.world.runSafePointFn(pp);
         }
-        if (sched.gcwaiting()) {
-            P released = releasep();
-            if (sched.world.gcstop(released)) {
-                acquirePForMounted(gp);
-            } else {
-                acquirep(released); // the stop was abandoned
-            }
+        if (sched.gcwaiting() && stopPForWorld()) {
+            acquirePForMounted(gp);
         }
     }
 
