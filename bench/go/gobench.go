@@ -5,17 +5,21 @@
 //
 //	CGO_ENABLED=0 go build -o gobench bench/go/gobench.go
 //	GOMAXPROCS=4 ./gobench -n 1000000 -runs 5 -warmup 2
+//	GOMAXPROCS=2 ./gobench -workload skynet -trace -runs 9   # the cost of runtime/trace
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -132,6 +136,7 @@ func main() {
 	runs := flag.Int("runs", 5, "measured runs (median reported)")
 	warmup := flag.Int("warmup", 2, "unmeasured runs first")
 	only := flag.String("workload", "", "comma-separated workload names (default: all)")
+	traced := flag.Bool("trace", false, "alternate each run without and with runtime/trace (to a discarding writer) and report both, with process CPU time")
 	flag.Parse()
 	all := []workload{
 		{"skynet", skynet, triangle},
@@ -143,6 +148,10 @@ func main() {
 	fmt.Printf("# %s GOMAXPROCS=%d n=%d runs=%d warmup=%d\n", runtime.Version(), runtime.GOMAXPROCS(0), *n, *runs, *warmup)
 	for _, w := range all {
 		if *only != "" && !strings.Contains(","+*only+",", ","+w.name+",") {
+			continue
+		}
+		if *traced {
+			traceCost(w, *runs, *warmup, *n)
 			continue
 		}
 		var ms []float64
@@ -161,5 +170,53 @@ func main() {
 		}
 		sort.Float64s(ms)
 		fmt.Printf("%-20s %10.1f\n", w.name, ms[len(ms)/2])
+	}
+}
+
+// cpuNow is the process's user+system CPU time.
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// traceCost runs w alternately without and with the execution tracer (writing to io.Discard)
+// and prints the medians of wall and CPU time of each mode and their ratios, as jgo's
+// docs/profiler-overhead/Overhead.java does for jgo's tracer.
+func traceCost(w workload, runs, warmup, n int) {
+	modes := []string{"off", "trace"}
+	wall := map[string][]float64{}
+	cpu := map[string][]float64{}
+	for r := 0; r < warmup+runs; r++ {
+		for _, m := range modes {
+			runtime.GC()
+			if m == "trace" {
+				if err := trace.Start(io.Discard); err != nil {
+					panic(err)
+				}
+			}
+			c0, t0 := cpuNow(), time.Now()
+			got := w.run(n)
+			el, ec := time.Since(t0), cpuNow()-c0
+			if m == "trace" {
+				trace.Stop()
+			}
+			if want := w.expected(n); got != want {
+				fmt.Fprintf(os.Stderr, "%s: result %d, expected %d\n", w.name, got, want)
+				os.Exit(1)
+			}
+			if r >= warmup {
+				wall[m] = append(wall[m], float64(el.Microseconds())/1000)
+				cpu[m] = append(cpu[m], float64(ec.Microseconds())/1000)
+			}
+		}
+	}
+	med := func(v []float64) float64 { sort.Float64s(v); return v[len(v)/2] }
+	wb, cb := med(wall["off"]), med(cpu["off"])
+	for _, m := range modes {
+		wm, cm := med(wall[m]), med(cpu[m])
+		fmt.Printf("%-14s %-6s wall median %8.1f ms ratio %.3f   cpu median %8.1f ms ratio %.3f\n", w.name, m, wm, wm/wb, cm, cm/cb)
 	}
 }

@@ -31,10 +31,10 @@ public class EventCost {
                 ts[t] = new Thread(() -> {
                     long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     for (int i = 0; i < n; i += 4) {
-                        l.goCreate(i, tt, 0);
-                        l.goStart(i, 0, tt);
-                        l.goPark(i, WaitReason.CHAN_RECEIVE, 0);
-                        l.goExit(i, 0);
+                        l.goCreate(i, tt, tt); // thread tt plays the M holding P tt
+                        l.goStart(i, tt, tt);
+                        l.goPark(i, WaitReason.CHAN_RECEIVE, tt);
+                        l.goExit(i, tt);
                     }
                     cpu[0] = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
                 });

@@ -33,6 +33,7 @@ public class Overhead {
                         }
                     } : OutputStream.nullOutputStream();
                     if (m.equals("trace")) Trace.start(sink);
+                    if (m.equals("trace") && Boolean.getBoolean("x.pretrace")) s.runJgo(rt, n);
                     if (m.equals("cpu100")) Pprof.startCpuProfile(sink);
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
@@ -56,9 +57,17 @@ public class Overhead {
         long wb = median(wall.get("off")), cb = median(cpu.get("off"));
         for (String m : modes) {
             long w = median(wall.get(m)), c = median(cpu.get(m));
-            System.out.printf("%-7s wall median %7.1f ms ratio %.3f   cpu median %7.1f ms ratio %.3f%n",
-                    m, w / 1e6, (double) w / wb, c / 1e6, (double) c / cb);
+            System.out.printf("%-7s wall median %7.1f ms ratio %.3f   cpu median %7.1f ms ratio %.3f   median of per-round cpu ratios %.3f%n",
+                    m, w / 1e6, (double) w / wb, c / 1e6, (double) c / cb, pairedMedian(cpu.get(m), cpu.get("off")));
         }
+    }
+
+    /** The median of x[i] / base[i]: each round's ratio to the "off" run of the same round. */
+    static double pairedMedian(List<Long> x, List<Long> base) {
+        List<Double> r = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) r.add((double) x.get(i) / base.get(i));
+        Collections.sort(r);
+        return r.get(r.size() / 2);
     }
 
     static long median(List<Long> l) { List<Long> c = new ArrayList<>(l); Collections.sort(c); return c.get(c.size() / 2); }

@@ -25,15 +25,17 @@ import javax.management.ObjectName;
  * line ({@link Carrier}'s {@code carrierThread}).
  *
  * <p>Not inlined: {@code java.util.concurrent.locks.*} (ReentrantLock, AQS), {@code
- * sun.nio.ch.*} (socket channels and selectors), {@code java.lang.ThreadLocal}, and jgo's own
- * {@code Carrier.currentThreadOutOfLine}. Rejected: a
+ * sun.nio.ch.*} (socket channels and selectors), {@code java.lang.ThreadLocal}, jgo's own
+ * {@code Carrier.currentThreadOutOfLine}, and the core's scheduler event calls ({@code
+ * dev.jgo.core.internal.Emit}: not for thread identity but to keep a tracer's code out of the
+ * scheduler's hot methods; see the design note there). Rejected: a
  * {@code -XX:CompileCommand} flag (every embedding application would have to pass it). If the
  * directive cannot be added (no {@code jdk.management} module) a warning is printed once.
  */
 final class InlineGuard {
     static final String DIRECTIVE = "[{match: \"*.*\", inline: [\"-java/util/concurrent/locks/*.*\","
             + " \"-sun/nio/ch/*.*\", \"-java/lang/ThreadLocal.*\","
-            + " \"-dev/jgo/spi/Carrier.currentThreadOutOfLine\"]}]";
+            + " \"-dev/jgo/spi/Carrier.currentThreadOutOfLine\", \"-dev/jgo/core/internal/Emit.*\"]}]";
 
     /** What {@link #apply()} did, for diagnostics. */
     static final String STATUS = apply();

@@ -30,5 +30,9 @@ public interface SchedEvents {
 
     default void steal(int thiefPid, int victimPid, int count) {}
 
-    default void spin(int mid, boolean start) {}
+    /**
+     * M {@code mid} starts or stops spinning (looking for work). {@code pid} is the P it holds,
+     * or -1: a spinning M drops its spinning state after releasing its P when it goes idle.
+     */
+    default void spin(int mid, int pid, boolean start) {}
 }

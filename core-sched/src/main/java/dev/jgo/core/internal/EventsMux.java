@@ -137,9 +137,9 @@ final class EventsMux {
         }
 
         @Override
-        public void spin(int mid, boolean start) {
+        public void spin(int mid, int pid, boolean start) {
             for (SchedEvents l : ls) {
-                l.spin(mid, start);
+                l.spin(mid, pid, start);
             }
         }
     }

@@ -244,7 +244,7 @@ final class M extends Carrier {
         p = pp;
         pp.m = this;
         if (sched.events instanceof SchedEvents ev) {
-            ev.procStart(pp.id, mid);
+            Emit.procStart(ev, pp.id, mid);
         }
         Sysmon sm = sched.sysmon;
         if (sm != null) {
@@ -259,7 +259,7 @@ final class M extends Carrier {
             throw new IllegalStateException("releasep: invalid P state on M" + mid);
         }
         if (sched.events instanceof SchedEvents ev) {
-            ev.procStop(pp.id, mid);
+            Emit.procStop(ev, pp.id, mid);
         }
         pp.m = null;
         p = null;
@@ -508,7 +508,7 @@ final class M extends Carrier {
             throw new IllegalStateException("M" + mid + ": negative nmspinning");
         }
         if (sched.events instanceof SchedEvents ev) {
-            ev.spin(mid, false);
+            Emit.spin(ev, mid, p != null ? p.id : -1, false);
         }
     }
 
@@ -517,7 +517,7 @@ final class M extends Carrier {
         sched.nmspinning.incrementAndGet();
         spins++;
         if (sched.events instanceof SchedEvents ev) {
-            ev.spin(mid, true);
+            Emit.spin(ev, mid, p != null ? p.id : -1, true);
         }
     }
 
@@ -753,7 +753,7 @@ final class M extends Carrier {
                         pp.stolenGoroutines += pp.runq.lastStolen;
                         sp.stolen(pp.id, p2.id, pp.runq.lastStolen);
                         if (sched.events instanceof SchedEvents ev) {
-                            ev.steal(pp.id, p2.id, pp.runq.lastStolen);
+                            Emit.steal(ev, pp.id, p2.id, pp.runq.lastStolen);
                         }
                         return gp;
                     }
@@ -975,7 +975,7 @@ final class M extends Carrier {
             }
             gp.budget = sched.fairness.operationBudget();
             if (ev != null) {
-                ev.goStart(gp.goid, pp.id, mid);
+                Emit.goStart(ev, gp.goid, pp.id, mid);
             }
             mcallOp = OP_NONE;
             if (auto) {
@@ -1011,7 +1011,7 @@ final class M extends Carrier {
     private G parkM(G gp) {
         gp.casgstatus(G.RUNNING, G.WAITING);
         if (sched.events instanceof SchedEvents ev) {
-            ev.goPark(gp.goid, gp.waitreason, p.id);
+            Emit.goPark(ev, gp.goid, gp.waitreason, p.id);
         }
         ParkUnlock fn = gp.parkUnlock;
         Object lock = gp.parkLock;
@@ -1031,7 +1031,7 @@ final class M extends Carrier {
     private G goschedM(G gp) {
         gp.casgstatus(G.RUNNING, G.RUNNABLE);
         if (sched.events instanceof SchedEvents ev) {
-            ev.goYield(gp.goid, p.id);
+            Emit.goYield(ev, gp.goid, p.id);
         }
         if (sched.fairness.yieldToGlobalQueue()) {
             sched.globrunqput(gp);
@@ -1054,7 +1054,7 @@ final class M extends Carrier {
         P pp = p;
         pp.goroutinesExited++;
         if (sched.events instanceof SchedEvents ev) {
-            ev.goExit(gp.goid, pp.id);
+            Emit.goExit(ev, gp.goid, pp.id);
         }
         Throwable t = gp.panic;
         if (gp.main != null) {
@@ -1243,7 +1243,7 @@ final class M extends Carrier {
         gp.pinnedM = this; // volatile: read by ready after its CAS to RUNNABLE
         P pp = p;
         if (sched.events instanceof SchedEvents ev) {
-            ev.goPark(gp.goid, gp.waitreason, pp.id);
+            Emit.goPark(ev, gp.goid, gp.waitreason, pp.id);
         }
         sched.handoffp(releasep());
         gp.casgstatus(G.RUNNING, G.WAITING);
@@ -1452,7 +1452,7 @@ final class M extends Carrier {
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
         if (sched.events instanceof SchedEvents ev) {
-            ev.goSyscall(gp.goid, true, pp.id);
+            Emit.goSyscall(ev, gp.goid, true, pp.id);
         }
         oldp = pp;
         pp.m = null;
@@ -1472,7 +1472,7 @@ final class M extends Carrier {
         pp.syscalltick++;
         gp.casgstatus(G.RUNNING, G.SYSCALL);
         if (sched.events instanceof SchedEvents ev) {
-            ev.goSyscall(gp.goid, true, pp.id);
+            Emit.goSyscall(ev, gp.goid, true, pp.id);
         }
         // Straight from RUNNING to IDLE: a SYSCALL status here would let sysmon's retake race
         // this hand-off for the same P.
@@ -1494,7 +1494,7 @@ final class M extends Carrier {
             acquirep(op);
             gp.casgstatus(G.SYSCALL, G.RUNNING);
             if (sched.events instanceof SchedEvents ev) {
-                ev.goSyscall(gp.goid, false, op.id);
+                Emit.goSyscall(ev, gp.goid, false, op.id);
             }
             return true;
         }
@@ -1504,7 +1504,7 @@ final class M extends Carrier {
             acquirep(pp);
             gp.casgstatus(G.SYSCALL, G.RUNNING);
             if (sched.events instanceof SchedEvents ev) {
-                ev.goSyscall(gp.goid, false, pp.id);
+                Emit.goSyscall(ev, gp.goid, false, pp.id);
             }
             return true;
         }

@@ -701,7 +701,7 @@ final class Sched {
         newg.main = main;
         newg.casgstatus(G.DEAD, G.RUNNABLE);
         if (events instanceof SchedEvents ev) {
-            ev.goCreate(newg.goid, parentGoid, pp != null ? pp.id : -1);
+            Emit.goCreate(ev, newg.goid, parentGoid, pp != null ? pp.id : -1);
         }
         return newg;
     }
@@ -837,7 +837,7 @@ final class Sched {
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         P pp = mp != null ? mp.p : null;
         if (events instanceof SchedEvents ev) {
-            ev.goUnpark(gp.goid, pp != null ? pp.id : -1);
+            Emit.goUnpark(ev, gp.goid, pp != null ? pp.id : -1);
         }
         if (pp != null) {
             runqput(pp, gp, fairness.useRunnext(), mp);

@@ -1,5 +1,19 @@
 package dev.jgo.profiler.internal;
 
+import static dev.jgo.profiler.internal.TraceBuffer.GO_CREATE;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_EXIT;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_PARK;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_START;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_SYSCALL_ENTER;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_SYSCALL_EXIT;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_UNPARK;
+import static dev.jgo.profiler.internal.TraceBuffer.GO_YIELD;
+import static dev.jgo.profiler.internal.TraceBuffer.PROC_START;
+import static dev.jgo.profiler.internal.TraceBuffer.PROC_STOP;
+import static dev.jgo.profiler.internal.TraceBuffer.SPIN_START;
+import static dev.jgo.profiler.internal.TraceBuffer.SPIN_STOP;
+import static dev.jgo.profiler.internal.TraceBuffer.STEAL;
+
 import dev.jgo.GoRuntime;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.EventsControl;
@@ -8,8 +22,6 @@ import dev.jgo.spi.SchedEvents;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,11 +42,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <ol>
  *   <li>{@link #start} attaches one {@link SchedEvents} listener per live runtime ({@link
  *       EventsControl}) and to runtimes built later (a {@link RuntimeRegistry} listener).
- *   <li>Each event appends three longs (see "event layout") to its thread's own buffer, found
- *       through a {@link ThreadLocal}: no lock, no shared write; the buffer publishes its event
- *       count with a release store. A full buffer (2^23 events) drops further events and
- *       counts them.
- *   <li>{@link #stop} detaches, reads each buffer's published count (later events are lost, as
+ *   <li>Each event goes to a buffer without a lock or a shared write (see "per-P buffers"),
+ *       mostly as one word ({@link TraceBuffer}, "event encoding"); the buffer publishes its
+ *       length with a release store. A full buffer (2^23 words) drops further events and counts
+ *       them.
+ *   <li>{@link #stop} detaches, reads each buffer's published length (later events are lost, as
  *       the listener contract allows), merges the buffers by time (each is in time order
  *       already) and streams the JSON to the output as it renders: per runtime one process
  *       of P tracks and one of M tracks; a complete slice per goroutine run on its P and its M
@@ -43,190 +55,81 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       unpark or create to the goroutine's next start.
  * </ol>
  *
- * <h2>Design note: event layout and cost</h2>
+ * <h2>Design note: per-P buffers</h2>
  *
- * An event is three longs (24 bytes):
- *
- * <pre>
- *   w0: time (52 bits, ns since start) | runtime (8 bits) | kind (4 bits)
- *   w1: x (a goroutine id, or a P id for P and steal events)
- *   w2: (y + 1) (48 bits) | (z + 1) (16 bits)      y, z may be -1 (no P)
- * </pre>
- *
- * The cost of an event is dominated by its clock read: {@code System.nanoTime()} is about 20-25
- * ns on bare metal and was about 90 ns on the 2-core VM where jgo is measured, against about 20
- * ns for the (out-of-line, see {@code InlineGuard}) {@code ThreadLocal} lookup and 10-15 ns for
- * the stores. Measured there, the earlier layout (four longs, a clock read per event) cost
- * 150-250 ns per event on one thread. So:
+ * Go's tracer writes per-M buffers. jgo writes per-P buffers, because nearly every event is
+ * emitted by the M holding the P it names ({@code SchedEvents} passes the P id; the core emits P
+ * events only from the P's owner, including {@code spin}, which passes the P the M holds):
  *
  * <ol>
- *   <li>a goroutine's create event takes no clock read: it carries the time of the previous
- *       event of the same thread (the creator's start, or its previous create), so the GoCreate
- *       instant and its flow start at or just before the real {@code go} statement; in a
- *       spawn-heavy workload this saves a third of the clock reads;
- *   <li>every other event reads the clock, since it opens or closes a slice;
- *   <li>three words instead of four cut the memory written by a quarter.
+ *   <li>the buffer is an array slot ({@code pbufs[pid]}), not a {@link ThreadLocal} lookup, which
+ *       is out of line in goroutine code (see {@code InlineGuard});
+ *   <li>one writer at a time: the P's hand-off between Ms (a CAS on its status, or
+ *       {@code sched.lock}) orders one M's writes before the next M's;
+ *   <li>the P and the runtime are implied by the buffer, so events shrink to one word;
+ *   <li>events with no P ({@code pid == -1}: a goroutine readied or started from a platform
+ *       thread, an M spinning without a P) go to the recording thread's own buffer, found
+ *       through a {@link ThreadLocal}, as long events.
  * </ol>
+ *
+ * Time order within a P buffer across Ms holds because {@code System.nanoTime} is monotonic
+ * across threads; each buffer also clamps its times to never go backwards.
+ *
+ * <h2>Design note: clock reads</h2>
+ *
+ * A clock read is the dearest part of an event: {@code System.nanoTime()} is about 20-25 ns on
+ * bare metal and about 40 ns on the 2-core VM where jgo is measured, and costs more in the
+ * middle of the scheduler than in a loop (measured in skynet: about 100 ns per read). Go's
+ * tracer reads the TSC, which Java code cannot. So two kinds of events read none:
+ *
+ * <ol>
+ *   <li>a goroutine's create carries the time of the buffer's previous event (the creator's
+ *       start, or its previous create): the GoCreate instant and its flow start at or just
+ *       before the real {@code go} statement;
+ *   <li>a goroutine's start right after the previous run on the same P ended (park, yield or
+ *       exit, with no other event between) carries that end's time: the two slices abut, and
+ *       the scheduler's fast path between them (the run queues, the global queue) is counted
+ *       into the new run. Anything slower shows up as an event that reads the clock (a spin, a
+ *       steal, an unpark from the poller or a timer, the P stopping), and the start after it
+ *       reads the clock too.
+ * </ol>
+ *
+ * In skynet this leaves about one clock read per goroutine (its exit), against more than two
+ * before. Every event that ends a slice reads the clock.
  *
  * Rejected: a coarse clock ticked by a helper thread (a sleeping thread wakes every 50-100 us
  * at best, too coarse for goroutine runs of a few microseconds, and a spinning one takes a CPU);
  * interpolating times between sparse clock reads (a long run between two events would be
- * spread over its neighbours).
+ * spread over its neighbours); the TSC read through a downcall to generated code (measured: 25
+ * ns in a loop on this VM, no cheaper in situ than {@code nanoTime}).
  *
  * Events without an M (an unpark from a thread outside the runtime) go to an "external" track
  * of the P process. The M of events that carry none (park, yield, exit, syscall) is the M that
- * last started a P or a goroutine on the recording thread. An M that took its P before the trace
+ * last started the buffer's P or a goroutine on it. An M that took its P before the trace
  * started (no P start event) gets a "P n" slice from the start of the trace.
  */
 final class Tracer {
-    static final int GO_CREATE = 0;
-    static final int GO_START = 1;
-    static final int GO_PARK = 2;
-    static final int GO_UNPARK = 3;
-    static final int GO_YIELD = 4;
-    static final int GO_SYSCALL_ENTER = 5;
-    static final int GO_SYSCALL_EXIT = 6;
-    static final int GO_EXIT = 7;
-    static final int PROC_START = 8;
-    static final int PROC_STOP = 9;
-    static final int STEAL = 10;
-    static final int SPIN_START = 11;
-    static final int SPIN_STOP = 12;
-
-    private static final int WORDS = 3;
-    private static final int CHUNK_EVENTS = 1 << 14;
-    private static final int CHUNK_WORDS = CHUNK_EVENTS * WORDS;
-    /** Chunks per recording thread: 2^23 events (24 bytes each); later ones are dropped and counted. */
-    private static final int MAX_CHUNKS = 512;
-
-    // w0 layout (see "event layout and cost")
-    static final int KIND_BITS = 4;
-    static final long KIND_MASK = (1L << KIND_BITS) - 1;
-    static final int RT_SHIFT = KIND_BITS;
-    static final long RT_MASK = 0xFF;
-    static final int TIME_SHIFT = RT_SHIFT + 8;
-    /** Runtimes traced at once: the runtime index has 8 bits. */
+    /** Runtimes traced at once: a long event's runtime index has 8 bits. */
     static final int MAX_RUNTIMES = 256;
 
-    // w2 layout
-    static final int Y_SHIFT = 16;
-    static final long Z_MASK = 0xFFFF;
-
-    static long packW0(long time, int rt, int kind) {
-        return (time << TIME_SHIFT) | ((long) rt << RT_SHIFT) | kind;
-    }
-
-    static long time(long w0) {
-        return w0 >>> TIME_SHIFT;
-    }
-
-    static int rt(long w0) {
-        return (int) ((w0 >>> RT_SHIFT) & RT_MASK);
-    }
-
-    static int kind(long w0) {
-        return (int) (w0 & KIND_MASK);
-    }
-
-    static long packW2(long y, long z) {
-        return ((y + 1) << Y_SHIFT) | ((z + 1) & Z_MASK);
-    }
-
-    static long y(long w2) {
-        return (w2 >>> Y_SHIFT) - 1;
-    }
-
-    static long z(long w2) {
-        return (w2 & Z_MASK) - 1;
-    }
-
     private static final WaitReason[] REASONS = WaitReason.values();
-    private static final VarHandle N;
-
-    static {
-        try {
-            N = MethodHandles.lookup().findVarHandle(Buf.class, "n", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * One thread's events: three words each (see "event layout and cost") in fixed chunks that
-     * are never moved. Single writer: the owning thread writes an
-     * event, then publishes the count with a release store; {@link #stop} reads the count with
-     * an acquire load and only the events below it.
-     */
-    private static final class Buf {
-        final int index;
-        /**
-         * Fixed size, never reallocated, so the reader never sees a half-copied table. Chunks are
-         * direct (off-heap) buffers: a trace holds millions of events alive, and on-heap arrays
-         * would be copied by every young collection while it runs.
-         */
-        final java.nio.LongBuffer[] chunks = new java.nio.LongBuffer[MAX_CHUNKS];
-
-        // ---- owner thread only ----
-        private java.nio.LongBuffer cur;
-        private int pos = CHUNK_WORDS;
-        private int nchunks;
-        /** Events dropped because the buffer was full (owner-written, read racily at stop). */
-        long dropped;
-        /** Time of this thread's last event, -1 before the first. */
-        long lastTime = -1;
-
-        /** Events published: release-stored by the owner, acquire-loaded by stop. */
-        @SuppressWarnings("unused")
-        private int n;
-
-        Buf(int index) {
-            this.index = index;
-        }
-
-        /** Concurrency: the owning thread only. */
-        void add(long w0, long x, long w2) {
-            if (pos == CHUNK_WORDS) {
-                if (nchunks == MAX_CHUNKS) {
-                    dropped++;
-                    return;
-                }
-                cur = java.nio.ByteBuffer.allocateDirect(CHUNK_WORDS * Long.BYTES)
-                        .order(java.nio.ByteOrder.nativeOrder())
-                        .asLongBuffer();
-                chunks[nchunks++] = cur; // published by the release store of n below
-                pos = 0;
-            }
-            java.nio.LongBuffer c = cur;
-            int p = pos;
-            c.put(p, w0);
-            c.put(p + 1, x);
-            c.put(p + 2, w2);
-            pos = p + WORDS;
-            N.setRelease(this, (int) N.get(this) + 1); // release: pairs with published()
-        }
-
-        /** Events visible to a reader. Concurrency: any thread. */
-        int published() {
-            return (int) N.getAcquire(this); // acquire: pairs with add's release
-        }
-
-        long word(int event, int w) {
-            int at = event * WORDS + w;
-            return chunks[at / CHUNK_WORDS].get(at % CHUNK_WORDS);
-        }
-    }
 
     private final OutputStream out;
     private final long t0 = System.nanoTime();
-    private final ConcurrentLinkedQueue<Buf> bufs = new ConcurrentLinkedQueue<>();
+    /** Every buffer, P buffers and thread buffers; registered when created. */
+    private final ConcurrentLinkedQueue<TraceBuffer> bufs = new ConcurrentLinkedQueue<>();
+
     private final java.util.concurrent.atomic.AtomicInteger nbufs = new java.util.concurrent.atomic.AtomicInteger();
-    private final ThreadLocal<Buf> local = ThreadLocal.withInitial(() -> {
-        Buf b = new Buf(nbufs.getAndIncrement());
-        bufs.add(b);
-        return b;
-    });
+    /** Per recording thread: its buffer for events outside any P. */
+    private final ThreadLocal<TraceBuffer> local = ThreadLocal.withInitial(() -> newBuf(0, -1));
     /** Runtime -> its listener; the runtime index is the order of attachment. */
     private final Map<GoRuntime, Listener> attached = new ConcurrentHashMap<>();
+
+    private TraceBuffer newBuf(int rt, int pid) {
+        TraceBuffer b = new TraceBuffer(nbufs.getAndIncrement(), rt, pid);
+        bufs.add(b);
+        return b;
+    }
 
     private final List<String> runtimeNames = java.util.Collections.synchronizedList(new ArrayList<>());
     private final RuntimeRegistry.Listener registryListener = new RuntimeRegistry.Listener() {
@@ -266,86 +169,117 @@ final class Tracer {
         ec.attachEvents(l);
     }
 
-    /** Appends one event with a clock read. Concurrency: any thread, into its own buffer. */
-    private void record(int rt, int kind, long x, long y, long z) {
-        Buf b = local.get();
+    /** The clock, in ns since the trace started, never before {@code b}'s last event. */
+    private long now(TraceBuffer b) {
         long t = System.nanoTime() - t0;
-        b.lastTime = t;
-        b.add(packW0(t, rt, kind), x, packW2(y, z));
+        return t > b.lastTime ? t : b.lastTime;
     }
 
-    /** Appends one event at the time of this thread's previous one (step 1 of "event layout and cost"). */
-    private void recordUntimed(int rt, int kind, long x, long y, long z) {
-        Buf b = local.get();
-        long t = b.lastTime;
-        if (t < 0) {
-            t = System.nanoTime() - t0;
-            b.lastTime = t;
-        }
-        b.add(packW0(t, rt, kind), x, packW2(y, z));
+    /** The time of an event that reads no clock: that of {@code b}'s previous event, if any. */
+    private long untimed(TraceBuffer b) {
+        return b.clocked ? b.lastTime : now(b);
     }
 
     /** The listener of one runtime. */
     private final class Listener implements SchedEvents {
         private final int rt;
+        /**
+         * P buffers by P id, copy-on-write under this listener's monitor (see "per-P buffers").
+         * Concurrency: read by any thread, replaced by {@link #newPBuf}.
+         */
+        private volatile TraceBuffer[] pbufs = new TraceBuffer[0];
 
         Listener(int rt) {
             this.rt = rt;
         }
 
+        /**
+         * The buffer of an event on P {@code pid}, which the calling thread holds, or the thread's
+         * own buffer when {@code pid < 0}.
+         */
+        private TraceBuffer buf(int pid) {
+            if (pid < 0) {
+                return local.get();
+            }
+            TraceBuffer[] a = pbufs;
+            TraceBuffer b;
+            if (pid < a.length && (b = a[pid]) != null) {
+                return b;
+            }
+            return newPBuf(pid);
+        }
+
+        private synchronized TraceBuffer newPBuf(int pid) {
+            TraceBuffer[] a = pbufs;
+            if (pid < a.length && a[pid] != null) {
+                return a[pid];
+            }
+            TraceBuffer[] grown = java.util.Arrays.copyOf(a, Math.max(a.length, pid + 1));
+            grown[pid] = newBuf(rt, pid);
+            pbufs = grown; // volatile: publishes the new buffer with the array
+            return grown[pid];
+        }
+
         @Override
         public void goCreate(long goid, long parentGoid, int pid) {
-            recordUntimed(rt, GO_CREATE, goid, parentGoid, pid);
+            TraceBuffer b = buf(pid);
+            b.event(rt, GO_CREATE, untimed(b), goid, parentGoid, pid);
         }
 
         @Override
         public void goStart(long goid, int pid, int mid) {
-            record(rt, GO_START, goid, pid, mid);
+            TraceBuffer b = buf(pid);
+            long t = b.ended ? b.lastTime : now(b); // see "clock reads"
+            b.event(rt, GO_START, t, goid, pid, mid);
         }
 
         @Override
         public void goPark(long goid, WaitReason reason, int pid) {
-            record(rt, GO_PARK, goid, pid, reason.ordinal());
+            timed(buf(pid), GO_PARK, goid, pid, reason.ordinal());
         }
 
         @Override
         public void goUnpark(long goid, int pid) {
-            record(rt, GO_UNPARK, goid, pid, 0);
+            timed(buf(pid), GO_UNPARK, goid, pid, 0);
         }
 
         @Override
         public void goYield(long goid, int pid) {
-            record(rt, GO_YIELD, goid, pid, 0);
+            timed(buf(pid), GO_YIELD, goid, pid, 0);
         }
 
         @Override
         public void goSyscall(long goid, boolean enter, int pid) {
-            record(rt, enter ? GO_SYSCALL_ENTER : GO_SYSCALL_EXIT, goid, pid, 0);
+            timed(buf(pid), enter ? GO_SYSCALL_ENTER : GO_SYSCALL_EXIT, goid, pid, 0);
         }
 
         @Override
         public void goExit(long goid, int pid) {
-            record(rt, GO_EXIT, goid, pid, 0);
+            timed(buf(pid), GO_EXIT, goid, pid, 0);
         }
 
         @Override
         public void procStart(int pid, int mid) {
-            record(rt, PROC_START, pid, mid, 0);
+            timed(buf(pid), PROC_START, pid, mid, 0);
         }
 
         @Override
         public void procStop(int pid, int mid) {
-            record(rt, PROC_STOP, pid, mid, 0);
+            timed(buf(pid), PROC_STOP, pid, mid, 0);
         }
 
         @Override
         public void steal(int thiefPid, int victimPid, int count) {
-            record(rt, STEAL, thiefPid, victimPid, count);
+            timed(buf(thiefPid), STEAL, thiefPid, victimPid, count);
         }
 
         @Override
-        public void spin(int mid, boolean start) {
-            record(rt, start ? SPIN_START : SPIN_STOP, mid, 0, 0);
+        public void spin(int mid, int pid, boolean start) {
+            timed(buf(pid), start ? SPIN_START : SPIN_STOP, mid, pid, 0);
+        }
+
+        private void timed(TraceBuffer b, int kind, long x, long y, long z) {
+            b.event(rt, kind, now(b), x, y, z);
         }
     }
 
@@ -362,39 +296,29 @@ final class Tracer {
             }
         }
         long end = System.nanoTime() - t0;
-        List<Buf> all = new ArrayList<>(bufs);
-        int[] count = new int[all.size()];
+        List<TraceBuffer.Reader> all = new ArrayList<>();
         long dropped = 0;
         long events = 0;
-        for (int b = 0; b < all.size(); b++) {
-            count[b] = all.get(b).published();
-            events += count[b];
-            dropped += all.get(b).dropped;
-        }
-        // Each thread's events are in time order already: merge them, ties in buffer order.
-        int[] next = new int[all.size()];
-        java.util.PriorityQueue<Integer> heads = new java.util.PriorityQueue<>((p, q) -> {
-            long tp = time(all.get(p).word(next[p], 0));
-            long tq = time(all.get(q).word(next[q], 0));
-            return tp != tq ? Long.compare(tp, tq) : Integer.compare(p, q);
-        });
-        for (int b = 0; b < all.size(); b++) {
-            if (count[b] > 0) {
-                heads.add(b);
+        for (TraceBuffer b : bufs) {
+            TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published word count
+            dropped += b.dropped;
+            events += rd.count();
+            if (rd.next()) {
+                all.add(rd);
             }
         }
+        // Each buffer's events are in time order already: merge them, ties in buffer order.
+        java.util.PriorityQueue<TraceBuffer.Reader> heads = new java.util.PriorityQueue<>(
+                (p, q) -> p.time != q.time ? Long.compare(p.time, q.time) : Integer.compare(p.b.index, q.b.index));
+        heads.addAll(all);
         Renderer r = new Renderer(runtimeNames, out);
         try {
             r.begin(events, dropped);
             while (!heads.isEmpty()) {
-                int b = heads.poll();
-                Buf buf = all.get(b);
-                int e = next[b];
-                long w0 = buf.word(e, 0);
-                long w2 = buf.word(e, 2);
-                r.event(time(w0), kind(w0), rt(w0), buf.index, buf.word(e, 1), y(w2), z(w2));
-                if (++next[b] < count[b]) {
-                    heads.add(b);
+                TraceBuffer.Reader rd = heads.poll();
+                r.event(rd.time, rd.kind, rd.rt, rd.b.index, rd.x, rd.y, rd.z);
+                if (rd.next()) {
+                    heads.add(rd);
                 }
             }
             r.end(end);

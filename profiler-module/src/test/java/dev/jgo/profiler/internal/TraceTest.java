@@ -110,6 +110,59 @@ class TraceTest {
         }
     }
 
+    /**
+     * A start that reads no clock takes the time of the previous run's end on its P (see "clock
+     * reads" in Tracer); a start after the P went idle must not: a goroutine that waits 30 ms for
+     * a send (its sender in a blocking call meanwhile) shows its runs before and after 30 ms apart.
+     */
+    @Test
+    void runAfterAnIdleGapStartsWhenItRuns() {
+        try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
+            rt.run(() -> {}); // warm up before tracing
+            long[] id = new long[1];
+            Chan<Integer> wake = Chan.make(1);
+            List<Map<String, Object>> evs = traceOf(() -> rt.run(() -> {
+                WaitGroup wg = new WaitGroup();
+                wg.add(2);
+                Go.go(() -> {
+                    id[0] = Go.current().id();
+                    for (int i = 0; i < 20; i++) {
+                        Go.yield(); // runs that follow each other on the P
+                    }
+                    wake.recv(); // parked until the other goroutine's send, 30 ms on
+                    wg.done();
+                });
+                Go.go(() -> {
+                    Go.blockingLong(() -> {
+                        Thread.sleep(30); // the P goes idle meanwhile
+                        return null;
+                    });
+                    wake.send(1);
+                    wg.done();
+                });
+                wg.await();
+            }));
+            Object ps = evs.stream() // the P process of this runtime
+                    .filter(e -> e.get("ph").equals("M") && e.get("name").equals("process_name"))
+                    .filter(e -> ((Map<?, ?>) e.get("args")).get("name").equals(rt + " Ps"))
+                    .findFirst()
+                    .orElseThrow()
+                    .get("pid");
+            List<double[]> runs = evs.stream()
+                    .filter(e -> e.get("ph").equals("X") && e.get("name").equals("G" + id[0]))
+                    .filter(e -> e.get("pid").equals(ps))
+                    .map(e -> new double[] {(Double) e.get("ts"), (Double) e.get("ts") + (Double) e.get("dur")})
+                    .sorted(java.util.Comparator.comparingDouble(r -> r[0]))
+                    .toList();
+            assertEquals(22, runs.size(), "the first run, 20 after yields, one after the wait");
+            for (int i = 1; i <= 20; i++) {
+                assertTrue(runs.get(i)[0] >= runs.get(i - 1)[1] - 1e-3, "runs in order: " + runs.get(i)[0]);
+            }
+            double gap = runs.get(21)[0] - runs.get(20)[1];
+            assertTrue(gap >= 25_000, "the run after the wait starts ~30 ms later, not at once: " + gap + " us");
+        }
+    }
+
     /** On each M track, every goroutine slice lies within a "P n" slice. */
     private static void assertNested(List<Map<String, Object>> slices) {
         Map<String, List<Map<String, Object>>> byTrack =
@@ -176,26 +229,5 @@ class TraceTest {
         MiniJson.parse(json);
         assertTrue(json.contains("late"), "the runtime built during the trace has its tracks");
         assertTrue(json.contains("\"name\":\"G"), json);
-    }
-
-    @Test
-    void eventLayoutRoundTrips() {
-        long[] times = {0, 1, 123_456_789_012L, (1L << 52) - 1};
-        for (long t : times) {
-            for (int rt : new int[] {0, 1, Tracer.MAX_RUNTIMES - 1}) {
-                for (int kind = 0; kind <= Tracer.SPIN_STOP; kind++) {
-                    long w0 = Tracer.packW0(t, rt, kind);
-                    assertEquals(t, Tracer.time(w0));
-                    assertEquals(rt, Tracer.rt(w0));
-                    assertEquals(kind, Tracer.kind(w0));
-                }
-            }
-        }
-        long[][] yz = {{-1, -1}, {0, 0}, {(1L << 47) - 1, 65_534}, {42, 7}, {1_000_000_007L, -1}};
-        for (long[] v : yz) {
-            long w2 = Tracer.packW2(v[0], v[1]);
-            assertEquals(v[0], Tracer.y(w2), "y");
-            assertEquals(v[1], Tracer.z(w2), "z");
-        }
     }
 }
