@@ -33,7 +33,6 @@ public class Overhead {
                         }
                     } : OutputStream.nullOutputStream();
                     if (m.equals("trace")) Trace.start(sink);
-                    if (m.equals("trace") && Boolean.getBoolean("x.pretrace")) s.runJgo(rt, n);
                     if (m.equals("cpu100")) Pprof.startCpuProfile(sink);
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
