@@ -21,7 +21,7 @@ public class Overhead {
         String[] modes = {"off", "trace", "cpu100"};
         Map<String, List<Long>> wall = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
         for (String m : modes) { wall.put(m, new ArrayList<>()); cpu.put(m, new ArrayList<>()); }
-        long events = 0;
+        long events = 0, bytes = 0;
         try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
             for (int i = 0; i < 3; i++) s.runJgo(rt, n); // warm-up
             for (int r = 0; r < rounds; r++) {
@@ -44,6 +44,8 @@ public class Overhead {
                         String h = head.toString();
                         int i = h.indexOf("\"events\":");
                         if (i >= 0) events = Long.parseLong(h.substring(i + 9, h.indexOf(',', i)));
+                        int j = h.indexOf("\"bufferBytes\":");
+                        if (j >= 0) bytes = Long.parseLong(h.substring(j + 14, h.indexOf('}', j)));
                     }
                     if (m.equals("cpu100")) Pprof.stopCpuProfile();
                     if (v != s.expected(n)) throw new AssertionError(v);
@@ -52,7 +54,8 @@ public class Overhead {
                 }
             }
         }
-        System.out.printf("skynet n=%d procs=%d rounds=%d, trace events per run: %d%n", n, procs, rounds, events);
+        System.out.printf("skynet n=%d procs=%d rounds=%d, trace events per run: %d, buffer bytes per event: %.1f%n",
+                n, procs, rounds, events, events > 0 ? (double) bytes / events : 0.0);
         long wb = median(wall.get("off")), cb = median(cpu.get("off"));
         for (String m : modes) {
             long w = median(wall.get(m)), c = median(cpu.get(m));

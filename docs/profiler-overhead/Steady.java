@@ -9,8 +9,8 @@ import java.util.*;
  * Skynet with the tracer on for the whole process ("trace") or never ("off"), so that the JIT
  * compiles the scheduler once, with or without the listener, and no run pays a deoptimization
  * for the tracer being switched on or off (which Overhead.java, toggling it every round, does).
- * Four traces of four runs each; the first trace's runs are warm-up. Prints the median process
- * CPU time of the other twelve runs. Run it alternately in separate processes:
+ * Five traces of two runs each; the first trace's runs are warm-up. Prints the median process
+ * CPU time of the other eight runs. Run it alternately in separate processes:
  * bench/scripts/trace-overhead.sh does.
  * Arguments: off|trace, leaves (default 1000000), GOMAXPROCS (default 2).
  */
@@ -23,9 +23,9 @@ public class Steady {
         Skynet s = new Skynet();
         List<Long> cpu = new ArrayList<>();
         try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
-            for (int round = 0; round < 4; round++) {
+            for (int round = 0; round < 5; round++) {
                 if (trace) Trace.start(OutputStream.nullOutputStream());
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < 2; i++) {
                     long c0 = os.getProcessCpuTime();
                     long v = s.runJgo(rt, n);
                     long dc = os.getProcessCpuTime() - c0;

@@ -299,10 +299,12 @@ final class Tracer {
         List<TraceBuffer.Reader> all = new ArrayList<>();
         long dropped = 0;
         long events = 0;
+        long words = 0;
         for (TraceBuffer b : bufs) {
             TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published word count
             dropped += b.dropped;
             events += rd.count();
+            words += b.published();
             if (rd.next()) {
                 all.add(rd);
             }
@@ -313,7 +315,7 @@ final class Tracer {
         heads.addAll(all);
         Renderer r = new Renderer(runtimeNames, out);
         try {
-            r.begin(events, dropped);
+            r.begin(events, dropped, words);
             while (!heads.isEmpty()) {
                 TraceBuffer.Reader rd = heads.poll();
                 r.event(rd.time, rd.kind, rd.rt, rd.b.index, rd.x, rd.y, rd.z);
@@ -502,11 +504,13 @@ final class Tracer {
             flow("s", id, pProcess(rt), track(rt, pid), ts);
         }
 
-        void begin(long events, long dropped) throws IOException {
+        void begin(long events, long dropped, long words) throws IOException {
             sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jgo\",\"events\":")
                     .append(events)
                     .append(",\"droppedEvents\":")
                     .append(dropped)
+                    .append(",\"bufferBytes\":")
+                    .append(words * Long.BYTES)
                     .append("},\"traceEvents\":[");
         }
 

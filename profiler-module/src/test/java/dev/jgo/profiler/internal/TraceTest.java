@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TraceTest {
 
+    /** The "otherData" of the last trace {@link #traceOf} read. */
+    private static Map<?, ?> lastOtherData;
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> traceOf(Runnable workload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -34,6 +37,7 @@ class TraceTest {
             Trace.stop();
         }
         Map<String, Object> root = (Map<String, Object>) MiniJson.parse(out.toString(StandardCharsets.UTF_8));
+        lastOtherData = (Map<?, ?>) root.get("otherData");
         return (List<Map<String, Object>>) (List<?>) root.get("traceEvents");
     }
 
@@ -107,6 +111,10 @@ class TraceTest {
             assertTrue(ends.size() >= 100, "flows from unpark to run: " + ends.size());
             assertTrue(starts.containsAll(new HashSet<>(ends)));
             assertNested(slices);
+            // most events are one word in the per-P buffers (TraceBuffer's "event encoding")
+            double events = (Double) lastOtherData.get("events");
+            double bytes = (Double) lastOtherData.get("bufferBytes");
+            assertTrue(events >= 800 && bytes / events < 16, "bytes per event: " + bytes / events);
         }
     }
 
