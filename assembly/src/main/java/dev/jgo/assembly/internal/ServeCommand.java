@@ -8,6 +8,7 @@ import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
 import dev.jgo.netpoll.internal.EchoServer;
 import dev.jgo.netpoll.internal.HelloHttpServer;
+import dev.jgo.prof.DebugServer;
 import dev.jgo.spi.PolicyControl;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code jgo serve}: issue 6's examples on jgo's netpoll, a goroutine per connection: the HTTP/1.1
- * keep-alive server that answers {@code hello} (for {@code wrk}), or an echo server.
+ * keep-alive server that answers {@code hello} (for {@code wrk}), or an echo server; with {@code
+ * --debug-port}, the debug endpoints of {@link DebugServer} beside it, served by the same runtime.
  */
 final class ServeCommand {
     private ServeCommand() {}
@@ -29,6 +31,9 @@ final class ServeCommand {
                   --port N                  port, 0 = any free one (default 8080)
                   --procs P                 GOMAXPROCS, 1 to %d (default: CPU count)
                   --seconds S               stop after S seconds (default: run until killed)
+                  --debug-port N            also serve the debug endpoints (/debug/pprof/profile,
+                                            /debug/pprof/goroutine, /debug/jgo/trace, /debug/jgo/sched)
+                                            on H:N, 0 = any free port (default: none)
                   --policy, --schedtrace    see "runtime options"
                 """.formatted(Args.MAX_PROCS);
     }
@@ -39,6 +44,7 @@ final class ServeCommand {
         int port = 8080;
         int procs = Runtime.getRuntime().availableProcessors();
         long seconds = 0;
+        int debugPort = -1;
         Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
             int took = runtime.accept(args, i);
@@ -54,6 +60,7 @@ final class ServeCommand {
                 case "--port" -> port = Args.parseInt(a, value(args, ++i, a), 0, 65535);
                 case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
                 case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
+                case "--debug-port" -> debugPort = Args.parseInt(a, value(args, ++i, a), 0, 65535);
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
         }
@@ -61,6 +68,7 @@ final class ServeCommand {
         String h = host;
         int p = port;
         long secs = seconds;
+        int dp = debugPort;
         try (GoRuntime rt = runtime.result().build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
                 Listener l;
@@ -77,6 +85,10 @@ final class ServeCommand {
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
                         + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
                         + (secs > 0 ? " for " + secs + " s" : ""));
+                DebugServer debug = dp < 0 ? null : startDebug(rt, h, dp, l);
+                if (debug != null) {
+                    out.println("debug endpoints on http://" + h + ":" + debug.port() + "/debug/pprof/");
+                }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Go.go(() -> {
@@ -88,11 +100,25 @@ final class ServeCommand {
                     stop.countDown();
                 });
                 Go.blockingLong(() -> secs > 0 ? stop.await(secs, TimeUnit.SECONDS) : awaitForever(stop));
+                if (debug != null) {
+                    debug.close();
+                }
                 l.close();
                 return null;
             });
         }
         out.println("stopped");
+    }
+
+    /** The debug server on {@code host:port}, or a usage error (the listener closed) if it cannot bind. */
+    private static DebugServer startDebug(GoRuntime rt, String host, int port, Listener served) {
+        try {
+            return DebugServer.start(rt, host, port);
+        } catch (IOException e) {
+            served.close();
+            throw new IllegalStateException(
+                    "serve: cannot listen on " + host + ":" + port + " for the debug endpoints: " + e.getMessage(), e);
+        }
     }
 
     private static boolean awaitForever(CountDownLatch l) throws InterruptedException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -390,6 +391,49 @@ class MainTest {
         assertTrue(out().contains("stopped"), out());
     }
 
+    /** {@code --debug-port}: the debug endpoints answer beside the served HTTP hello. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void serveWithDebugPortServesTheDebugEndpoints() throws Exception {
+        int[] rc = {-1};
+        Thread server = new Thread(
+                () -> rc[0] = run("serve", "--port", "0", "--procs", "2", "--seconds", "4", "--debug-port", "0"));
+        server.start();
+        java.util.regex.Matcher m = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        java.util.regex.Pattern debugLine =
+                java.util.regex.Pattern.compile("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/");
+        while (System.nanoTime() < deadline) {
+            m = debugLine.matcher(out());
+            if (m.find()) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        assertTrue(m != null && m.find(0), out() + err());
+        int port = Integer.parseInt(m.group(1));
+        String sched = httpGet(port, "/debug/jgo/sched");
+        assertTrue(sched.startsWith("HTTP/1.1 200") && sched.contains("SCHED"), sched);
+        String goroutines = httpGet(port, "/debug/pprof/goroutine?debug=2");
+        assertTrue(goroutines.startsWith("HTTP/1.1 200") && goroutines.contains("goroutine "), goroutines);
+        String bad = httpGet(port, "/debug/pprof/goroutine?debug=7");
+        assertTrue(bad.startsWith("HTTP/1.1 400"), bad);
+        server.join(30_000);
+        assertEquals(0, rc[0], err());
+        assertTrue(out().contains("stopped"), out());
+    }
+
+    /** One HTTP/1.1 request with {@code Connection: close}; the whole response as text. */
+    private static String httpGet(int port, String path) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void serveRejectsBadOptions() {
@@ -400,5 +444,7 @@ class MainTest {
         assertEquals(2, run("serve", "--policy", "spin=fast"));
         assertTrue(err().contains("unknown spin policy 'fast' (known: go, go-strict, one, none)"), err());
         assertEquals(2, run("serve", "--policy"));
+        assertEquals(2, run("serve", "--debug-port", "-1"));
+        assertTrue(err().contains("--debug-port must be in [0, 65535]"), err());
     }
 }
