@@ -9,34 +9,44 @@ import java.lang.invoke.VarHandle;
  * <h2>Design note: event encoding</h2>
  *
  * A buffer belongs either to one P of one runtime (a "P buffer", written by whichever M holds
- * the P) or to one thread (a "thread buffer", for events outside any P). In a P buffer the
- * runtime and the P are implied, and most events fit one word (a "short" event):
+ * the P) or to one thread (a "thread buffer", for events outside any P). Buffers are arrays of
+ * {@code int}. In a P buffer the runtime and the P are implied, times are deltas from the
+ * buffer's previous event and goroutine ids deltas from its previous goroutine event, so most
+ * events fit one int (a "short" event):
  *
  * <pre>
- *   bit 63      0 (1 marks a long event)
- *   bits 52-62  aux + 1     (11 bits: -1..2046) a M id, a wait reason, a victim P
- *   bits 30-51  small       (22 bits, signed) a goroutine id minus the buffer's previous one,
- *                           or a steal's count
- *   bits 4-29   dt          (26 bits, up to 67 ms) ns since the buffer's previous event
- *   bits 0-3    kind
+ *   short, 1 int:   bit 31 = 0
+ *     bits 26-30  aux + 1   (5 bits: aux -1..30)  an M id, a wait reason, a victim P
+ *     bits 17-25  small     (9 bits, signed)      the goroutine id delta, or a steal's count
+ *     bits 4-16   dt        (13 bits: up to 8 us) ns since the buffer's previous event
+ *     bits 0-3    kind
+ *   medium, 2 ints: bits 31-30 = 10
+ *     bits 15-29  small     (15 bits, signed)
+ *     bits 4-14   aux + 1   (11 bits: aux -1..2046)
+ *     bits 0-3    kind;     then dt as an unsigned int (up to 4.29 s)
+ *   long, 9 ints:   bits 31-30 = 11, bits 4-11 the runtime, bits 0-3 the kind; then the time
+ *                   (ns since the trace started), x, y and z, each as two ints
  * </pre>
  *
  * A goroutine's create carries no parent: it is the goroutine running on the P (the last one
  * started and not yet parked, yielded, exited or gone into a syscall), which writer and reader
- * both track. Anything that does not fit (a long gap, a far goroutine id, a create whose parent
- * is not the running goroutine, and every event of a thread buffer) is a "long" event of five
- * words: {@code 1<<63 | rt<<4 | kind}, time, x, y, z. A word of kind {@link #PAD} fills the rest
- * of a chunk that a long event does not fit into.
+ * both track. The writer picks the smallest form that gives the reader back exactly the
+ * listener's values; every event of a thread buffer is long. A short event of kind {@link #PAD}
+ * fills the rest of a chunk that an event does not fit into.
  *
- * <p>In skynet this is 8 bytes per event instead of 24 (the earlier fixed three-word layout): the
- * memory a trace writes, and the caches it evicts, shrink threefold.
+ * <p>Why so small: with the tracer on, skynet's cost was found to come from the memory the
+ * buffers fill rather than from the instructions that fill them. Measured (steady state, see
+ * {@code docs/profiling.md}): with every event encoded but written into a small ring the
+ * overhead fell from ~36% to ~16%, and reusing the chunks across traces (no allocation, no
+ * zeroing) did not help. Each byte less per event is cache and memory bandwidth the scheduler
+ * keeps.
  *
  * <h2>Concurrency</h2>
  *
  * One writer at a time: a thread buffer's thread, or the M holding the buffer's P (the P's
- * hand-off between Ms orders one writer's stores before the next's). The writer appends words,
- * then publishes the word count with a release store; the reader ({@link Reader}, at {@code
- * Trace.stop}) reads the count with an acquire load and only the words below it. Chunks are
+ * hand-off between Ms orders one writer's stores before the next's). The writer appends ints,
+ * then publishes their count with a release store; the reader ({@link Reader}, at {@code
+ * Trace.stop}) reads the count with an acquire load and only the ints below it. Chunks are
  * never moved. A full buffer drops every later event and counts them.
  */
 final class TraceBuffer {
@@ -56,27 +66,47 @@ final class TraceBuffer {
     /** Fills the rest of a chunk. */
     static final int PAD = 15;
 
-    static final int CHUNK_WORDS = 1 << 14;
-    /** Chunks per buffer: 2^23 words (64 MiB); later events are dropped and counted. */
+    static final int CHUNK_INTS = 1 << 15;
+    /** Chunks per buffer: 2^24 ints (64 MiB); later events are dropped and counted. */
     static final int MAX_CHUNKS = 512;
 
-    static final long LONG_EVENT = 1L << 63;
-    static final int LONG_WORDS = 5;
     static final int KIND_BITS = 4;
-    static final long KIND_MASK = (1L << KIND_BITS) - 1;
-    static final int DT_SHIFT = KIND_BITS;
-    static final int DT_BITS = 26;
-    static final long DT_MAX = (1L << DT_BITS) - 1;
-    static final int SMALL_SHIFT = DT_SHIFT + DT_BITS;
-    static final int SMALL_BITS = 22;
-    static final long SMALL_MIN = -(1L << (SMALL_BITS - 1));
-    static final long SMALL_MAX = (1L << (SMALL_BITS - 1)) - 1;
-    static final long SMALL_MASK = (1L << SMALL_BITS) - 1;
-    static final int AUX_SHIFT = SMALL_SHIFT + SMALL_BITS;
-    static final long AUX_MAX = (1L << (63 - AUX_SHIFT)) - 2;
+    static final int KIND_MASK = (1 << KIND_BITS) - 1;
+    static final int NOT_SHORT = 1 << 31;
+    static final int LONG_BIT = 1 << 30;
+    static final int MEDIUM_INTS = 2;
+    static final int LONG_INTS = 9;
 
+    // short
+    static final int S_DT_SHIFT = KIND_BITS;
+    static final int S_DT_BITS = 13;
+    static final long S_DT_MAX = (1L << S_DT_BITS) - 1;
+    static final int S_SMALL_SHIFT = S_DT_SHIFT + S_DT_BITS;
+    static final int S_SMALL_BITS = 9;
+    static final int S_AUX_SHIFT = S_SMALL_SHIFT + S_SMALL_BITS;
+    static final long S_AUX_MAX = (1L << (31 - S_AUX_SHIFT)) - 2;
+
+    // medium
+    static final int M_AUX_SHIFT = KIND_BITS;
+    static final int M_AUX_BITS = 11;
+    static final long M_AUX_MAX = (1L << M_AUX_BITS) - 2;
+    static final int M_SMALL_SHIFT = M_AUX_SHIFT + M_AUX_BITS;
+    static final int M_SMALL_BITS = 15;
+    static final long M_DT_MAX = 0xFFFF_FFFFL;
+
+    // long
     static final int RT_SHIFT = KIND_BITS;
-    static final long RT_MASK = 0xFF;
+    static final int RT_MASK = 0xFF;
+
+    /** Whether {@code v} fits a signed field of {@code bits} bits. */
+    private static boolean fits(long v, int bits) {
+        return v >= -(1L << (bits - 1)) && v < (1L << (bits - 1));
+    }
+
+    /** The signed field of {@code bits} bits at {@code shift} in {@code w}. */
+    private static long signed(int w, int shift, int bits) {
+        return (w << (32 - shift - bits)) >> (32 - bits);
+    }
 
     private static final VarHandle N;
 
@@ -95,11 +125,11 @@ final class TraceBuffer {
     /** The P of a P buffer, -1 for a thread buffer (long events only). */
     final int pid;
 
-    private final long[][] chunks = new long[MAX_CHUNKS][];
+    private final int[][] chunks = new int[MAX_CHUNKS][];
 
     // ---- the writer's (see "Concurrency") ----
-    private long[] cur;
-    private int pos = CHUNK_WORDS;
+    private int[] cur;
+    private int pos = CHUNK_INTS;
     private int nchunks;
     /** Events dropped because the buffer was full (read racily at stop). */
     long dropped;
@@ -114,7 +144,7 @@ final class TraceBuffer {
     /** Whether the last event ended a goroutine's run (park, yield, exit): see "clock reads" in {@link Tracer}. */
     boolean ended;
 
-    /** Words published: release-stored by the writer, acquire-loaded by the reader. */
+    /** Ints published: release-stored by the writer, acquire-loaded by the reader. */
     @SuppressWarnings("unused")
     private int n;
 
@@ -166,17 +196,22 @@ final class TraceBuffer {
             }
         }
         long dt = t - lastTime;
-        if (implied
-                && pid >= 0
-                && rt == this.rt
-                && dt <= DT_MAX
-                && small >= SMALL_MIN
-                && small <= SMALL_MAX
-                && aux >= -1
-                && aux <= AUX_MAX) {
-            add1(kind | dt << DT_SHIFT | (small & SMALL_MASK) << SMALL_SHIFT | (aux + 1) << AUX_SHIFT);
+        if (!implied || pid < 0 || rt != this.rt) {
+            addLong(NOT_SHORT | LONG_BIT | rt << RT_SHIFT | kind, t, x, y, z);
+        } else if (dt <= S_DT_MAX && fits(small, S_SMALL_BITS) && aux >= -1 && aux <= S_AUX_MAX) {
+            add1(kind
+                    | (int) dt << S_DT_SHIFT
+                    | ((int) small & ((1 << S_SMALL_BITS) - 1)) << S_SMALL_SHIFT
+                    | (int) (aux + 1) << S_AUX_SHIFT);
+        } else if (dt <= M_DT_MAX && fits(small, M_SMALL_BITS) && aux >= -1 && aux <= M_AUX_MAX) {
+            add2(
+                    NOT_SHORT
+                            | kind
+                            | (int) (aux + 1) << M_AUX_SHIFT
+                            | ((int) small & ((1 << M_SMALL_BITS) - 1)) << M_SMALL_SHIFT,
+                    (int) dt);
         } else {
-            add5(LONG_EVENT | (long) rt << RT_SHIFT | kind, t, x, y, z);
+            addLong(NOT_SHORT | LONG_BIT | rt << RT_SHIFT | kind, t, x, y, z);
         }
         lastTime = t;
         clocked = true;
@@ -187,9 +222,9 @@ final class TraceBuffer {
         ended = kind == GO_PARK || kind == GO_YIELD || kind == GO_EXIT;
     }
 
-    /** Room for {@code words} more in the current chunk, or false when the buffer is full. */
-    private boolean room(int words) {
-        if (pos + words <= CHUNK_WORDS) {
+    /** Room for {@code ints} more in the current chunk, or false when the buffer is full. */
+    private boolean room(int ints) {
+        if (pos + ints <= CHUNK_INTS) {
             return true;
         }
         if (nchunks == MAX_CHUNKS) {
@@ -197,18 +232,18 @@ final class TraceBuffer {
             return false;
         }
         int published = (int) N.get(this);
-        if (pos < CHUNK_WORDS && cur != null) {
+        if (pos < CHUNK_INTS && cur != null) {
             cur[pos] = PAD; // the reader skips to the next chunk
-            published += CHUNK_WORDS - pos;
+            published += CHUNK_INTS - pos;
         }
-        cur = new long[CHUNK_WORDS];
+        cur = new int[CHUNK_INTS];
         chunks[nchunks++] = cur; // published by the release store of n below
         pos = 0;
         N.setRelease(this, published);
         return true;
     }
 
-    private void add1(long w) {
+    private void add1(int w) {
         if (room(1)) {
             int p = pos;
             cur[p] = w;
@@ -217,27 +252,47 @@ final class TraceBuffer {
         }
     }
 
-    private void add5(long w0, long w1, long w2, long w3, long w4) {
-        if (room(LONG_WORDS)) {
-            long[] c = cur;
+    private void add2(int w0, int w1) {
+        if (room(MEDIUM_INTS)) {
+            int[] c = cur;
             int p = pos;
             c[p] = w0;
             c[p + 1] = w1;
-            c[p + 2] = w2;
-            c[p + 3] = w3;
-            c[p + 4] = w4;
-            pos = p + LONG_WORDS;
-            N.setRelease(this, (int) N.get(this) + LONG_WORDS);
+            pos = p + MEDIUM_INTS;
+            N.setRelease(this, (int) N.get(this) + MEDIUM_INTS);
         }
     }
 
-    /** Words visible to a reader. Concurrency: any thread. */
+    private void addLong(int head, long t, long x, long y, long z) {
+        if (room(LONG_INTS)) {
+            int[] c = cur;
+            int p = pos;
+            c[p] = head;
+            c[p + 1] = (int) (t >>> 32);
+            c[p + 2] = (int) t;
+            c[p + 3] = (int) (x >>> 32);
+            c[p + 4] = (int) x;
+            c[p + 5] = (int) (y >>> 32);
+            c[p + 6] = (int) y;
+            c[p + 7] = (int) (z >>> 32);
+            c[p + 8] = (int) z;
+            pos = p + LONG_INTS;
+            N.setRelease(this, (int) N.get(this) + LONG_INTS);
+        }
+    }
+
+    /** Ints visible to a reader. Concurrency: any thread. */
     int published() {
         return (int) N.getAcquire(this); // acquire: pairs with the writer's release
     }
 
-    long word(int at) {
-        return chunks[at / CHUNK_WORDS][at % CHUNK_WORDS];
+    int word(int at) {
+        return chunks[at / CHUNK_INTS][at % CHUNK_INTS];
+    }
+
+    /** The long stored as two ints from {@code at}. */
+    long longAt(int at) {
+        return (long) word(at) << 32 | (word(at + 1) & 0xFFFF_FFFFL);
     }
 
     /**
@@ -269,76 +324,56 @@ final class TraceBuffer {
         long count() {
             long c = 0;
             for (int i = 0; i < words; ) {
-                long w = b.word(i);
-                if (w < 0) {
-                    i += LONG_WORDS;
-                    c++;
-                } else if ((w & KIND_MASK) == PAD) {
-                    i = (i / CHUNK_WORDS + 1) * CHUNK_WORDS;
-                } else {
-                    i++;
-                    c++;
+                int w = b.word(i);
+                if (w >= 0 && (w & KIND_MASK) == PAD) {
+                    i = (i / CHUNK_INTS + 1) * CHUNK_INTS;
+                    continue;
                 }
+                i += size(w);
+                c++;
             }
             return c;
+        }
+
+        /** Ints in the event that starts with {@code w}. */
+        private static int size(int w) {
+            return w >= 0 ? 1 : (w & LONG_BIT) == 0 ? MEDIUM_INTS : LONG_INTS;
         }
 
         /** Moves to the next event; false at the end. */
         boolean next() {
             while (at < words) {
-                long w = b.word(at);
-                int k = (int) (w & KIND_MASK);
-                if (w < 0) {
-                    kind = k;
-                    rt = (int) ((w >>> RT_SHIFT) & RT_MASK);
-                    time = b.word(at + 1);
-                    x = b.word(at + 2);
-                    y = b.word(at + 3);
-                    z = b.word(at + 4);
-                    at += LONG_WORDS;
-                } else if (k == PAD) {
-                    at = (at / CHUNK_WORDS + 1) * CHUNK_WORDS;
+                int w = b.word(at);
+                int k = w & KIND_MASK;
+                kind = k;
+                if (w < 0 && (w & LONG_BIT) != 0) {
+                    rt = (w >>> RT_SHIFT) & RT_MASK;
+                    time = b.longAt(at + 1);
+                    x = b.longAt(at + 3);
+                    y = b.longAt(at + 5);
+                    z = b.longAt(at + 7);
+                    at += LONG_INTS;
+                } else if (w >= 0 && k == PAD) {
+                    at = (at / CHUNK_INTS + 1) * CHUNK_INTS;
                     continue;
                 } else {
-                    at++;
-                    kind = k;
-                    rt = b.rt;
-                    time = lastTime + ((w >>> DT_SHIFT) & DT_MAX);
-                    long small = (w << (64 - AUX_SHIFT)) >> (64 - SMALL_BITS);
-                    long aux = (w >>> AUX_SHIFT) - 1;
-                    int pid = b.pid;
-                    switch (k) {
-                        case GO_CREATE -> {
-                            x = lastGoid + small;
-                            y = curG;
-                            z = pid;
-                        }
-                        case GO_START, GO_PARK -> {
-                            x = lastGoid + small;
-                            y = pid;
-                            z = aux;
-                        }
-                        case PROC_START, PROC_STOP -> {
-                            x = pid;
-                            y = aux;
-                            z = 0;
-                        }
-                        case STEAL -> {
-                            x = pid;
-                            y = aux;
-                            z = small;
-                        }
-                        case SPIN_START, SPIN_STOP -> {
-                            x = aux;
-                            y = pid;
-                            z = 0;
-                        }
-                        default -> { // unpark, yield, syscall enter/exit, exit
-                            x = lastGoid + small;
-                            y = pid;
-                            z = 0;
-                        }
+                    long dt;
+                    long small;
+                    long aux;
+                    if (w >= 0) {
+                        dt = (w >>> S_DT_SHIFT) & S_DT_MAX;
+                        small = signed(w, S_SMALL_SHIFT, S_SMALL_BITS);
+                        aux = ((w >>> S_AUX_SHIFT) & 0x1F) - 1;
+                        at++;
+                    } else {
+                        aux = ((w >>> M_AUX_SHIFT) & ((1 << M_AUX_BITS) - 1)) - 1;
+                        small = signed(w, M_SMALL_SHIFT, M_SMALL_BITS);
+                        dt = b.word(at + 1) & M_DT_MAX;
+                        at += MEDIUM_INTS;
                     }
+                    rt = b.rt;
+                    time = lastTime + dt;
+                    implied(k, small, aux);
                 }
                 lastTime = time;
                 if (kind <= GO_EXIT) {
@@ -348,6 +383,43 @@ final class TraceBuffer {
                 return true;
             }
             return false;
+        }
+
+        /** x, y, z of a short or medium event: the writer's {@code event} in reverse. */
+        private void implied(int k, long small, long aux) {
+            int pid = b.pid;
+            switch (k) {
+                case GO_CREATE -> {
+                    x = lastGoid + small;
+                    y = curG;
+                    z = pid;
+                }
+                case GO_START, GO_PARK -> {
+                    x = lastGoid + small;
+                    y = pid;
+                    z = aux;
+                }
+                case PROC_START, PROC_STOP -> {
+                    x = pid;
+                    y = aux;
+                    z = 0;
+                }
+                case STEAL -> {
+                    x = pid;
+                    y = aux;
+                    z = small;
+                }
+                case SPIN_START, SPIN_STOP -> {
+                    x = aux;
+                    y = pid;
+                    z = 0;
+                }
+                default -> { // unpark, yield, syscall enter/exit, exit
+                    x = lastGoid + small;
+                    y = pid;
+                    z = 0;
+                }
+            }
         }
     }
 

@@ -43,8 +43,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>{@link #start} attaches one {@link SchedEvents} listener per live runtime ({@link
  *       EventsControl}) and to runtimes built later (a {@link RuntimeRegistry} listener).
  *   <li>Each event goes to a buffer without a lock or a shared write (see "per-P buffers"),
- *       mostly as one word ({@link TraceBuffer}, "event encoding"); the buffer publishes its
- *       length with a release store. A full buffer (2^23 words) drops further events and counts
+ *       mostly as one {@code int} ({@link TraceBuffer}, "event encoding"); the buffer publishes
+ *       its length with a release store. A full buffer (2^24 ints) drops further events and counts
  *       them.
  *   <li>{@link #stop} detaches, reads each buffer's published length (later events are lost, as
  *       the listener contract allows), merges the buffers by time (each is in time order
@@ -66,7 +66,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       is out of line in goroutine code (see {@code InlineGuard});
  *   <li>one writer at a time: the P's hand-off between Ms (a CAS on its status, or
  *       {@code sched.lock}) orders one M's writes before the next M's;
- *   <li>the P and the runtime are implied by the buffer, so events shrink to one word;
+ *   <li>the P and the runtime are implied by the buffer, so events shrink to one {@code int};
  *   <li>events with no P ({@code pid == -1}: a goroutine readied or started from a platform
  *       thread, an M spinning without a P) go to the recording thread's own buffer, found
  *       through a {@link ThreadLocal}, as long events.
@@ -304,7 +304,7 @@ final class Tracer {
             TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published word count
             dropped += b.dropped;
             events += rd.count();
-            words += b.published();
+            words += b.published(); // ints
             if (rd.next()) {
                 all.add(rd);
             }
@@ -510,7 +510,7 @@ final class Tracer {
                     .append(",\"droppedEvents\":")
                     .append(dropped)
                     .append(",\"bufferBytes\":")
-                    .append(words * Long.BYTES)
+                    .append(words * Integer.BYTES)
                     .append("},\"traceEvents\":[");
         }
 

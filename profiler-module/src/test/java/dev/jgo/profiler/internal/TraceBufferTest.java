@@ -21,9 +21,10 @@ class TraceBufferTest {
 
     /**
      * Events shaped like a scheduler's on P {@code pid} of runtime {@code rt} (goroutine ids near
-     * each other, runs that create, park and exit, P and steal events), mixed with events no short
-     * form can hold: far ids, long gaps, creates by another parent, values that disagree with the
-     * buffer's P, large aux values, and another runtime.
+     * each other, runs that create, park and exit, P and steal events), mixed with events for the
+     * medium form (gaps over 8 us, ids further apart, M ids over 30) and for the long form only
+     * (gaps over 4 s, far ids, creates by another parent, values that disagree with the buffer's
+     * P, M ids over 2046, another runtime), each form at and across its limits.
      */
     private static List<Ev> randomEvents(SplittableRandom r, int n, int rt, int pid) {
         List<Ev> evs = new ArrayList<>(n);
@@ -31,13 +32,18 @@ class TraceBufferTest {
         long goid = 1 + r.nextLong(1000);
         long running = 0;
         for (int i = 0; i < n; i++) {
-            t += r.nextInt(100) < 2 ? r.nextLong(1L << 30) : r.nextInt(5_000);
-            goid += r.nextInt(100) < 3 ? r.nextLong(-(1L << 30), 1L << 30) : r.nextInt(-20, 21);
+            int dice = r.nextInt(100);
+            t += dice < 2 ? r.nextLong(1L << 33) : dice < 10 ? r.nextLong(1L << 20) : r.nextInt(5_000);
+            dice = r.nextInt(100);
+            goid += dice < 3
+                    ? r.nextLong(-(1L << 30), 1L << 30)
+                    : dice < 8 ? r.nextInt(-20_000, 20_000) : r.nextInt(-20, 21);
             goid = Math.max(1, goid);
             boolean odd = r.nextInt(100) < 3; // a value that disagrees with what the P implies
             int p = odd ? pid + 1 : pid;
             int ert = r.nextInt(200) == 0 ? rt + 1 : rt;
-            int mid = r.nextInt(100) < 2 ? 5_000 + r.nextInt(100_000) : r.nextInt(8);
+            dice = r.nextInt(100);
+            int mid = dice < 2 ? 5_000 + r.nextInt(100_000) : dice < 6 ? 20 + r.nextInt(2_100) : r.nextInt(8);
             int kind = r.nextInt(13);
             Ev e = switch (kind) {
                 case TraceBuffer.GO_CREATE -> new Ev(ert, kind, t, goid, odd ? running + 7 : running, p);
@@ -87,7 +93,7 @@ class TraceBufferTest {
     }
 
     @Test
-    void mostSchedulerEventsAreOneWord() {
+    void mostSchedulerEventsAreOneInt() {
         SplittableRandom r = new SplittableRandom(2);
         TraceBuffer b = new TraceBuffer(0, 0, 3);
         List<Ev> evs = new ArrayList<>();
@@ -103,7 +109,40 @@ class TraceBufferTest {
         }
         write(b, evs);
         assertEquals(evs, read(b));
-        assertEquals(evs.size(), b.published(), "one word per event");
+        assertEquals(evs.size(), b.published(), "one int per event");
+    }
+
+    /** Each form at its limits: the largest value that fits, and the next one, which must not. */
+    @Test
+    void formLimitsRoundTrip() {
+        TraceBuffer b = new TraceBuffer(0, 0, 1);
+        List<Ev> evs = new ArrayList<>();
+        long t = 0;
+        long goid = 1_000_000;
+        long[] gaps = {0, 8191, 8192, 0xFFFF_FFFFL, 0x1_0000_0000L};
+        long[] deltas = {0, 255, 256, -256, -257, 16_383, 16_384, -16_384, -16_385};
+        long[] mids = {-1, 0, 30, 31, 2046, 2047};
+        evs.add(new Ev(0, TraceBuffer.GO_START, t, goid, 1, 0)); // far from the initial id 0: long
+        long ints = TraceBuffer.LONG_INTS; // what the smallest form that fits takes
+        for (long gap : gaps) {
+            for (long d : deltas) {
+                for (long mid : mids) {
+                    t += gap;
+                    goid += d;
+                    evs.add(new Ev(0, TraceBuffer.GO_START, t, goid, 1, mid));
+                    if (gap <= 8191 && d >= -256 && d <= 255 && mid <= 30) {
+                        ints += 1;
+                    } else if (gap <= 0xFFFF_FFFFL && d >= -16_384 && d <= 16_383 && mid <= 2046) {
+                        ints += TraceBuffer.MEDIUM_INTS;
+                    } else {
+                        ints += TraceBuffer.LONG_INTS;
+                    }
+                }
+            }
+        }
+        write(b, evs);
+        assertEquals(evs, read(b));
+        assertEquals(ints, b.published(), "each event in the smallest form that holds it");
     }
 
     @Test
@@ -118,15 +157,15 @@ class TraceBufferTest {
         }
         write(b, evs);
         assertEquals(evs, read(b));
-        int chunks = b.published() / TraceBuffer.CHUNK_WORDS + 1; // each may end in padding
-        assertTrue(b.published() >= evs.size() * TraceBuffer.LONG_WORDS, "five words per event");
-        assertTrue(b.published() < evs.size() * TraceBuffer.LONG_WORDS + chunks * TraceBuffer.LONG_WORDS);
+        int chunks = b.published() / TraceBuffer.CHUNK_INTS + 1; // each may end in padding
+        assertTrue(b.published() >= evs.size() * TraceBuffer.LONG_INTS, "nine ints per event");
+        assertTrue(b.published() < evs.size() * TraceBuffer.LONG_INTS + chunks * TraceBuffer.LONG_INTS);
     }
 
     @Test
     void fullBufferDropsLaterEventsAndCountsThem() {
         TraceBuffer b = new TraceBuffer(0, 0, 0);
-        long capacity = (long) TraceBuffer.CHUNK_WORDS * TraceBuffer.MAX_CHUNKS;
+        long capacity = (long) TraceBuffer.CHUNK_INTS * TraceBuffer.MAX_CHUNKS;
         long extra = 1_000;
         for (long i = 0; i < capacity + extra; i++) {
             b.event(0, TraceBuffer.GO_UNPARK, i, 1 + (i & 7), 0, 0);

@@ -111,10 +111,10 @@ class TraceTest {
             assertTrue(ends.size() >= 100, "flows from unpark to run: " + ends.size());
             assertTrue(starts.containsAll(new HashSet<>(ends)));
             assertNested(slices);
-            // most events are one word in the per-P buffers (TraceBuffer's "event encoding")
+            // most events are one int in the per-P buffers (TraceBuffer's "event encoding")
             double events = (Double) lastOtherData.get("events");
             double bytes = (Double) lastOtherData.get("bufferBytes");
-            assertTrue(events >= 800 && bytes / events < 16, "bytes per event: " + bytes / events);
+            assertTrue(events >= 800 && bytes / events < 8, "bytes per event: " + bytes / events);
         }
     }
 
