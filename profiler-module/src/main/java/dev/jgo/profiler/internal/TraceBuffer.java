@@ -20,10 +20,13 @@ import java.lang.invoke.VarHandle;
  *     bits 17-25  small     (9 bits, signed)      the goroutine id delta, or a steal's count
  *     bits 4-16   dt        (13 bits: up to 8 us) ns since the buffer's previous event
  *     bits 0-3    kind
- *   medium, 2 ints: bits 31-30 = 10
- *     bits 15-29  small     (15 bits, signed)
+ *   medium, 2 ints: bits 31-29 = 100
+ *     bits 15-28  small     (14 bits, signed)
  *     bits 4-14   aux + 1   (11 bits: aux -1..2046)
  *     bits 0-3    kind;     then dt as an unsigned int (up to 4.29 s)
+ *   wide, 3 ints:   bits 31-29 = 101, aux + 1 and kind as medium; then dt, then small as a
+ *                   signed int (a goroutine started long after it was created is far from
+ *                   the ids around it)
  *   long, 9 ints:   bits 31-30 = 11, bits 4-11 the runtime, bits 0-3 the kind; then the time
  *                   (ns since the trace started), x, y and z, each as two ints
  * </pre>
@@ -74,7 +77,9 @@ final class TraceBuffer {
     static final int KIND_MASK = (1 << KIND_BITS) - 1;
     static final int NOT_SHORT = 1 << 31;
     static final int LONG_BIT = 1 << 30;
+    static final int WIDE_BIT = 1 << 29;
     static final int MEDIUM_INTS = 2;
+    static final int WIDE_INTS = 3;
     static final int LONG_INTS = 9;
 
     // short
@@ -91,7 +96,7 @@ final class TraceBuffer {
     static final int M_AUX_BITS = 11;
     static final long M_AUX_MAX = (1L << M_AUX_BITS) - 2;
     static final int M_SMALL_SHIFT = M_AUX_SHIFT + M_AUX_BITS;
-    static final int M_SMALL_BITS = 15;
+    static final int M_SMALL_BITS = 14;
     static final long M_DT_MAX = 0xFFFF_FFFFL;
 
     // long
@@ -203,13 +208,13 @@ final class TraceBuffer {
                     | (int) dt << S_DT_SHIFT
                     | ((int) small & ((1 << S_SMALL_BITS) - 1)) << S_SMALL_SHIFT
                     | (int) (aux + 1) << S_AUX_SHIFT);
-        } else if (dt <= M_DT_MAX && fits(small, M_SMALL_BITS) && aux >= -1 && aux <= M_AUX_MAX) {
-            add2(
-                    NOT_SHORT
-                            | kind
-                            | (int) (aux + 1) << M_AUX_SHIFT
-                            | ((int) small & ((1 << M_SMALL_BITS) - 1)) << M_SMALL_SHIFT,
-                    (int) dt);
+        } else if (dt <= M_DT_MAX && fits(small, 32) && aux >= -1 && aux <= M_AUX_MAX) {
+            int head = NOT_SHORT | kind | (int) (aux + 1) << M_AUX_SHIFT;
+            if (fits(small, M_SMALL_BITS)) {
+                add2(head | ((int) small & ((1 << M_SMALL_BITS) - 1)) << M_SMALL_SHIFT, (int) dt);
+            } else {
+                add3(head | WIDE_BIT, (int) dt, (int) small);
+            }
         } else {
             addLong(NOT_SHORT | LONG_BIT | rt << RT_SHIFT | kind, t, x, y, z);
         }
@@ -260,6 +265,18 @@ final class TraceBuffer {
             c[p + 1] = w1;
             pos = p + MEDIUM_INTS;
             N.setRelease(this, (int) N.get(this) + MEDIUM_INTS);
+        }
+    }
+
+    private void add3(int w0, int w1, int w2) {
+        if (room(WIDE_INTS)) {
+            int[] c = cur;
+            int p = pos;
+            c[p] = w0;
+            c[p + 1] = w1;
+            c[p + 2] = w2;
+            pos = p + WIDE_INTS;
+            N.setRelease(this, (int) N.get(this) + WIDE_INTS);
         }
     }
 
@@ -337,7 +354,7 @@ final class TraceBuffer {
 
         /** Ints in the event that starts with {@code w}. */
         private static int size(int w) {
-            return w >= 0 ? 1 : (w & LONG_BIT) == 0 ? MEDIUM_INTS : LONG_INTS;
+            return w >= 0 ? 1 : (w & LONG_BIT) != 0 ? LONG_INTS : (w & WIDE_BIT) != 0 ? WIDE_INTS : MEDIUM_INTS;
         }
 
         /** Moves to the next event; false at the end. */
@@ -367,9 +384,14 @@ final class TraceBuffer {
                         at++;
                     } else {
                         aux = ((w >>> M_AUX_SHIFT) & ((1 << M_AUX_BITS) - 1)) - 1;
-                        small = signed(w, M_SMALL_SHIFT, M_SMALL_BITS);
                         dt = b.word(at + 1) & M_DT_MAX;
-                        at += MEDIUM_INTS;
+                        if ((w & WIDE_BIT) != 0) {
+                            small = b.word(at + 2);
+                            at += WIDE_INTS;
+                        } else {
+                            small = signed(w, M_SMALL_SHIFT, M_SMALL_BITS);
+                            at += MEDIUM_INTS;
+                        }
                     }
                     rt = b.rt;
                     time = lastTime + dt;

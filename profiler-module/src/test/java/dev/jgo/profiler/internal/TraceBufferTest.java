@@ -22,7 +22,7 @@ class TraceBufferTest {
     /**
      * Events shaped like a scheduler's on P {@code pid} of runtime {@code rt} (goroutine ids near
      * each other, runs that create, park and exit, P and steal events), mixed with events for the
-     * medium form (gaps over 8 us, ids further apart, M ids over 30) and for the long form only
+     * medium and wide forms (gaps over 8 us, ids further apart, M ids over 30) and for the long form only
      * (gaps over 4 s, far ids, creates by another parent, values that disagree with the buffer's
      * P, M ids over 2046, another runtime), each form at and across its limits.
      */
@@ -35,9 +35,11 @@ class TraceBufferTest {
             int dice = r.nextInt(100);
             t += dice < 2 ? r.nextLong(1L << 33) : dice < 10 ? r.nextLong(1L << 20) : r.nextInt(5_000);
             dice = r.nextInt(100);
-            goid += dice < 3
-                    ? r.nextLong(-(1L << 30), 1L << 30)
-                    : dice < 8 ? r.nextInt(-20_000, 20_000) : r.nextInt(-20, 21);
+            goid += dice < 2
+                    ? r.nextLong(-(1L << 40), 1L << 40)
+                    : dice < 5
+                            ? r.nextLong(-(1L << 30), 1L << 30)
+                            : dice < 8 ? r.nextInt(-20_000, 20_000) : r.nextInt(-20, 21);
             goid = Math.max(1, goid);
             boolean odd = r.nextInt(100) < 3; // a value that disagrees with what the P implies
             int p = odd ? pid + 1 : pid;
@@ -120,10 +122,24 @@ class TraceBufferTest {
         long t = 0;
         long goid = 1_000_000;
         long[] gaps = {0, 8191, 8192, 0xFFFF_FFFFL, 0x1_0000_0000L};
-        long[] deltas = {0, 255, 256, -256, -257, 16_383, 16_384, -16_384, -16_385};
+        long[] deltas = {
+            0,
+            255,
+            256,
+            -256,
+            -257,
+            8_191,
+            8_192,
+            -8_192,
+            -8_193,
+            Integer.MAX_VALUE,
+            1L << 31,
+            Integer.MIN_VALUE,
+            Integer.MIN_VALUE - 1L
+        };
         long[] mids = {-1, 0, 30, 31, 2046, 2047};
-        evs.add(new Ev(0, TraceBuffer.GO_START, t, goid, 1, 0)); // far from the initial id 0: long
-        long ints = TraceBuffer.LONG_INTS; // what the smallest form that fits takes
+        evs.add(new Ev(0, TraceBuffer.GO_START, t, goid, 1, 0)); // 1M from the initial id 0: wide
+        long ints = TraceBuffer.WIDE_INTS; // what the smallest form that fits takes
         for (long gap : gaps) {
             for (long d : deltas) {
                 for (long mid : mids) {
@@ -132,8 +148,8 @@ class TraceBufferTest {
                     evs.add(new Ev(0, TraceBuffer.GO_START, t, goid, 1, mid));
                     if (gap <= 8191 && d >= -256 && d <= 255 && mid <= 30) {
                         ints += 1;
-                    } else if (gap <= 0xFFFF_FFFFL && d >= -16_384 && d <= 16_383 && mid <= 2046) {
-                        ints += TraceBuffer.MEDIUM_INTS;
+                    } else if (gap <= 0xFFFF_FFFFL && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE && mid <= 2046) {
+                        ints += d >= -8_192 && d <= 8_191 ? TraceBuffer.MEDIUM_INTS : TraceBuffer.WIDE_INTS;
                     } else {
                         ints += TraceBuffer.LONG_INTS;
                     }
