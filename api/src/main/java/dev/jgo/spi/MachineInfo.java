@@ -34,7 +34,13 @@ public record MachineInfo(
         /** Holding a P or spinning, with no goroutine on it: scheduler code (Go's g0). */
         SCHEDULER,
         /** Parked on the idle M list. */
-        IDLE
+        IDLE,
+        /**
+         * Blocked in the network poller until I/O, the next timer or a kick, holding no P (the
+         * runtime's poll, see {@code Sched} "network poller"). Not on a CPU, though its thread
+         * reads {@link Thread.State#RUNNABLE} while the JDK waits in native code.
+         */
+        NETPOLL
     }
 
     public MachineInfo {

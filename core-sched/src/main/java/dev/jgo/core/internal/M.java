@@ -811,6 +811,11 @@ final class M extends Carrier {
     /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
     private volatile boolean inNetpoll;
 
+    /** Whether this M is blocked in the runtime's poll (netpollBlock). Concurrency: any thread, racy. */
+    boolean inNetpoll() {
+        return inNetpoll;
+    }
+
     /** Timers.clearWaiter under sched.lock. Concurrency: this M. */
     private void clearTimerWaiter() {
         sched.lock.lock();

@@ -349,7 +349,9 @@ final class View implements RuntimeView {
             if (gp != null) {
                 st = pp != null ? MachineInfo.State.RUNNING : MachineInfo.State.SYSCALL;
             } else {
-                st = pp != null || mp.spinning ? MachineInfo.State.SCHEDULER : MachineInfo.State.IDLE;
+                st = pp != null || mp.spinning
+                        ? MachineInfo.State.SCHEDULER
+                        : mp.inNetpoll() ? MachineInfo.State.NETPOLL : MachineInfo.State.IDLE;
             }
             if (gp == null) {
                 // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed

@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ol>
  *   <li>skips it unless its thread is RUNNABLE (a parked or blocked M uses no CPU, and SIGPROF
- *       would not have hit it);
+ *       would not have hit it), and skips an M blocked in the runtime's network poll ({@code
+ *       MachineInfo.State.NETPOLL}), whose thread reads RUNNABLE while the JDK waits in {@code
+ *       epoll_wait}: counted, it made an idle runtime's poller look like a busy CPU;
  *   <li>running goroutine code with a P: records the goroutine's frames (carrier frames below
  *       the continuation entry trimmed), labelled with the goroutine id and its profiler labels;
  *   <li>in a blocking call ({@code Go.blocking}): the same frames under a root pseudo-frame
@@ -117,7 +119,9 @@ final class CpuProfiler {
                 continue;
             }
             for (MachineInfo m : ms) {
-                if (m.thread().getState() != Thread.State.RUNNABLE) {
+                // off CPU: a parked thread, or one blocked in the poller (whose thread state
+                // reads RUNNABLE while the JDK waits in epoll), as SIGPROF would not fire for it
+                if (m.thread().getState() != Thread.State.RUNNABLE || m.state() == MachineInfo.State.NETPOLL) {
                     continue;
                 }
                 record(m);
@@ -145,6 +149,7 @@ final class CpuProfiler {
                 builder.add(fs, null, -1, 1, periodNanos);
             }
             case IDLE -> builder.add(List.of(ProfileBuilder.Frame.pseudo("runtime._Idle")), null, -1, 1, periodNanos);
+            case NETPOLL -> {} // not sampled: see sampleOnce
         }
     }
 

@@ -78,10 +78,10 @@ class CpuProfileTest {
             }
         }
         assertTrue(total >= 10, "too few samples: " + total);
-        // With two Ps the idle M may be sampled in the runtime as often as the spinning one: the
-        // method must dominate goroutine code and be at least as hot as everything outside it.
+        // The other M is idle: parked, or blocked in the network poll, which is not sampled
+        // (a thread in epoll_wait reads RUNNABLE; counted, it took half the samples).
         assertTrue(
-                inSpin * 2 > total - outsideGoroutines && inSpin >= outsideGoroutines,
+                inSpin * 2 > total,
                 "spinInDistinctiveMethod should dominate: " + inSpin + " of " + total + ", " + outsideGoroutines
                         + " outside goroutines");
     }
