@@ -357,19 +357,8 @@ class MainTest {
         Thread server = new Thread(() -> rc[0] =
                 run("serve", "--http", "--port", "0", "--procs", "2", "--seconds", "3", "--policy", "steal=tokio"));
         server.start();
-        java.util.regex.Matcher m = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            m = java.util.regex.Pattern.compile("serving HTTP hello on 127\\.0\\.0\\.1:(\\d+)")
-                    .matcher(out());
-            if (m.find()) {
-                break;
-            }
-            Thread.sleep(10);
-        }
-        assertTrue(m != null && m.find(0), out() + err());
+        int port = awaitPort("serving HTTP hello on 127\\.0\\.0\\.1:(\\d+)");
         assertTrue(out().contains("policies tokio/go/go"), out());
-        int port = Integer.parseInt(m.group(1));
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] buf = new byte[256];
@@ -399,19 +388,7 @@ class MainTest {
         Thread server = new Thread(
                 () -> rc[0] = run("serve", "--port", "0", "--procs", "2", "--seconds", "4", "--debug-port", "0"));
         server.start();
-        java.util.regex.Matcher m = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        java.util.regex.Pattern debugLine =
-                java.util.regex.Pattern.compile("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/");
-        while (System.nanoTime() < deadline) {
-            m = debugLine.matcher(out());
-            if (m.find()) {
-                break;
-            }
-            Thread.sleep(10);
-        }
-        assertTrue(m != null && m.find(0), out() + err());
-        int port = Integer.parseInt(m.group(1));
+        int port = awaitPort("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/debug/pprof/");
         String sched = httpGet(port, "/debug/jgo/sched");
         assertTrue(sched.startsWith("HTTP/1.1 200") && sched.contains("SCHED"), sched);
         String goroutines = httpGet(port, "/debug/pprof/goroutine?debug=2");
@@ -421,6 +398,23 @@ class MainTest {
         server.join(30_000);
         assertEquals(0, rc[0], err());
         assertTrue(out().contains("stopped"), out());
+    }
+
+    /**
+     * Waits up to 20 s for the output of a command running on another thread to match {@code
+     * regex}; returns its first group, a port.
+     */
+    private int awaitPort(String regex) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = p.matcher(out());
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no '" + regex + "' in the output: " + out() + err());
     }
 
     /** One HTTP/1.1 request with {@code Connection: close}; the whole response as text. */

@@ -315,11 +315,10 @@ final class Sched {
      * <p>Concurrency: any thread; {@code mp} the calling M or null.
      */
     void injectNet(List<NetPoller.Wake> ws, M mp) {
-        M owner = mp != null && mp.p != null ? mp : null;
         boolean queued = false;
         for (NetPoller.Wake w : ws) {
             if (w.scheduler() == rt) {
-                queued |= readyQueued((G) w.g(), owner); // one wakep for the batch, below
+                queued |= readyQueued((G) w.g(), mp); // one wakep for the batch, below
             } else {
                 try {
                     w.scheduler().ready(w.g());

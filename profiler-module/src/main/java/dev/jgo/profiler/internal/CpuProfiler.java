@@ -149,7 +149,6 @@ final class CpuProfiler {
                 builder.add(fs, null, -1, 1, periodNanos);
             }
             case IDLE -> builder.add(List.of(ProfileBuilder.Frame.pseudo("runtime._Idle")), null, -1, 1, periodNanos);
-            case NETPOLL -> {} // not sampled: see sampleOnce
         }
     }
 

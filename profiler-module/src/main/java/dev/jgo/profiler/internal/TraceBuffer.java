@@ -343,13 +343,18 @@ final class TraceBuffer {
             for (int i = 0; i < words; ) {
                 int w = b.word(i);
                 if (w >= 0 && (w & KIND_MASK) == PAD) {
-                    i = (i / CHUNK_INTS + 1) * CHUNK_INTS;
+                    i = nextChunk(i);
                     continue;
                 }
                 i += size(w);
                 c++;
             }
             return c;
+        }
+
+        /** The start of the chunk after the one holding int {@code at}: where a PAD sends the reader. */
+        private static int nextChunk(int at) {
+            return (at / CHUNK_INTS + 1) * CHUNK_INTS;
         }
 
         /** Ints in the event that starts with {@code w}. */
@@ -371,7 +376,7 @@ final class TraceBuffer {
                     z = b.longAt(at + 7);
                     at += LONG_INTS;
                 } else if (w >= 0 && k == PAD) {
-                    at = (at / CHUNK_INTS + 1) * CHUNK_INTS;
+                    at = nextChunk(at);
                     continue;
                 } else {
                     long dt;

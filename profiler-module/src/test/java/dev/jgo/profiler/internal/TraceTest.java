@@ -150,12 +150,7 @@ class TraceTest {
                 });
                 wg.await();
             }));
-            Object ps = evs.stream() // the P process of this runtime
-                    .filter(e -> e.get("ph").equals("M") && e.get("name").equals("process_name"))
-                    .filter(e -> ((Map<?, ?>) e.get("args")).get("name").equals(rt + " Ps"))
-                    .findFirst()
-                    .orElseThrow()
-                    .get("pid");
+            Object ps = pProcessOf(evs, rt.toString());
             List<double[]> runs = evs.stream()
                     .filter(e -> e.get("ph").equals("X") && e.get("name").equals("G" + id[0]))
                     .filter(e -> e.get("pid").equals(ps))
@@ -231,12 +226,7 @@ class TraceTest {
             assertEquals(null, resizeFailed.get());
             assertEquals(30L * 4950, sum[0]);
             assertEquals(0.0, lastOtherData.get("droppedEvents"));
-            Object ps = evs.stream()
-                    .filter(e -> e.get("ph").equals("M") && e.get("name").equals("process_name"))
-                    .filter(e -> ((Map<?, ?>) e.get("args")).get("name").equals(name + " Ps"))
-                    .findFirst()
-                    .orElseThrow()
-                    .get("pid");
+            Object ps = pProcessOf(evs, name);
             List<Object> created = evs.stream()
                     .filter(e ->
                             e.get("name").equals("GoCreate") && e.get("pid").equals(ps))
@@ -255,6 +245,16 @@ class TraceTest {
             assertEquals(createdNames, ran, "the goroutines that ran are the ones created");
             assertNested(slices);
         }
+    }
+
+    /** The trace's process id of the P tracks of the runtime named {@code runtimeName}. */
+    private static Object pProcessOf(List<Map<String, Object>> evs, String runtimeName) {
+        return evs.stream()
+                .filter(e -> e.get("ph").equals("M") && e.get("name").equals("process_name"))
+                .filter(e -> ((Map<?, ?>) e.get("args")).get("name").equals(runtimeName + " Ps"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no P process for " + runtimeName))
+                .get("pid");
     }
 
     /** On each M track, every goroutine slice lies within a "P n" slice. */
