@@ -87,7 +87,7 @@ public interface GoRuntime extends AutoCloseable {
     /** Collects the runtime's settings; every setter validates at once. */
     final class Builder {
         private String name = "jgo";
-        private int procs = Runtime.getRuntime().availableProcessors();
+        private int procs = RuntimeConfig.defaultProcs();
         private int maxThreads = RuntimeConfig.DEFAULT_MAX_THREADS;
         private StealPolicy steal = StealPolicy.go();
         private SpinPolicy spin = SpinPolicy.go();
@@ -101,7 +101,10 @@ public interface GoRuntime extends AutoCloseable {
 
         Builder() {}
 
-        /** GOMAXPROCS, at least 1; default the available processors. */
+        /**
+         * GOMAXPROCS, at least 1; default {@link RuntimeConfig#defaultProcs()} (the environment
+         * variable {@code GOMAXPROCS}, else the available processors).
+         */
         public Builder procs(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + n);

@@ -23,7 +23,7 @@ public enum WaitReason {
     TIMER_GOROUTINE_IDLE("timer goroutine (idle)"),
     PREEMPTED("preempted"),
     STOPPING_THE_WORLD("stopping the world"),
-    /** Parked by code outside jgo's own primitives, through {@link dev.jgo.spi.Scheduler#park}. */
+    /** Parked by code outside jgo's own primitives, through {@link dev.jgo.spi.Carrier#park}. */
     PARKED("parked");
 
     private final String text;

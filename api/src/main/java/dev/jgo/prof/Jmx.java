@@ -13,7 +13,8 @@ import javax.management.ObjectName;
  * {@link #register(GoRuntime, String)} chooses the {@code name} key. The bean is unregistered by
  * {@link Registration#close()} or when the runtime is closed, whichever comes first.
  *
- * @throws IllegalStateException from every method when no profiler module is on the class path
+ * <p>Every method throws {@link IllegalStateException} when no profiler module is on the class
+ * path.
  */
 public final class Jmx {
     private Jmx() {}

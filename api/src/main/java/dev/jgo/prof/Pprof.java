@@ -8,7 +8,8 @@ import java.util.Objects;
  * Go's {@code runtime/pprof} for every live jgo runtime of this class loader. Output streams are
  * written, flushed and left open. I/O errors surface as {@link java.io.UncheckedIOException}.
  *
- * @throws IllegalStateException from every method when no profiler module is on the class path
+ * <p>Every method throws {@link IllegalStateException} when no profiler module is on the class
+ * path.
  */
 public final class Pprof {
     private Pprof() {}

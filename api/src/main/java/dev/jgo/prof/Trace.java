@@ -9,7 +9,8 @@ import java.util.Objects;
  * {@link #stop}, written to the stream as Chrome trace-event JSON, which Perfetto's UI and {@code
  * chrome://tracing} open. Runtimes built while a trace runs are traced too.
  *
- * @throws IllegalStateException from every method when no profiler module is on the class path
+ * <p>Every method throws {@link IllegalStateException} when no profiler module is on the class
+ * path.
  */
 public final class Trace {
     private Trace() {}

@@ -30,7 +30,8 @@ import javax.management.ObjectName;
  * dev.jgo.core.internal.Emit}: not for thread identity but to keep a tracer's code out of the
  * scheduler's hot methods; see the design note there). Rejected: a
  * {@code -XX:CompileCommand} flag (every embedding application would have to pass it). If the
- * directive cannot be added (no {@code jdk.management} module) a warning is printed once.
+ * directive cannot be added (no {@code jdk.management} module) a warning is logged once through
+ * {@code System.Logger} "dev.jgo".
  */
 final class InlineGuard {
     static final String DIRECTIVE = "[{match: \"*.*\", inline: [\"-java/util/concurrent/locks/*.*\","
@@ -65,7 +66,7 @@ final class InlineGuard {
                     + " jdk.jfr modules for it); JDK locks used by goroutines may see a"
                     + " stale current thread: run with -XX:CompileCommand=dontinline,java.util.concurrent.locks.*::*"
                     + " -XX:CompileCommand=dontinline,sun.nio.ch.*::*";
-            System.err.println("jgo: " + msg);
+            System.getLogger("dev.jgo").log(System.Logger.Level.WARNING, msg);
             return msg;
         }
     }

@@ -41,6 +41,48 @@ public record RuntimeConfig(
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
 
+    /**
+     * The default GOMAXPROCS, as Go computes it: the environment variable {@code GOMAXPROCS} when
+     * it holds a positive integer, else the processors this JVM may use ({@link
+     * Runtime#availableProcessors()}, which already honours a container's CPU quota: cgroup v2
+     * {@code cpu.max}, v1 {@code cpu.cfs_quota_us}). A value that is not a positive integer is
+     * ignored, as Go ignores it, with one warning through {@code System.Logger} "dev.jgo".
+     *
+     * <p>Concurrency: any thread.
+     */
+    public static int defaultProcs() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        String env = System.getenv("GOMAXPROCS");
+        int n = parseGomaxprocs(env);
+        if (n > 0) {
+            return n;
+        }
+        if (env != null && !env.isBlank() && GOMAXPROCS_WARNED.compareAndSet(false, true)) {
+            System.getLogger("dev.jgo")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "GOMAXPROCS=" + env + " is not a positive integer; using " + cpus
+                                    + " (available processors)");
+        }
+        return cpus;
+    }
+
+    /** A {@code GOMAXPROCS} value as Go reads it: a positive integer, else 0 (unset or invalid). */
+    static int parseGomaxprocs(String v) {
+        if (v == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            return n > 0 ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean GOMAXPROCS_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     public RuntimeConfig {
         Objects.requireNonNull(name, "name");
         if (procs < 1) {

@@ -147,7 +147,7 @@ public interface TimerQueue {
         return System.nanoTime() - ORIGIN;
     }
 
-    /** Go's {@code when(d)}: now plus {@code d}, saturated at {@link #MAX_WHEN}; d <= 0 is now. */
+    /** Go's {@code when(d)}: now plus {@code d}, saturated at {@link #MAX_WHEN}; d {@code <= 0} is now. */
     static long when(Duration d) {
         long now = nanotime();
         long ns;

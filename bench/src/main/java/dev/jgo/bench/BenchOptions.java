@@ -69,7 +69,7 @@ public record BenchOptions(
 
     /** The processors every peer gets. */
     public int effectiveProcs() {
-        return procs.orElse(Runtime.getRuntime().availableProcessors());
+        return procs.orElse(dev.jgo.spi.RuntimeConfig.defaultProcs());
     }
 
     /** The usage text of the options, one per line, indented by two spaces. */

@@ -189,7 +189,7 @@ public record CompareOptions(
         return new CompareOptions(
                 workloads.isEmpty() ? List.of("skynet", "yield-many") : List.copyOf(workloads),
                 policiesValue == null ? List.of(fixedSet(fixed)) : parsePolicies(policiesValue, fixed),
-                procs.isEmpty() ? List.of(Runtime.getRuntime().availableProcessors()) : List.copyOf(procs),
+                procs.isEmpty() ? List.of(dev.jgo.spi.RuntimeConfig.defaultProcs()) : List.copyOf(procs),
                 n,
                 runs,
                 warmup,

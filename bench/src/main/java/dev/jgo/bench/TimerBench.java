@@ -38,7 +38,7 @@ public final class TimerBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         JvmInfo.describe().forEach(System.out::println);
-        int procs = Runtime.getRuntime().availableProcessors();
+        int procs = dev.jgo.spi.RuntimeConfig.defaultProcs();
         System.out.printf(
                 "sleepers: n=%d, sleeps uniform in [1, 100] ms, procs=%d, runs=%d (last run's percentiles)%n",
                 n, procs, runs);

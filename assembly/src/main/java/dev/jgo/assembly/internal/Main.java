@@ -182,7 +182,7 @@ public final class Main {
 
     private static String workloadList() {
         StringBuilder sb = new StringBuilder();
-        int procs = Runtime.getRuntime().availableProcessors();
+        int procs = dev.jgo.spi.RuntimeConfig.defaultProcs();
         sb.append("  sched (default):\n");
         for (var w : Workloads.all(procs)) {
             sb.append(String.format("  %-20s %s%n", w.name(), w.description()));

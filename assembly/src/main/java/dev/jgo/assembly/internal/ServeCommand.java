@@ -42,7 +42,7 @@ final class ServeCommand {
         boolean http = true;
         String host = "127.0.0.1";
         int port = 8080;
-        int procs = Runtime.getRuntime().availableProcessors();
+        int procs = dev.jgo.spi.RuntimeConfig.defaultProcs();
         long seconds = 0;
         int debugPort = -1;
         Args.RuntimeArgs runtime = new Args.RuntimeArgs();

@@ -44,6 +44,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     }
 
     CoreRuntime(RuntimeConfig cfg, int runqCapacity) {
+        JvmFlags.requireContinuationAccess(); // fail with the flag's name, not an IllegalAccessError later
         this.sched = new Sched(this, cfg, runqCapacity);
         // See PolicyGuard's note "Policies that fail": policies from outside jgo run guarded.
         sched.setStealPolicy(PolicyGuard.guard(cfg.stealPolicy()));

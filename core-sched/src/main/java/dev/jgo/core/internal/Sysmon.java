@@ -297,8 +297,11 @@ final class Sysmon extends Thread {
     }
 
     /**
-     * Parses Go's GODEBUG-style settings from {@code -Djgo.debug=...} or the environment
-     * variable {@code JGO_DEBUG}: {@code schedtrace=N} (ms) and {@code scheddetail=1}.
+     * Parses Go's GODEBUG-style settings {@code schedtrace=N} (ms) and {@code scheddetail=1} from,
+     * in order, {@code -Djgo.debug=...}, the environment variable {@code JGO_DEBUG}, and Go's own
+     * {@code GODEBUG}. The first two are jgo's and strict (an unknown key or a bad number throws);
+     * {@code GODEBUG} is shared with other programs, so, as Go does, keys jgo does not know are
+     * ignored there.
      *
      * @return {schedtraceMillis, scheddetail ? 1 : 0}
      */
@@ -307,27 +310,40 @@ final class Sysmon extends Thread {
         if (v == null) {
             v = System.getenv("JGO_DEBUG");
         }
+        if (v != null) {
+            return parseDebug(v, "jgo.debug", true);
+        }
+        return parseDebug(System.getenv("GODEBUG"), "GODEBUG", false);
+    }
+
+    /** Parses a {@code key=value,...} debug string; {@code strict} rejects unknown keys. */
+    static long[] parseDebug(String v, String source, boolean strict) {
         long[] r = {0, 0};
         if (v == null || v.isBlank()) {
             return r;
         }
         for (String kv : v.split(",")) {
             String[] p = kv.trim().split("=", 2);
+            String key = p[0].trim();
+            int slot = switch (key) {
+                case "schedtrace" -> 0;
+                case "scheddetail" -> 1;
+                default -> -1;
+            };
+            if (slot < 0 && !strict) {
+                continue;
+            }
             if (p.length != 2) {
-                throw new IllegalArgumentException("jgo.debug: expected key=value, got '" + kv + "' in '" + v + "'");
+                throw new IllegalArgumentException(source + ": expected key=value, got '" + kv + "' in '" + v + "'");
             }
-            long n;
+            if (slot < 0) {
+                throw new IllegalArgumentException(
+                        source + ": unknown setting '" + key + "' (known: schedtrace, scheddetail)");
+            }
             try {
-                n = Long.parseLong(p[1].trim());
+                r[slot] = Long.parseLong(p[1].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("jgo.debug: " + p[0] + " needs a number, got '" + p[1] + "'");
-            }
-            switch (p[0].trim()) {
-                case "schedtrace" -> r[0] = n;
-                case "scheddetail" -> r[1] = n;
-                default ->
-                    throw new IllegalArgumentException(
-                            "jgo.debug: unknown setting '" + p[0] + "' (known: schedtrace, scheddetail)");
+                throw new IllegalArgumentException(source + ": " + key + " needs a number, got '" + p[1] + "'");
             }
         }
         return r;

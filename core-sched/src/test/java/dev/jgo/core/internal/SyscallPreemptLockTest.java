@@ -257,6 +257,16 @@ class SyscallPreemptLockTest {
         }
     }
 
+    /** Go's GODEBUG is shared with other programs: unknown keys are ignored there, as Go does. */
+    @Test
+    void godebugIgnoresUnknownKeys() {
+        long[] d = Sysmon.parseDebug("gctrace=1,schedtrace=250,http2client=0,scheddetail=1", "GODEBUG", false);
+        assertEquals(250, d[0]);
+        assertEquals(1, d[1]);
+        assertThrows(IllegalArgumentException.class, () -> Sysmon.parseDebug("gctrace=1", "jgo.debug", true));
+        assertThrows(IllegalArgumentException.class, () -> Sysmon.parseDebug("schedtrace=soon", "GODEBUG", false));
+    }
+
     /** An idle runtime's sysmon sleeps: no CPU used while nothing runs. */
     @Test
     void sysmonSleepsWhenIdle() throws Exception {

@@ -40,6 +40,7 @@ final class Coordinator implements SafepointCoordinator {
     /** Period of the "still waiting" report. */
     static final long REPORT_NANOS = 1_000_000_000L;
 
+    private static final System.Logger LOG = System.getLogger("dev.jgo.safepoint");
     private static final Object FROZEN = new Object();
 
     private final ProcControl pc;
@@ -151,8 +152,10 @@ final class Coordinator implements SafepointCoordinator {
                 rounds++;
                 long now = System.nanoTime();
                 if (now >= nextReport) {
-                    System.err.print("jgo: stopTheWorld(" + reason + ") has waited " + (now - t0) / 1_000_000
-                            + " ms for " + wait + " P(s):\n" + pc.describeRunning());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "stopTheWorld(" + reason + ") has waited " + (now - t0) / 1_000_000 + " ms for " + wait
+                                    + " P(s):\n" + pc.describeRunning());
                     nextReport = now + REPORT_NANOS;
                 }
             }

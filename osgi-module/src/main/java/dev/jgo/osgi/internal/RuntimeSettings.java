@@ -59,7 +59,7 @@ record RuntimeSettings(
             String f = frameworkProperty.apply(PREFIX + key);
             return f == null ? null : f.trim();
         };
-        int procs = intValue(get, "procs", Runtime.getRuntime().availableProcessors(), 1);
+        int procs = intValue(get, "procs", dev.jgo.spi.RuntimeConfig.defaultProcs(), 1);
         int maxThreads = intValue(get, "maxThreads", Math.max(10_000, procs + 1), procs + 1);
         String name = get.apply("name");
         return new RuntimeSettings(

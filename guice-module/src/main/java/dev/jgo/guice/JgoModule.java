@@ -11,6 +11,7 @@ import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.RuntimeProvider;
 import dev.jgo.spi.SpinPolicy;
 import dev.jgo.spi.StealPolicy;
+import dev.jgo.spi.TimerQueueFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <tr><td>{@link FairnessPolicy}</td><td>{@link FairnessPolicy#go()}</td></tr>
  *   <tr><td>{@code @}{@link JgoProcs} {@code Integer}</td><td>available processors</td></tr>
  *   <tr><td>{@link RuntimeProvider}</td><td>none: {@link java.util.ServiceLoader} finds jgo-core</td></tr>
+ *   <tr><td>{@link TimerQueueFactory}</td><td>none: {@link java.util.ServiceLoader} finds jgo-timer</td></tr>
+ *
  * </table>
  *
  * <pre>{@code
@@ -44,6 +47,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *     injector.getInstance(GoRuntime.class).run(() -> ...);
  * } // closes the runtime
  * }</pre>
+ *
+ * <p>The artifact {@code jgo-guice} brings jgo-core, jgo-timer, jgo-netpoll and jgo-safepoint, so
+ * the runtime has timers ({@code dev.jgo.time}) and goroutine-friendly network I/O ({@code
+ * dev.jgo.net}); the network poller serves the whole JVM and is found with {@link
+ * java.util.ServiceLoader}, so it has no binding here.
  *
  * <p>Closing: Guice has no lifecycle, so the injector's owner closes the runtime. The module
  * records each runtime it builds (one per injector: the binding is a singleton) and {@link
@@ -69,8 +77,9 @@ public final class JgoModule extends AbstractModule implements AutoCloseable {
                 .toInstance(FairnessPolicy.go());
         OptionalBinder.newOptionalBinder(binder(), Key.get(Integer.class, JgoProcs.class))
                 .setDefault()
-                .toInstance(Runtime.getRuntime().availableProcessors());
+                .toInstance(dev.jgo.spi.RuntimeConfig.defaultProcs());
         OptionalBinder.newOptionalBinder(binder(), RuntimeProvider.class);
+        OptionalBinder.newOptionalBinder(binder(), TimerQueueFactory.class);
     }
 
     @Provides
@@ -80,7 +89,8 @@ public final class JgoModule extends AbstractModule implements AutoCloseable {
             SpinPolicy spin,
             FairnessPolicy fairness,
             @JgoProcs Integer procs,
-            Optional<RuntimeProvider> provider) {
+            Optional<RuntimeProvider> provider,
+            Optional<TimerQueueFactory> timers) {
         GoRuntime.Builder b = GoRuntime.builder()
                 .name("jgo-guice")
                 .procs(procs)
@@ -88,6 +98,7 @@ public final class JgoModule extends AbstractModule implements AutoCloseable {
                 .spinPolicy(spin)
                 .fairnessPolicy(fairness);
         provider.ifPresent(b::provider);
+        timers.ifPresent(b::timerQueueFactory);
         GoRuntime rt = b.build();
         built.add(rt);
         return rt;

@@ -50,8 +50,71 @@ class JgoModuleTest {
             PolicyControl pc = (PolicyControl) rt;
             assertSame(StealPolicy.go(), pc.stealPolicy());
             assertSame(SpinPolicy.go(), pc.spinPolicy());
-            assertEquals(Runtime.getRuntime().availableProcessors(), rt.gomaxprocs());
+            assertEquals(dev.jgo.spi.RuntimeConfig.defaultProcs(), rt.gomaxprocs());
             assertEquals(4950, sum(rt));
+        }
+    }
+
+    @Test
+    void runtimeHasTimersAndNetworkIo() throws Exception {
+        try (JgoModule jgo = new JgoModule()) {
+            GoRuntime rt = Guice.createInjector(jgo).getInstance(GoRuntime.class);
+            String got = rt.run(() -> {
+                dev.jgo.net.Listener ln = dev.jgo.net.Net.listen("127.0.0.1", 0);
+                try {
+                    Go.go(() -> {
+                        try (dev.jgo.net.Conn c = ln.accept()) {
+                            c.write(java.nio.ByteBuffer.wrap(
+                                    "hi".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                    Go.sleep(java.time.Duration.ofMillis(5)); // a timer of the runtime
+                    try (dev.jgo.net.Conn c = dev.jgo.net.Net.dial("127.0.0.1", ln.port())) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2);
+                        while (b.hasRemaining() && c.read(b) >= 0) {}
+                        return new String(b.array(), java.nio.charset.StandardCharsets.US_ASCII);
+                    }
+                } finally {
+                    ln.close();
+                }
+            });
+            assertEquals("hi", got);
+        }
+    }
+
+    @Test
+    void boundTimerFactoryIsUsed() {
+        java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+        dev.jgo.spi.TimerQueueFactory heap = new dev.jgo.timer.internal.HeapTimerQueueFactory();
+        dev.jgo.spi.TimerQueueFactory counting = new dev.jgo.spi.TimerQueueFactory() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public dev.jgo.spi.TimerQueue create(int pid, dev.jgo.spi.TimerQueue.Host host) {
+                created.incrementAndGet();
+                return heap.create(pid, host);
+            }
+        };
+        try (JgoModule jgo = new JgoModule()) {
+            GoRuntime rt = Guice.createInjector(jgo, new AbstractModule() {
+                        @Override
+                        protected void configure() {
+                            OptionalBinder.newOptionalBinder(binder(), dev.jgo.spi.TimerQueueFactory.class)
+                                    .setBinding()
+                                    .toInstance(counting);
+                            OptionalBinder.newOptionalBinder(binder(), Key.get(Integer.class, JgoProcs.class))
+                                    .setBinding()
+                                    .toInstance(2);
+                        }
+                    })
+                    .getInstance(GoRuntime.class);
+            rt.run(() -> Go.sleep(java.time.Duration.ofMillis(2)));
+            assertEquals(2, created.get(), "one timer queue per P from the bound factory");
         }
     }
 
