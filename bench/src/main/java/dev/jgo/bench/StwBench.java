@@ -28,9 +28,7 @@ public final class StwBench {
     private StwBench() {}
 
     public static void main(String[] args) throws Exception {
-        int procs = args.length > 0
-                ? Integer.parseInt(args[0])
-                : dev.jgo.spi.RuntimeConfig.defaultProcs();
+        int procs = args.length > 0 ? Integer.parseInt(args[0]) : dev.jgo.spi.RuntimeConfig.defaultProcs();
         int stops = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         if (procs < 1 || stops < 10) {
             throw new IllegalArgumentException("usage: StwBench [procs >= 1] [stops >= 10]");
