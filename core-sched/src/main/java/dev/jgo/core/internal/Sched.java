@@ -746,7 +746,6 @@ final class Sched {
      * started, and holds {@code pp} in {@code nextp}.
      */
     private void newm(M nmp, P pp, boolean spinning) {
-        assert !lock.isHeld();
         OutOfMemoryError failure;
         try {
             threadStarter.accept(nmp);
