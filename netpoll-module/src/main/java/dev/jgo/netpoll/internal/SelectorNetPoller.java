@@ -305,9 +305,14 @@ public final class SelectorNetPoller implements NetPoller {
         }
     }
 
-    /** Runtimes with open descriptors now (tests: a closed runtime has none). */
-    int owners() {
-        return owned.size();
+    /** Whether {@code s} has open descriptors here (tests: a closed runtime has none). */
+    boolean owns(Scheduler s) {
+        return owned.containsKey(s);
+    }
+
+    /** Whether an own poller thread runs now (tests). */
+    boolean ownThreadRunning() {
+        return threadRunning.get();
     }
 
     @Override
