@@ -163,14 +163,12 @@ public final class SelectorNetPoller implements NetPoller {
      */
     public void close() {
         Selector sel;
-        Thread t;
         synchronized (this) {
             if (stopped) {
                 return;
             }
             stopped = true; // volatile write, then read registering: see register()
             sel = selector;
-            t = thread;
         }
         if (sel == null) {
             return;
@@ -197,10 +195,11 @@ public final class SelectorNetPoller implements NetPoller {
             }
         }
         awaitReleased(chs);
-        ending = true; // volatile write: the loop ends after its current poll
+        ending = true; // volatile write: the loop ends after its current poll, and none starts
         sel.wakeup();
+        Thread t = thread; // read after ending: a thread started before it is this one
         if (t != null) {
-            LockSupport.unpark(t); // parked while runtimes drive the poller
+            LockSupport.unpark(t); // perhaps in its back-off park
             try {
                 t.join(5_000);
             } catch (InterruptedException e) {
