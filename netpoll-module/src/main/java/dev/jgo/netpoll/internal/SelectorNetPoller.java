@@ -76,6 +76,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class SelectorNetPoller implements NetPoller {
 
+    private static final System.Logger LOG = System.getLogger("dev.jgo");
+
     private volatile Selector selector;
 
     /** Go's {@code netpollWakeSig}: set while a wake-up is pending, so a burst costs one. */
@@ -128,8 +130,6 @@ public final class SelectorNetPoller implements NetPoller {
 
     /** Whether the own thread's last poll failed (reported once per burst). Own thread only. */
     private boolean pollFailing;
-
-    private static final System.Logger LOG = System.getLogger("dev.jgo");
 
     public SelectorNetPoller() {}
 
@@ -268,7 +268,7 @@ public final class SelectorNetPoller implements NetPoller {
                     pollFailing = false;
                     ownThreadWakes.addAndGet(ws.size());
                     readyAll(ws);
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) { // this thread never dies of what it polls or readies
                     if (!pollFailing) { // reported once per burst; the waiters are served on recovery
                         pollFailing = true;
                         LOG.log(
