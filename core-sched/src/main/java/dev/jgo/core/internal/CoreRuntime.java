@@ -317,7 +317,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             join(mp, deadline);
         }
         stuck.removeIf(mp -> !mp.isAlive());
-        sched.detachNetpoller(); // the poller's own thread takes over if no runtime is left
+        sched.detachNetpoller(); // the poller's own thread serves other runtimes' waiters if none drives it
         sched.closeNetwork();
         sched.reportLeftovers();
         if (!stuck.isEmpty()) {

@@ -85,20 +85,17 @@ class ThreadStartFailureTest {
                 AtomicInteger left = new AtomicInteger();
                 AtomicLong lastFailure = new AtomicLong();
                 sched.threadStarter = failing(left, lastFailure);
-                CountDownLatch inCall = new CountDownLatch(1);
                 CountDownLatch release = new CountDownLatch(1);
-                rt.go(() -> Go.blocking(
-                        () -> { // holds the only P in a system call
-                            inCall.countDown();
-                            return release.await(30, TimeUnit.SECONDS);
-                        }));
-                assertTrue(inCall.await(10, TimeUnit.SECONDS));
-                left.set(5); // sysmon's hand-off of that P needs a new carrier: 5 starts fail first
                 AtomicLong ran = new AtomicLong();
                 CountDownLatch done = new CountDownLatch(1);
                 rt.go(() -> {
-                    ran.set(System.nanoTime());
-                    done.countDown();
+                    left.set(5); // from here the next 5 thread starts fail
+                    Go.go(
+                            () -> { // queued on this P, which the call below holds
+                                ran.set(System.nanoTime());
+                                done.countDown();
+                            });
+                    Go.blocking(() -> release.await(30, TimeUnit.SECONDS)); // sysmon hands the P off
                 });
                 boolean handedOff = done.await(10, TimeUnit.SECONDS);
                 release.countDown();
