@@ -68,7 +68,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         Throwable f = sched.fatal;
         if (f != null) {
-            throw new IllegalStateException("runtime ended by an unhandled goroutine exception: " + f, f);
+            throw new IllegalStateException("runtime ended by an unhandled exception: " + f, f);
         }
     }
 
