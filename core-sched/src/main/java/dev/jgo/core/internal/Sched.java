@@ -120,7 +120,7 @@ final class Sched {
 
     /** Set once by close(); Ms exit at their next schedule. */
     volatile boolean shutdown;
-    /** Set once by an unhandled goroutine exception; the runtime is ended. */
+    /** Set once by an unhandled goroutine exception (die) or an internal failure (fail); the runtime is ended. */
     volatile Throwable fatal;
 
     /** timers: the timer module's factory, null if none is on the class path. See Timers. */
