@@ -67,7 +67,8 @@ public interface GoRuntime extends AutoCloseable {
     /**
      * Sets GOMAXPROCS while running and returns the previous value; {@code n == 0} only reads it.
      *
-     * @throws IllegalArgumentException if {@code n < 0}
+     * @throws IllegalArgumentException if {@code n < 0}, {@code n >} {@link RuntimeConfig#MAX_PROCS}
+     *     or {@code n >= maxThreads}
      */
     int gomaxprocs(int n);
 
@@ -102,14 +103,14 @@ public interface GoRuntime extends AutoCloseable {
         Builder() {}
 
         /**
-         * GOMAXPROCS, at least 1; default {@link RuntimeConfig#defaultProcs()} (the environment
-         * variable {@code GOMAXPROCS}, else the available processors).
+         * GOMAXPROCS, from 1 to {@link RuntimeConfig#MAX_PROCS} (65,536); default {@link
+         * RuntimeConfig#defaultProcs()} (the environment variable {@code GOMAXPROCS}, else the
+         * available processors).
+         *
+         * @throws IllegalArgumentException outside those bounds
          */
         public Builder procs(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + n);
-            }
-            this.procs = n;
+            this.procs = RuntimeConfig.checkProcs(n);
             return this;
         }
 
@@ -119,10 +120,18 @@ public interface GoRuntime extends AutoCloseable {
             return this;
         }
 
-        /** Most carrier threads (Go's {@code SetMaxThreads}, default 10000). */
+        /**
+         * Most carrier threads (Go's {@code SetMaxThreads}, default 10000), from 2 to {@link
+         * RuntimeConfig#MAX_THREADS} (1,048,576); raised to {@code procs + 1} if lower. At the
+         * limit, and when the operating system refuses a thread, Ps wait for a carrier instead of
+         * the runtime failing.
+         *
+         * @throws IllegalArgumentException outside those bounds
+         */
         public Builder maxThreads(int n) {
-            if (n < 2) {
-                throw new IllegalArgumentException("maxThreads must be at least 2, got " + n);
+            if (n < 2 || n > RuntimeConfig.MAX_THREADS) {
+                throw new IllegalArgumentException("maxThreads must be from 2 to RuntimeConfig.MAX_THREADS ("
+                        + RuntimeConfig.MAX_THREADS + "), got " + n);
             }
             this.maxThreads = n;
             return this;

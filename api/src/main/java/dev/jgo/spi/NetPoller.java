@@ -97,6 +97,18 @@ public interface NetPoller {
     }
 
     /**
+     * Closes every descriptor registered by a goroutine of {@code owner} (a runtime being closed)
+     * and not closed yet: listeners stop accepting (the port refuses), connections close (peers
+     * see end-of-stream or a reset), and goroutines waiting on them wake with an error. Returns
+     * once the descriptors are released (bounded: about a second at most). Descriptors
+     * registered from plain threads belong to no runtime. A later registration by a goroutine of
+     * {@code owner} is tracked again (call this again to close it). The default does nothing,
+     * for pollers that do not track owners. Concurrency: any thread that is not a goroutine of
+     * {@code owner}.
+     */
+    default void closeOwned(Scheduler owner) {}
+
+    /**
      * The poller {@link #get()} would return if it has been initialised (some goroutine used
      * the network), else null; never loads or initialises one. A cheap read for the scheduler.
      */

@@ -8,8 +8,9 @@ import java.util.function.BiConsumer;
  * Everything a {@link RuntimeProvider} needs to build a runtime, validated on construction.
  *
  * @param name thread-name prefix of the runtime's carriers
- * @param procs GOMAXPROCS, at least 1
- * @param maxThreads the most Ms (carrier threads) the runtime may create (Go's default 10000)
+ * @param procs GOMAXPROCS, from 1 to {@link #MAX_PROCS}
+ * @param maxThreads the most Ms (carrier threads) the runtime may create (Go's default 10000),
+ *     from {@code procs + 1} to {@link #MAX_THREADS}
  * @param stealPolicy victim order, rounds and {@code runnext} stealing
  * @param spinPolicy when an M may spin looking for work
  * @param fairnessPolicy global-queue interval, {@code runnext}, time slice, operation budget
@@ -42,10 +43,25 @@ public record RuntimeConfig(
     public static final int DEFAULT_MAX_THREADS = 10_000;
 
     /**
+     * The most Ps (GOMAXPROCS) a runtime may have: 65,536. Each P holds a run queue, a free list
+     * and timers (a few KiB), and every spinning M and every stop-the-world walks all of them, so
+     * this is far beyond any machine's processor count while keeping a runtime's fixed cost near
+     * 200 MiB at most; a larger value is a mistake, refused before anything is allocated.
+     */
+    public static final int MAX_PROCS = 1 << 16;
+
+    /**
+     * The most carrier threads {@code maxThreads} may allow: 1,048,576, beyond any operating
+     * system's thread limit (Linux's default {@code threads-max} is a few hundred thousand); the
+     * runtime treats a thread the system refuses as back-pressure, as at {@code maxThreads}.
+     */
+    public static final int MAX_THREADS = 1 << 20;
+
+    /**
      * The default GOMAXPROCS, as Go computes it: the environment variable {@code GOMAXPROCS} when
-     * it holds a positive integer, else the processors this JVM may use ({@link
+     * it holds an integer from 1 to {@link #MAX_PROCS}, else the processors this JVM may use ({@link
      * Runtime#availableProcessors()}, which already honours a container's CPU quota: cgroup v2
-     * {@code cpu.max}, v1 {@code cpu.cfs_quota_us}). A value that is not a positive integer is
+     * {@code cpu.max}, v1 {@code cpu.cfs_quota_us}). Any other value is
      * ignored, as Go ignores it, with one warning through {@code System.Logger} "dev.jgo".
      *
      * <p>Concurrency: any thread.
@@ -61,20 +77,20 @@ public record RuntimeConfig(
             System.getLogger("dev.jgo")
                     .log(
                             System.Logger.Level.WARNING,
-                            "GOMAXPROCS=" + env + " is not a positive integer; using " + cpus
+                            "GOMAXPROCS=" + env + " is not an integer from 1 to " + MAX_PROCS + "; using " + cpus
                                     + " (available processors)");
         }
         return cpus;
     }
 
-    /** A {@code GOMAXPROCS} value as Go reads it: a positive integer, else 0 (unset or invalid). */
+    /** A {@code GOMAXPROCS} value: an integer from 1 to {@link #MAX_PROCS}, else 0 (unset or invalid). */
     static int parseGomaxprocs(String v) {
         if (v == null) {
             return 0;
         }
         try {
             int n = Integer.parseInt(v.strip());
-            return n > 0 ? n : 0;
+            return n > 0 && n <= MAX_PROCS ? n : 0;
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -85,8 +101,10 @@ public record RuntimeConfig(
 
     public RuntimeConfig {
         Objects.requireNonNull(name, "name");
-        if (procs < 1) {
-            throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + procs);
+        checkProcs(procs);
+        if (maxThreads > MAX_THREADS) {
+            throw new IllegalArgumentException(
+                    "maxThreads must be at most RuntimeConfig.MAX_THREADS (" + MAX_THREADS + "), got " + maxThreads);
         }
         if (maxThreads < procs + 1) {
             throw new IllegalArgumentException(
@@ -98,6 +116,22 @@ public record RuntimeConfig(
         if (autoHandoffNanos < 0) {
             throw new IllegalArgumentException("autoHandoffNanos must be >= 0, got " + autoHandoffNanos);
         }
+    }
+
+    /**
+     * Checks a GOMAXPROCS value: from 1 to {@link #MAX_PROCS}.
+     *
+     * @throws IllegalArgumentException outside those bounds
+     */
+    public static int checkProcs(int procs) {
+        if (procs < 1) {
+            throw new IllegalArgumentException("procs (GOMAXPROCS) must be at least 1, got " + procs);
+        }
+        if (procs > MAX_PROCS) {
+            throw new IllegalArgumentException(
+                    "procs (GOMAXPROCS) must be at most RuntimeConfig.MAX_PROCS (" + MAX_PROCS + "), got " + procs);
+        }
+        return procs;
     }
 
     /** A configuration whose timer factory is found with {@link java.util.ServiceLoader}. */

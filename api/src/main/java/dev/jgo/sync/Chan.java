@@ -130,8 +130,22 @@ public final class Chan<T> implements Iterable<T> {
     /** Unique, increasing: the select lock order. */
     final long id;
 
-    /** The ring buffer (Go's {@code buf}); length {@link #dataqsiz}. */
-    private final Object[] buf;
+    /**
+     * A capacity up to this gets its whole buffer at make, as Go allocates it; a larger one starts
+     * with this many slots, and the buffer doubles each time it is full and below capacity, so a
+     * channel's memory follows what it holds, not what it may hold (Go allocates {@code
+     * make(chan T, 1<<30)} at once; here only the values sent cost memory). It never shrinks.
+     */
+    static final int EAGER_CAPACITY = 64;
+
+    /**
+     * The largest capacity {@link #make} accepts: the largest array the JVM allocates, since a
+     * full buffer is one array. Go refuses sizes beyond its allocation limit the same way.
+     */
+    public static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
+    /** The ring buffer (Go's {@code buf}); its length is at most {@link #dataqsiz}, grown by {@link #grow}. */
+    private Object[] buf;
 
     final int dataqsiz;
 
@@ -152,7 +166,7 @@ public final class Chan<T> implements Iterable<T> {
     private Chan(int capacity) {
         this.id = IDS.incrementAndGet();
         this.dataqsiz = capacity;
-        this.buf = new Object[capacity];
+        this.buf = new Object[Math.min(capacity, EAGER_CAPACITY)];
     }
 
     // ---- internal: the hchan protocol (see "Design note: Channel hand-off") ----
@@ -175,11 +189,32 @@ public final class Chan<T> implements Iterable<T> {
     /** Stores {@code ep} at {@code sendx}. Concurrency: requires lock; the buffer has room. */
     void bufsend(Object ep) {
         assert lock.isHeld() && qcount() < dataqsiz;
+        if (qcount() == buf.length) {
+            grow();
+        }
         buf[sendx] = ep;
-        if (++sendx == dataqsiz) {
+        if (++sendx == buf.length) {
             sendx = 0;
         }
         setQcount(qcount() + 1);
+    }
+
+    /**
+     * Doubles the full ring buffer, up to {@link #dataqsiz}, with its elements in receive order
+     * from index 0 (see {@link #EAGER_CAPACITY}).
+     *
+     * <p>Concurrency: requires lock; the buffer is full and below capacity.
+     */
+    private void grow() {
+        Object[] old = buf;
+        int n = old.length;
+        assert lock.isHeld() && qcount() == n && n < dataqsiz && sendx == recvx;
+        Object[] nb = new Object[(int) Math.min(dataqsiz, Math.max(2L * n, EAGER_CAPACITY))];
+        System.arraycopy(old, recvx, nb, 0, n - recvx);
+        System.arraycopy(old, 0, nb, n - recvx, recvx);
+        buf = nb;
+        recvx = 0;
+        sendx = n;
     }
 
     /** Takes the element at {@code recvx}. Concurrency: requires lock; the buffer is non-empty. */
@@ -187,7 +222,7 @@ public final class Chan<T> implements Iterable<T> {
         assert lock.isHeld() && qcount() > 0;
         Object v = buf[recvx];
         buf[recvx] = null;
-        if (++recvx == dataqsiz) {
+        if (++recvx == buf.length) {
             recvx = 0;
         }
         setQcount(qcount() - 1);
@@ -219,10 +254,10 @@ public final class Chan<T> implements Iterable<T> {
         if (dataqsiz == 0) {
             v = sg.elem;
         } else {
-            assert qcount() == dataqsiz : "sender waits on a buffer that is not full";
+            assert qcount() == dataqsiz && buf.length == dataqsiz : "sender waits on a buffer that is not full";
             v = buf[recvx];
             buf[recvx] = sg.elem;
-            if (++recvx == dataqsiz) {
+            if (++recvx == buf.length) {
                 recvx = 0;
             }
             sendx = recvx;
@@ -409,12 +444,15 @@ public final class Chan<T> implements Iterable<T> {
     // ---- public API ----
 
     /**
-     * Go's {@code make(chan T, capacity)}: capacity 0 is an unbuffered (synchronous) channel.
+     * Go's {@code make(chan T, capacity)}: capacity 0 is an unbuffered (synchronous) channel. The
+     * buffer's memory grows with the values it holds (up to {@code capacity}), so a large capacity
+     * costs nothing until it is used.
      *
-     * @throws IllegalArgumentException if {@code capacity} is negative
+     * @throws IllegalArgumentException if {@code capacity} is negative or above {@link
+     *     #MAX_CAPACITY}
      */
     public static <T> Chan<T> make(int capacity) {
-        if (capacity < 0) {
+        if (capacity < 0 || capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("makechan: size out of range: " + capacity);
         }
         return new Chan<>(capacity);

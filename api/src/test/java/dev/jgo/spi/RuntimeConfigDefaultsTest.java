@@ -17,5 +17,7 @@ class RuntimeConfigDefaultsTest {
         assertEquals(0, RuntimeConfig.parseGomaxprocs("99999999999"));
         assertEquals(1, RuntimeConfig.parseGomaxprocs("1"));
         assertEquals(12, RuntimeConfig.parseGomaxprocs(" 12 "));
+        assertEquals(RuntimeConfig.MAX_PROCS, RuntimeConfig.parseGomaxprocs("" + RuntimeConfig.MAX_PROCS));
+        assertEquals(0, RuntimeConfig.parseGomaxprocs("" + (RuntimeConfig.MAX_PROCS + 1)));
     }
 }

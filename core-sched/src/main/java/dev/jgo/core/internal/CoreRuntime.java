@@ -69,7 +69,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         Throwable f = sched.fatal;
         if (f != null) {
-            throw new IllegalStateException("runtime ended by an unhandled goroutine exception: " + f, f);
+            throw new IllegalStateException("runtime ended by an unhandled exception: " + f, f);
         }
     }
 
@@ -130,6 +130,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (n == 0 || n == cur) {
             return cur;
         }
+        RuntimeConfig.checkProcs(n); // refused before the world stops or anything is allocated
         if (n > sched.maxmcount - 1) {
             throw new IllegalArgumentException(
                     "gomaxprocs must be at most maxThreads - 1 (" + (sched.maxmcount - 1) + "), got " + n);
@@ -278,10 +279,15 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             sched.mains.remove(f);
             f.completeExceptionally(e);
         }
+        // Invariant: a closed runtime holds no socket. First at once, so that peers see the end
+        // and goroutines parked on the network wake, then again after the Ms ended, for what a
+        // goroutine still running opened meanwhile.
+        sched.closeNetwork();
         List<M> ms;
         sched.lock.lock();
         try {
             ms = new ArrayList<>(sched.allm);
+            ms.addAll(sched.exiting); // exited, their threads perhaps not yet ended
         } finally {
             sched.lock.unlock();
         }
@@ -303,7 +309,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         List<M> stuck = new ArrayList<>();
         for (M mp : ms) {
             if (mp.isAlive()) {
-                mp.interrupt(); // a goroutine blocked in Go.blocking
+                mp.interrupt(); // a goroutine blocked in Go.blocking; what it throws is not a panic (Sched.die)
                 stuck.add(mp);
             }
         }
@@ -312,7 +318,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             join(mp, deadline);
         }
         stuck.removeIf(mp -> !mp.isAlive());
-        sched.detachNetpoller(); // the poller's own thread takes over if no runtime is left
+        sched.detachNetpoller(); // the poller's own thread serves other runtimes' waiters if none drives it
+        sched.closeNetwork();
+        sched.reportLeftovers();
         if (!stuck.isEmpty()) {
             throw new IllegalStateException(
                     "close: carriers still running goroutine code that never reaches a" + " runtime call: " + stuck);

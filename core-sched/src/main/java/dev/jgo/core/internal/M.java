@@ -227,7 +227,7 @@ final class M extends Carrier {
                 sched.handoffp(releasep());
             }
         } catch (Throwable t) {
-            sched.die(curg, t);
+            sched.fail("carrier M" + mid, t); // a runtime failure, not a goroutine's panic
         } finally {
             sched.mexit(this);
         }

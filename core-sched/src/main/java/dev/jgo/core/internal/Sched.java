@@ -69,6 +69,9 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  * policy or listener is called with it held.
  */
 final class Sched {
+    /** Where the runtime reports warnings and internal failures. */
+    static final System.Logger LOG = System.getLogger("dev.jgo");
+
     // ---- immutable ----
     final CoreRuntime rt;
     final String name;
@@ -117,7 +120,7 @@ final class Sched {
 
     /** Set once by close(); Ms exit at their next schedule. */
     volatile boolean shutdown;
-    /** Set once by an unhandled goroutine exception; the runtime is ended. */
+    /** Set once by an unhandled goroutine exception (die) or an internal failure (fail); the runtime is ended. */
     volatile Throwable fatal;
 
     /** timers: the timer module's factory, null if none is on the class path. See Timers. */
@@ -172,8 +175,33 @@ final class Sched {
     int mnext;
     /** Ms that exited (shutdown). */
     int nmfreed;
-    /** Every M, for close() and the view. */
+    /** Every M that has not exited, for close() and the view (mexit removes an M). */
     final List<M> allm = new ArrayList<>();
+    /**
+     * Ms that left {@link #allm} in {@link #mexit} and whose threads may still be ending, so that
+     * close() can join them; pruned of ended threads on every exit, so it holds at most the Ms
+     * exiting at once.
+     */
+    final List<M> exiting = new ArrayList<>();
+
+    /**
+     * How an M's thread is started: {@link Thread#start}, the seam where a test injects the JVM's
+     * "unable to create native thread" {@link OutOfMemoryError} (see {@link #newm}).
+     */
+    volatile java.util.function.Consumer<Thread> threadStarter = Thread::start;
+    /**
+     * Set when starting an M's thread failed and the P went back to the idle list; sysmon then
+     * retries ({@link #retryStartm}) instead of sleeping, as at the thread limit. Volatile: written
+     * before sysmon is unparked, read by sysmon.
+     */
+    volatile boolean mstartPending;
+    /** Thread starts that failed (all time). Concurrency: requires sched.lock. */
+    long mstartFailures;
+    /** Whether the current burst of failed thread starts has been reported. Any thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean mstartReported =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    /** Goroutines that threw after close began: abandoned, reported by close, never as panics. */
+    final AtomicInteger panicsAfterClose = new AtomicInteger();
 
     private P pidle;
     /**
@@ -281,6 +309,68 @@ final class Sched {
         return netpoller;
     }
 
+    /**
+     * netpoll: closes every listener and connection this runtime's goroutines opened (close):
+     * their peers see end-of-stream, the port refuses, and goroutines parked on them wake with an
+     * error. The poller is shared by the JVM's runtimes, so it closes only the descriptors it
+     * tracks as this runtime's ({@link NetPoller#closeOwned}).
+     *
+     * <p>Concurrency: any thread, not a goroutine of this runtime.
+     */
+    void closeNetwork() {
+        NetPoller seen = NetPoller.initialised();
+        NetPoller np = netpoller;
+        if (seen != null) {
+            seen.closeOwned(rt);
+        }
+        if (np != null && np != seen) {
+            np.closeOwned(rt);
+        }
+    }
+
+    /**
+     * close: the one report of the goroutines close abandoned, through {@link #LOG} at WARNING:
+     * how many, and where they wait ("3 chan receive, 1 syscall"), with the count of those that
+     * threw after close began; nothing when none is left. Also withdraws their preempt requests,
+     * so no JVM-wide pending-preemption count survives the runtime ({@link
+     * dev.jgo.spi.Carrier#preemptPending}).
+     *
+     * <p>Concurrency: close, after the Ms ended (or were given up on).
+     */
+    void reportLeftovers() {
+        java.util.Map<String, Integer> where = new java.util.TreeMap<>();
+        int[] n = {0};
+        allgs.forEach(gp -> {
+            gp.clearPreempt(); // invariant: a closed runtime leaves no preempt request counted
+            int st = gp.readgstatus();
+            if (st == G.DEAD || st == G.IDLE) {
+                return;
+            }
+            n[0]++;
+            String w = st == G.WAITING ? gp.waitreason.text() : G.statusName(st).toLowerCase(java.util.Locale.ROOT);
+            where.merge(w.isEmpty() ? "waiting" : w, 1, Integer::sum);
+        });
+        int threw = panicsAfterClose.get();
+        if (n[0] == 0 && threw == 0) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("jgo: runtime '")
+                .append(name)
+                .append("' closed with ")
+                .append(n[0])
+                .append(n[0] == 1 ? " goroutine" : " goroutines")
+                .append(" left (abandoned)");
+        String sep = ": ";
+        for (var e : where.entrySet()) {
+            sb.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+            sep = ", ";
+        }
+        if (threw > 0) {
+            sb.append("; ").append(threw).append(" more ended with an exception after close began");
+        }
+        LOG.log(System.Logger.Level.WARNING, sb.toString());
+    }
+
     /** netpoll: stops driving the poller (close). Concurrency: any thread. */
     synchronized void detachNetpoller() {
         AutoCloseable d = netpollDriver;
@@ -296,17 +386,38 @@ final class Sched {
 
     /**
      * netpoll(delay) for Ms and sysmon: the goroutines to ready, null if another thread is
-     * polling; an I/O or runtime failure of the poller gives none (it keeps serving the others).
+     * polling. A failure of the poller is reported through {@link #LOG} once per burst, with its
+     * cause, and reads as "another thread is polling" (null): the caller parks or polls again a
+     * round later instead of spinning on the failure, and the runtime recovers when the poller
+     * does (a closed poller has woken its waiters with an error already).
      *
      * <p>Concurrency: any thread.
      */
     static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
         try {
-            return np.poll(delayNanos);
+            List<NetPoller.Wake> ws = np.poll(delayNanos);
+            if (netpollFailing) {
+                netpollFailing = false; // the burst is over: report the next failure again
+            }
+            return ws;
         } catch (java.io.IOException | RuntimeException e) {
-            return List.of();
+            if (!netpollFailing) {
+                netpollFailing = true;
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "jgo: the network poll failed (" + e + "); goroutines waiting on"
+                                + " the network wake when it recovers",
+                        e);
+            }
+            return null;
         }
     }
+
+    /**
+     * Whether the last network poll failed (reported once per burst). JVM-wide, as the poller it
+     * describes; a racy flag: two threads failing at once may both report.
+     */
+    private static volatile boolean netpollFailing;
 
     /**
      * netpoll: readies the goroutines a poll returned, each through its own runtime; this
@@ -565,7 +676,7 @@ final class Sched {
                 nmp.nextp = pp;
                 held = false;
                 lock.unlock();
-                nmp.start();
+                newm(nmp, pp, spinning);
                 return;
             }
         } finally {
@@ -608,13 +719,84 @@ final class Sched {
             }
             threadLimitHits++;
             if (threadLimitHits == 1) {
-                System.err.println("jgo: runtime '" + name + "' reached its limit of " + maxmcount
-                        + " carrier threads (GoRuntime.Builder.maxThreads); Ps stay idle until a carrier"
-                        + " returns from a blocking call");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "jgo: runtime '" + name + "' reached its limit of "
+                                + maxmcount + " carrier threads (GoRuntime.Builder.maxThreads); Ps stay idle until a"
+                                + " carrier returns from a blocking call");
             }
             return -1;
         }
         return mnext++;
+    }
+
+    /**
+     * Port of runtime.newm's thread start (newm1/newosproc): starts {@code nmp}'s thread through
+     * {@link #threadStarter}. Go throws "failed to create new OS thread"; a library must not end
+     * the process nor let the caller (a goroutine in {@code Go.blocking}, sysmon in retake) die of
+     * it. So a failed start is back-pressure, as at the thread limit: the M is forgotten, {@code
+     * pp} goes back to the idle list with its work on the global queue, and sysmon retries ({@link
+     * #retryStartm}) until a thread starts. The first failure of a burst is reported through
+     * {@link #LOG} with its cause.
+     *
+     * <p>Invariant restored: startm never throws for want of a thread, and an idle P with queued
+     * work always has sysmon retrying for it ({@link #mstartPending}).
+     *
+     * <p>Concurrency: any thread, not holding sched.lock; {@code nmp} is in {@link #allm}, not
+     * started, and holds {@code pp} in {@code nextp}.
+     */
+    private void newm(M nmp, P pp, boolean spinning) {
+        OutOfMemoryError failure;
+        try {
+            threadStarter.accept(nmp);
+            if (mstartReported.get() && !mstartPending) {
+                mstartReported.set(false); // recovered: the next failure starts a new burst
+            }
+            return;
+        } catch (OutOfMemoryError e) { // "unable to create native thread"
+            failure = e;
+        }
+        lock.lock();
+        try {
+            allm.remove(nmp);
+            nmfreed++; // its id stays used: mcount() = mnext - nmfreed no longer counts it
+            mstartFailures++;
+            nmp.nextp = null;
+            nmp.spinning = false;
+            pp.runq.drainTo(runq); // an idle P holds no work: its goroutines wait globally
+            pidleput(pp);
+            if (spinning) {
+                nmspinning.decrementAndGet();
+            }
+        } finally {
+            lock.unlock();
+        }
+        mstartPending = true; // volatile write before the unpark: sysmon retries, never sleeps on it
+        if (mstartReported.compareAndSet(false, true)) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "jgo: runtime '" + name + "' cannot start a carrier thread (" + failure
+                            + "); its P stays idle and the scheduler retries",
+                    failure);
+        }
+        Sysmon sm = sysmon;
+        if (sm != null) {
+            LockSupport.unpark(sm);
+        }
+    }
+
+    /**
+     * Sysmon's retry after a failed thread start ({@link #newm}): clears {@link #mstartPending}
+     * and, if a P is idle while goroutines wait on the global queue, starts a spinning M for them
+     * (wakep); a new failure sets the flag again for the next round.
+     *
+     * <p>Concurrency: sysmon.
+     */
+    void retryStartm() {
+        mstartPending = false; // volatile write, then the reads of the queues in wakep (fenced)
+        if (!runq.isEmpty() || Timers.pending(this)) {
+            wakep();
+        }
     }
 
     /** Times startm found the thread limit reached. Concurrency: requires sched.lock. */
@@ -1003,9 +1185,17 @@ final class Sched {
      * exits the program): prints the stack as Go does, fails every pending {@code run} with the
      * exception, and makes every M exit at its next schedule.
      *
+     * <p>After close began ({@link #shutdown}) the goroutines left are being abandoned and what
+     * they throw is a consequence of the close ("cannot sleep: runtime is closed", an interrupted
+     * {@code Go.blocking} call): it is counted for close's one report, never printed as a panic.
+     *
      * <p>Concurrency: any thread; must not hold sched.lock.
      */
     void die(G gp, Throwable t) {
+        if (shutdown) {
+            panicsAfterClose.incrementAndGet();
+            return;
+        }
         synchronized (this) {
             if (fatal != null) {
                 return;
@@ -1018,6 +1208,35 @@ final class Sched {
         }
         System.err.print(sb);
         t.printStackTrace();
+        for (CompletableFuture<Object> f : mains) {
+            mains.remove(f);
+            f.completeExceptionally(t);
+        }
+        wakeAllIdle();
+    }
+
+    /**
+     * Ends the runtime after a failure of its own threads (an M's schedule loop, sysmon): not a
+     * goroutine's panic but a broken invariant or an error the runtime could not absorb. Reported
+     * once through {@link #LOG} with its cause; every pending {@code run} fails with it, so it is
+     * never a silent stop or a hang. Quiet after close began, when the threads are ending anyway.
+     *
+     * <p>Concurrency: any thread; must not hold sched.lock.
+     */
+    void fail(String where, Throwable t) {
+        if (shutdown) {
+            return;
+        }
+        synchronized (this) {
+            if (fatal != null) {
+                return;
+            }
+            fatal = t;
+        }
+        LOG.log(
+                System.Logger.Level.ERROR,
+                "jgo: runtime '" + name + "' ended by an internal failure in " + where + ": " + t,
+                t);
         for (CompletableFuture<Object> f : mains) {
             mains.remove(f);
             f.completeExceptionally(t);
@@ -1049,14 +1268,22 @@ final class Sched {
     }
 
     /**
-     * Called by an exiting M (shutdown or fatal error).
+     * Port of runtime.mexit: called by an exiting M (shutdown, fatal error, or its locked
+     * goroutine exited). The M leaves {@link #allm}, so the list does not grow with Ms that
+     * exited; it stays in {@link #exiting} until its thread has ended, for close() to join.
      *
-     * <p>Concurrency: any thread; takes sched.lock.
+     * <p>Invariant: {@code allm.size() == mcount()} (every M counted is listed, and only those).
+     *
+     * <p>Concurrency: the exiting M; takes sched.lock.
      */
     void mexit(M mp) {
         lock.lock();
         try {
             nmfreed++;
+            allm.remove(mp);
+            exiting.removeIf(m -> !m.isAlive());
+            exiting.add(mp);
+            assert allm.size() == mcount() : "allm " + allm.size() + " != mcount " + mcount();
         } finally {
             lock.unlock();
         }

@@ -89,8 +89,22 @@ final class Sysmon extends Thread {
         }
     }
 
+    /**
+     * Sysmon's loop, guarded: an error in it (a policy, the network poll, a broken invariant)
+     * does not end the thread silently and leave the runtime without retake, preemption and
+     * hand-off; it ends the runtime through {@link Sched#fail}, reported once with its cause,
+     * and pending {@code run} calls fail with it.
+     */
     @Override
     public void run() {
+        try {
+            loop();
+        } catch (Throwable t) {
+            sched.fail("sysmon", t);
+        }
+    }
+
+    private void loop() {
         int idle = 0;
         long nextTrace = schedtraceMillis > 0 ? System.nanoTime() + schedtraceMillis * 1_000_000 : Long.MAX_VALUE;
         while (!sched.stopping()) {
@@ -110,9 +124,13 @@ final class Sysmon extends Thread {
                 System.err.print(sched.rt.view().schedtrace(scheddetail));
                 nextTrace = now + schedtraceMillis * 1_000_000;
             }
-            if (schedtraceMillis <= 0 && sched.npidle.get() == sched.gomaxprocs) {
+            if (sched.mstartPending) { // a carrier thread failed to start: retry (Sched.newm)
+                sched.retryStartm(); // at sysmon's pace: every 20 µs at first, backing off to 10 ms
+            }
+            // Invariant: sysmon does not sleep while a failed thread start awaits its retry.
+            if (schedtraceMillis <= 0 && sched.npidle.get() == sched.gomaxprocs && !sched.mstartPending) {
                 sleeping = true; // volatile write, then the volatile re-read of npidle below
-                while (sched.npidle.get() == sched.gomaxprocs && !sched.stopping()) {
+                while (sched.npidle.get() == sched.gomaxprocs && !sched.stopping() && !sched.mstartPending) {
                     LockSupport.park(this);
                 }
                 sleeping = false;
@@ -226,9 +244,6 @@ final class Sysmon extends Thread {
      */
     private boolean autoHandoff(P pp, int i, long now, long threshold) {
         M mp = pp.m;
-        if (Boolean.getBoolean("jgo.dbg"))
-            System.err.println("auto: m=" + mp + " curg=" + (mp == null ? null : mp.curg) + " user="
-                    + (mp != null && mp.inUserCode()) + " st=" + (mp == null ? null : mp.getState()));
         if (mp == null || mp.curg == null || !mp.inUserCode() || !blockedState(mp.getState())) {
             blockedSince[i] = 0;
             return false;

@@ -42,8 +42,33 @@ class LifecycleTest {
                 .toList();
     }
 
+    /**
+     * The live threads of the application's thread group and its descendants (the JDK's own
+     * threads live in the system group), as identities: a thread is never taken for another by
+     * its name.
+     */
+    static java.util.Set<Thread> appThreads() {
+        ThreadGroup app = Thread.currentThread().getThreadGroup();
+        java.util.Set<Thread> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            ThreadGroup g = t.getThreadGroup();
+            if (t.isAlive() && g != null && app.parentOf(g)) {
+                s.add(t);
+            }
+        }
+        return s;
+    }
+
+    /** The threads alive now that were not in {@code before}, compared by identity. */
+    static java.util.Set<Thread> startedSince(java.util.Set<Thread> before) {
+        java.util.Set<Thread> now = appThreads();
+        now.removeAll(before);
+        return now;
+    }
+
     @Test
     void closeLeavesNoThread() {
+        java.util.Set<Thread> before = appThreads();
         GoRuntime rt = GoRuntime.builder().name("leakcheck").procs(4).build();
         rt.run(() -> {
             for (int i = 0; i < 1000; i++) {
@@ -51,9 +76,13 @@ class LifecycleTest {
             }
             return null;
         });
-        assertFalse(carriers("leakcheck").isEmpty());
+        java.util.Set<Thread> started = startedSince(before);
+        assertTrue(started.size() >= 2, "the runtime started its sysmon and carriers: " + started);
         rt.close();
-        assertEquals(List.of(), carriers("leakcheck"));
+        assertEquals(java.util.Set.of(), startedSince(before), "no thread started for the runtime is alive");
+        for (Thread t : started) {
+            assertFalse(t.isAlive(), t + " outlived close");
+        }
         rt.close(); // idempotent
         assertThrows(IllegalStateException.class, () -> rt.run(() -> 1));
         assertThrows(IllegalStateException.class, () -> rt.go(() -> {}));

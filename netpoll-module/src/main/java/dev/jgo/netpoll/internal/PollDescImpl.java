@@ -39,6 +39,12 @@ final class PollDescImpl implements NetPoller.PollDesc {
 
     private final SelectorNetPoller poller;
     final SelectableChannel ch;
+    /**
+     * The runtime whose goroutine registered this descriptor, closed with it (see
+     * SelectorNetPoller "whose descriptors"); null when a plain thread registered it.
+     */
+    final Scheduler owner;
+
     final int readOps;
     /** OP_CONNECT while a dial connects, then OP_WRITE. */
     volatile int writeOps;
@@ -65,9 +71,10 @@ final class PollDescImpl implements NetPoller.PollDesc {
 
     private volatile boolean closing;
 
-    PollDescImpl(SelectorNetPoller poller, SelectableChannel ch, int readOps, int writeOps) {
+    PollDescImpl(SelectorNetPoller poller, SelectableChannel ch, int readOps, int writeOps, Scheduler owner) {
         this.poller = poller;
         this.ch = ch;
+        this.owner = owner;
         this.readOps = readOps;
         this.writeOps = writeOps;
     }
@@ -126,6 +133,7 @@ final class PollDescImpl implements NetPoller.PollDesc {
                 throw new IllegalStateException("two goroutines wait on one connection in the same mode");
             }
             if (gpp.compareAndSet(null, WAIT)) {
+                poller.waiterArmed(); // counted while the slot holds WAIT or the goroutine
                 break;
             }
         }
@@ -158,15 +166,15 @@ final class PollDescImpl implements NetPoller.PollDesc {
         // racing with us is not missed
         if (!hasErr(mode)) {
             s.addWaker(1); // a network waiter can still wake goroutines: no deadlock
-            poller.waiters.incrementAndGet();
             try {
                 c.park(WaitReason.IO_WAIT, gpp, (g, lock) -> gpp.compareAndSet(WAIT, g));
             } finally {
-                poller.waiters.decrementAndGet();
                 s.addWaker(-1);
             }
         }
-        gpp.getAndSet(null);
+        if (isWaiter(gpp.getAndSet(null))) {
+            poller.waiterGone();
+        }
         checkErr(mode);
     }
 
@@ -186,12 +194,20 @@ final class PollDescImpl implements NetPoller.PollDesc {
             }
             Object nw = ioready ? READY : null;
             if (gpp.compareAndSet(old, nw)) {
+                if (isWaiter(old)) {
+                    poller.waiterGone();
+                }
                 if (old instanceof Goroutine g) {
                     out.add(new NetPoller.Wake(mode == NetPoller.READ ? rsched : wsched, g));
                 }
                 return;
             }
         }
+    }
+
+    /** Whether a slot value is a waiter (pdWait or a parked goroutine), counted in waiters. */
+    private static boolean isWaiter(Object v) {
+        return v == WAIT || v instanceof Goroutine;
     }
 
     @Override
@@ -224,8 +240,22 @@ final class PollDescImpl implements NetPoller.PollDesc {
 
     @Override
     public void close() {
+        if (closeNoWait()) {
+            poller.awaitReleased(List.of(ch)); // so a closed listener refuses connections at once
+        }
+    }
+
+    /**
+     * The first half of {@link #close}: marks the descriptor closing, wakes its waiters (they
+     * throw), cancels its key and closes the channel, without waiting for the selector to release
+     * the descriptor ({@link SelectorNetPoller#awaitReleased}). Returns false if it was closing
+     * already.
+     *
+     * <p>Concurrency: any thread.
+     */
+    boolean closeNoWait() {
         if (closing) {
-            return;
+            return false;
         }
         closing = true;
         List<NetPoller.Wake> out = new ArrayList<>(2);
@@ -241,17 +271,8 @@ final class PollDescImpl implements NetPoller.PollDesc {
         } catch (IOException e) {
             // nothing to report: the descriptor is gone either way
         }
+        poller.untrack(this);
         poller.wakeup(); // the selector releases the descriptor at its next select
-        // A registered channel's descriptor is closed only when the selector deregisters it:
-        // wait for that (the poller does it at once) so a closed listener refuses connections.
-        long end = System.nanoTime() + 1_000_000_000L;
-        boolean inGoroutine = Carrier.currentOrNull() != null;
-        while (ch.isRegistered() && System.nanoTime() < end) {
-            if (inGoroutine) {
-                Carrier.current().gosched();
-            } else {
-                Thread.onSpinWait();
-            }
-        }
+        return true;
     }
 }

@@ -66,6 +66,14 @@ final class NetPollBridge implements NetPoller {
     }
 
     @Override
+    public void closeOwned(dev.jgo.spi.Scheduler owner) {
+        NetPoller p = delegate;
+        if (p != null) {
+            p.closeOwned(owner); // a closing runtime's sockets, whichever poller made them
+        }
+    }
+
+    @Override
     public int waiters() {
         NetPoller p = delegate;
         return p == null ? 0 : p.waiters();
