@@ -697,8 +697,9 @@ final class M extends Carrier {
         if (!sched.runq.isEmpty()) {
             return true;
         }
-        for (P p2 : sched.allp) {
-            if (!sched.isIdle(p2.id) && !p2.runq.runqempty()) {
+        AllP all = sched.allP; // one snapshot: the idle mask of these Ps (AllP)
+        for (P p2 : all.ps) {
+            if (!all.idle(p2.id) && !p2.runq.runqempty()) {
                 return true;
             }
         }
@@ -713,7 +714,8 @@ final class M extends Carrier {
      */
     private G stealWork(P pp) {
         StealPolicy sp = sched.stealPolicy;
-        P[] allp = sched.allp;
+        AllP all = sched.allP; // one snapshot: the masks of these Ps (AllP)
+        P[] allp = all.ps;
         int n = allp.length;
         if (n == 1) {
             return null;
@@ -739,14 +741,14 @@ final class M extends Carrier {
                 }
                 // timers: run p2's due timers in the last round (Go: stealTimersOrRunNextG).
                 if (i == rounds - 1) {
-                    Timers.stealTimers(sched, p2);
+                    Timers.stealTimers(sched, all, p2);
                     G tg = pp.runq.runqget();
                     if (tg != null) {
                         return tg;
                     }
                 }
                 // Don't bother to attempt to steal if p2 is idle.
-                if (!sched.isIdle(pos)) {
+                if (!all.idle(pos)) {
                     G gp = pp.runq.runqsteal(p2.runq, stealRunnext, p2.status() == P.RUNNING, backoff, minAge);
                     if (gp != null) {
                         pp.steals++;

@@ -199,12 +199,23 @@ final class World implements ProcControl {
             if (!sched.gcwaiting()) {
                 return false;
             }
-            pp.casstatus(P.IDLE, P.GCSTOP);
-            stoppedLocked();
+            stopLocked(pp);
             return true;
         } finally {
             sched.lock.unlock();
         }
+    }
+
+    /**
+     * A P handed off while the world is stopping stops instead of going idle (the gcwaiting
+     * branch of Go's handoffp).
+     *
+     * <p>Concurrency: requires sched.lock, the world stopping; the thread handing off {@code pp}.
+     */
+    void stopLocked(P pp) {
+        assert sched.lock.isHeld() && sched.gcwaiting();
+        pp.casstatus(P.IDLE, P.GCSTOP);
+        stoppedLocked();
     }
 
     /**
@@ -406,7 +417,6 @@ final class World implements ProcControl {
             }
         }
         P[] ps = Arrays.copyOf(every, nprocs);
-        sched.resizeMasks(nprocs);
 
         P cur = mp != null ? mp.p : null;
         if (cur != null && cur.id < nprocs) {
@@ -423,6 +433,9 @@ final class World implements ProcControl {
         for (int i = nprocs; i < oldn; i++) {
             destroy(old[i], into);
         }
+        // One snapshot of the Ps and their masks (AllP), taken after the destroys wrote into's
+        // timer bit; allp follows for the readers that use no mask.
+        sched.allP = sched.allP.resized(ps);
         sched.allp = ps;
         sched.gomaxprocs = nprocs;
 
@@ -443,9 +456,16 @@ final class World implements ProcControl {
         return runnable;
     }
 
-    /** Port of runtime.(*p).destroy. Concurrency: procresize. */
+    /**
+     * Port of runtime.(*p).destroy. Precondition: {@code pp} is stopped (GCSTOP: nobody runs it
+     * and it is on no idle list); its goroutines move out before it dies.
+     *
+     * <p>Concurrency: procresize.
+     */
     private void destroy(P pp, P into) {
+        assert pp.status() == P.GCSTOP : pp + " destroyed while not stopped";
         pp.runq.drainTo(sched.runq); // runnext included: the global queue takes them all
+        assert pp.runq.runqempty();
         Timers.moveTimers(sched, pp, into);
         sched.gfpurge(pp);
         pp.goidcache = 0;
