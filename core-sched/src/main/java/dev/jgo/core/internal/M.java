@@ -1235,8 +1235,9 @@ final class M extends Carrier {
 
     /**
      * Park for a goroutine whose continuation cannot yield (a native frame or a critical section
-     * on its stack): the rest of the park is a blocking section. The P is handed off as in
-     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, then it
+     * on its stack): the rest of the park is a blocking section. The unlock function runs first,
+     * with this M still holding its P, as in park_m; then the P is handed off as in
+     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, and it
      * re-acquires a P (waiting for one if none is idle).
      *
      * <p>Concurrency: the goroutine running on this M.
@@ -1252,25 +1253,31 @@ final class M extends Carrier {
         if (sched.events instanceof SchedEvents ev) {
             Emit.goPark(ev, gp.goid, gp.waitreason, pp.id);
         }
-        sched.handoffp(releasep());
         gp.casgstatus(G.RUNNING, G.WAITING);
-        if (fn != null && !fn.unlock(gp, lock)) {
+        // Precondition of every unlock function: it runs on the M holding the goroutine's P (a
+        // timer it adds goes to that P's queue, whose timer-mask bit handoffp then keeps; added
+        // after the hand-off it would sit on an idle P that no M looks at).
+        assert p == pp : "parkPinned: unlock function without the P";
+        if (fn != null && !fn.unlock(gp, lock)) { // refused: resume at once, still on our P
+            gp.pinnedM = null;
             gp.casgstatus(G.WAITING, G.RUNNABLE);
-        } else {
-            sched.lock.lock();
-            try {
-                // Counted as an idle M for checkdead until Sched.ready takes it back (under the
-                // same lock, together with the status change). A ready that came first has
-                // already decremented: the count is then briefly -1, which only delays
-                // deadlock detection, never fakes it.
-                sched.npinned++;
-                sched.checkdead();
-            } finally {
-                sched.lock.unlock();
-            }
-            while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
-                LockSupport.park(this);
-            }
+            gp.casgstatus(G.RUNNABLE, G.RUNNING);
+            return;
+        }
+        sched.handoffp(releasep());
+        sched.lock.lock();
+        try {
+            // Counted as an idle M for checkdead until Sched.ready takes it back (under the same
+            // lock, together with the status change). A ready that came first has already
+            // decremented: the count is then briefly -1, which only delays deadlock detection,
+            // never fakes it.
+            sched.npinned++;
+            sched.checkdead();
+        } finally {
+            sched.lock.unlock();
+        }
+        while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+            LockSupport.park(this);
         }
         gp.pinnedM = null;
         if (sched.stopping()) {
