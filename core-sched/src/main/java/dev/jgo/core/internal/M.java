@@ -204,9 +204,22 @@ final class M extends Carrier {
     /** Port of notesleep + noteclear. Concurrency: this M only. */
     private void notesleep() {
         while (!(boolean) NOTE.getVolatile(this) && !sched.stopping()) {
+            ignoreInterrupt();
             LockSupport.park(this);
         }
         NOTE.setVolatile(this, false);
+    }
+
+    /**
+     * Clears this thread's interrupt flag before a park of the runtime. Invariant: an M parks
+     * with the flag clear, since {@code LockSupport.park} returns at once while it is set and
+     * every park here is a loop (a set flag would make an idle M spin). Nothing in jgo wakes an M
+     * by interrupting it (wake-ups are notes and unparks); see Carrier "Interrupts".
+     *
+     * <p>Concurrency: this M.
+     */
+    private static void ignoreInterrupt() {
+        Thread.interrupted();
     }
 
     // ---- mstart and the schedule loop ----
@@ -852,6 +865,7 @@ final class M extends Carrier {
         }
         List<NetPoller.Wake> ws;
         try {
+            ignoreInterrupt(); // a selector returns at once for an interrupted thread
             long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - TimerQueue.nanotime());
             ws = sched.stopping() ? List.of() : Sched.netpoll(np, delay);
         } finally {
@@ -923,6 +937,7 @@ final class M extends Carrier {
             if (sched.stopping() || timerKick) {
                 break;
             }
+            ignoreInterrupt();
             if (!timed) {
                 LockSupport.park(this);
                 continue;
@@ -989,6 +1004,7 @@ final class M extends Carrier {
                 USTATE.setRelease(this, USTATE_USER); // "Automatic hand-off", step 1
             }
             gp.cont.run();
+            ignoreInterrupt(); // the goroutine left its carrier: its interrupt ends (Carrier "Interrupts")
             enterRuntime(); // a finished goroutine returns here without a Carrier call
             curg = null;
             gp.m = null;
@@ -1277,6 +1293,7 @@ final class M extends Carrier {
             sched.lock.unlock();
         }
         while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+            ignoreInterrupt(); // the pinned goroutine's wait ignores it too (Carrier "Interrupts")
             LockSupport.park(this);
         }
         gp.pinnedM = null;
