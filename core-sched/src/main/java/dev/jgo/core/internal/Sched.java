@@ -519,6 +519,7 @@ final class Sched {
                 }
             }
             if (shutdown || fatal != null) {
+                pp.runq.drainTo(runq); // pidleput's precondition: an idled P holds no work
                 pidleput(pp);
                 if (spinning) {
                     nmspinning.decrementAndGet();

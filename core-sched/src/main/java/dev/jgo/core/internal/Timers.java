@@ -193,10 +193,11 @@ final class Timers {
     }
 
     /**
-     * After handoffp put {@code pp} on the idle list: if it has timers, wake the timer waiter or
-     * start an M so that someone parks until them (Go: the {@code wakeNetPoller} at the end of
-     * handoffp). Without it, a P handed off by {@code Go.blocking} while every other M sleeps
-     * with no deadline would keep its timers until something else woke an M.
+     * After handoffp put {@code pp} on the idle list, or procresize moved removed Ps' timers to
+     * it: if it has timers, wake the timer waiter or start an M so that someone parks until them
+     * (Go: the {@code wakeNetPoller} at the end of handoffp). Without it, a P handed off by {@code
+     * Go.blocking} while every other M sleeps with no deadline would keep its timers until
+     * something else woke an M.
      *
      * <p>Concurrency: any thread, without sched.lock.
      */

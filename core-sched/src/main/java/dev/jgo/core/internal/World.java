@@ -76,6 +76,8 @@ final class World implements ProcControl {
     private int stopperUstate;
     /** The thread waiting in awaitStopped or awaitSafePoints. */
     private volatile Thread waiter;
+    /** The P that procresize gave the removed Ps' timers to, until startWorld wakes an M for them. */
+    private P timersMovedTo;
 
     // ---- forEachP ----
     private volatile IntConsumer safePointFn;
@@ -334,6 +336,7 @@ final class World implements ProcControl {
         int ustate;
         int prev;
         P runnable;
+        P moved;
         sched.lock.lock();
         try {
             if (!sched.gcwaiting()) {
@@ -349,6 +352,8 @@ final class World implements ProcControl {
             waiter = null;
             prev = sched.gomaxprocs;
             runnable = procresize(newprocs > 0 ? newprocs : prev, mp);
+            moved = timersMovedTo;
+            timersMovedTo = null;
             sched.safepoint &= ~GCWAITING; // volatile write
         } finally {
             sched.lock.unlock();
@@ -362,6 +367,11 @@ final class World implements ProcControl {
         // Wake up an additional proc in case there are excessive runnable goroutines in local
         // queues or in the global queue.
         sched.wakep();
+        if (moved != null) {
+            // Moved timers: Ms parked until the old Ps' deadlines and a stopper busy on the
+            // destination P may leave them late; wake the waiter or start an M, as after handoffp.
+            Timers.afterHandoff(sched, moved);
+        }
         Sysmon sm = sched.sysmon;
         if (sm != null) {
             sm.wake();
@@ -432,6 +442,7 @@ final class World implements ProcControl {
         P into = cur != null ? cur : ps[0]; // (oldn < nprocs at start-up: nothing to destroy)
         for (int i = nprocs; i < oldn; i++) {
             destroy(old[i], into);
+            timersMovedTo = into;
         }
         // One snapshot of the Ps and their masks (AllP), taken after the destroys wrote into's
         // timer bit; allp follows for the readers that use no mask.

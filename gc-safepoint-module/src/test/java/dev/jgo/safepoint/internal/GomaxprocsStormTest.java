@@ -9,6 +9,7 @@ import dev.jgo.sync.Chan;
 import dev.jgo.sync.WaitGroup;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,7 @@ class GomaxprocsStormTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sleeps = new AtomicLong();
             AtomicLong blockingCalls = new AtomicLong();
+            AtomicLong latestWake = new AtomicLong();
             int spawners = 6;
             CompletableFuture<Long> work = CompletableFuture.supplyAsync(() -> rt.run(() -> {
                 AtomicLong total = new AtomicLong();
@@ -79,7 +81,9 @@ class GomaxprocsStormTest {
                             }
                             total.addAndGet(s);
                             if ((r + id) % 4 == 0) {
+                                long t0 = System.nanoTime();
                                 Go.sleep(Duration.ofNanos(100_000)); // a timer on whichever P, moved on shrink
+                                latestWake.accumulateAndGet(System.nanoTime() - t0, Math::max);
                                 sleeps.incrementAndGet();
                             }
                         }
@@ -114,6 +118,9 @@ class GomaxprocsStormTest {
             assertTrue(calls >= 16, "resizes: " + calls);
             assertTrue(sleeps.get() > 0 && blockingCalls.get() > 0, "sleeps " + sleeps + ", blocking " + blockingCalls);
             assertEquals(List.of(), seen, "nothing thrown on any runtime thread");
+            assertTrue(
+                    latestWake.get() < TimeUnit.SECONDS.toNanos(2),
+                    "a 100 µs sleep took " + latestWake.get() / 1_000_000 + " ms across the resizes");
 
             // the runtime still computes, on every size the storm used
             for (int n : new int[] {2, 64, 65, 3}) {
@@ -152,14 +159,20 @@ class GomaxprocsStormTest {
             });
             try {
                 Thread.sleep(50);
-                for (int i = 0; i < 5; i++) {
+                long[] waits = new long[5];
+                for (int i = 0; i < waits.length; i++) {
                     CountDownLatch ran = new CountDownLatch(1);
                     long t0 = System.nanoTime();
                     rt.go(ran::countDown);
-                    assertTrue(ran.await(10, TimeUnit.SECONDS), "a new goroutine never ran");
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    assertTrue(ms < 200, "a new goroutine waited " + ms + " ms for the only P");
+                    // bounded hard at 2 s (a P never retaken or preempted waits forever); the
+                    // 200 ms target on the median, since the shared machine can stall any thread
+                    assertTrue(ran.await(2, TimeUnit.SECONDS), "a new goroutine did not run within 2 s");
+                    waits[i] = (System.nanoTime() - t0) / 1_000_000;
                 }
+                Arrays.sort(waits);
+                assertTrue(
+                        waits[waits.length / 2] < 200,
+                        "new goroutines waited " + Arrays.toString(waits) + " ms for the only P");
             } finally {
                 spin.set(false);
                 release.countDown();
