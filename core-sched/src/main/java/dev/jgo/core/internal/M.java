@@ -1270,9 +1270,10 @@ final class M extends Carrier {
             Emit.goPark(ev, gp.goid, gp.waitreason, pp.id);
         }
         gp.casgstatus(G.RUNNING, G.WAITING);
-        // Precondition of every unlock function: it runs on the M holding the goroutine's P (a
+        // Precondition of every unlock function: it runs on the M holding the goroutine's P. A
         // timer it adds goes to that P's queue, whose timer-mask bit handoffp then keeps; added
-        // after the hand-off it would sit on an idle P that no M looks at).
+        // after the hand-off it would sit on an idle P with a clear bit, which no M looks at
+        // (Timers "Timers", step 2: only a P's owner adds timers to it).
         assert p == pp : "parkPinned: unlock function without the P";
         if (fn != null && !fn.unlock(gp, lock)) { // refused: resume at once, still on our P
             gp.pinnedM = null;

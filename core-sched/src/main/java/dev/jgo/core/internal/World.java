@@ -49,7 +49,11 @@ import java.util.function.IntConsumer;
  * moves its run queue (with {@code runnext}) to the global queue, its timers to the caller's P
  * (or P0) and its free goroutines to the global free list, and becomes DEAD; its counters stay,
  * so totals and {@code numGoroutine} stay exact. An increase revives dead Ps or makes new ones.
- * A goroutine that stopped the world keeps its P if it survives, else takes P0.
+ * A goroutine that stopped the world keeps its P if it survives, else takes P0. The new {@code
+ * allp} and its idle and timer masks are published together as one {@link AllP}, since Ms
+ * without a P, sysmon and timer callbacks read them without sched.lock while the world is
+ * stopped; a P handed off meanwhile stops rather than going idle (handoffp), so no removed P is
+ * ever on the idle list.
  *
  * <h2>Design note: forEachP</h2>
  *
