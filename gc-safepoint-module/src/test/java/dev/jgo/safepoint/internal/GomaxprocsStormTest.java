@@ -45,6 +45,7 @@ class GomaxprocsStormTest {
                 .procs(2)
                 .uncaughtExceptionHandler((g, e) -> seen.add(new AssertionError("thrown by " + g, e)))
                 .build()) {
+            watch(name, record); // sysmon and the first M, before anything else runs
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sleeps = new AtomicLong();
             AtomicLong blockingCalls = new AtomicLong();
@@ -118,6 +119,10 @@ class GomaxprocsStormTest {
             assertTrue(calls >= 16, "resizes: " + calls);
             assertTrue(sleeps.get() > 0 && blockingCalls.get() > 0, "sleeps " + sleeps + ", blocking " + blockingCalls);
             assertEquals(List.of(), seen, "nothing thrown on any runtime thread");
+            assertTrue(
+                    Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().equals(name + "-sysmon") && t.isAlive()),
+                    "sysmon still runs");
             assertTrue(
                     latestWake.get() < TimeUnit.SECONDS.toNanos(2),
                     "a 100 µs sleep took " + latestWake.get() / 1_000_000 + " ms across the resizes");
