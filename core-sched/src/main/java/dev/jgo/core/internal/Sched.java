@@ -508,10 +508,11 @@ final class Sched {
             if (pp == null) {
                 pp = pidleget();
                 if (pp == null) {
-                    held = false;
-                    lock.unlock();
                     // The caller incremented nmspinning, but there are no idle Ps, so it's okay
-                    // to just undo the increment and give up.
+                    // to just undo the increment and give up. Invariant: the undo happens under
+                    // sched.lock (as in Go's wakep), so a P idled after our pidleget is idled
+                    // after the undo too, and the wakep that follows that pidleput sees no
+                    // phantom spinner (else its work or timers wait with every M parked).
                     if (spinning && nmspinning.decrementAndGet() < 0) {
                         throw new IllegalStateException("startm: negative nmspinning");
                     }
