@@ -10,6 +10,10 @@ import java.util.concurrent.Callable;
 /**
  * What a goroutine calls on itself. Every method must be called from a goroutine and throws
  * {@link IllegalStateException} otherwise.
+ *
+ * <p>Thread interrupts mean nothing to a goroutine (Go has none): no method here is interrupted,
+ * and a flag a goroutine sets with {@code Thread.currentThread().interrupt()} is cleared when it
+ * leaves its carrier (parks, yields or ends). See {@link Carrier} "Interrupts".
  */
 public final class Go {
     private Go() {}

@@ -15,6 +15,25 @@ import java.util.concurrent.Callable;
  *
  * <p>A goroutine may move to another carrier whenever it parks or yields: look up {@link
  * #current()} again after any such call rather than caching it.
+ *
+ * <h2>Interrupts</h2>
+ *
+ * Go has no interrupts, and a goroutine is not a thread: {@code Thread.currentThread()} inside a
+ * goroutine is its carrier. A goroutine that calls {@code Thread.currentThread().interrupt()}
+ * sets its carrier's flag, and jgo gives it no meaning:
+ *
+ * <ul>
+ *   <li>while the goroutine stays on its carrier the flag stays set, so a blocking JDK call it
+ *       makes (inside {@link dev.jgo.Go#blocking}) sees it, as the JDK defines;
+ *   <li>when the goroutine leaves its carrier (it parks, yields or ends) the carrier clears the
+ *       flag, so neither the goroutine after it resumes nor the next goroutine on the carrier
+ *       sees it; a goroutine that cannot leave its carrier (pinned) has it cleared when its wait
+ *       blocks the carrier;
+ *   <li>no jgo operation (channels, select, sync types, sleep) is interrupted by it, and no
+ *       carrier is woken by it.
+ * </ul>
+ *
+ * To cancel a goroutine, close a channel it selects on, as in Go.
  */
 public abstract class Carrier extends Thread {
 

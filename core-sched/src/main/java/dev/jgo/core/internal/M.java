@@ -204,9 +204,22 @@ final class M extends Carrier {
     /** Port of notesleep + noteclear. Concurrency: this M only. */
     private void notesleep() {
         while (!(boolean) NOTE.getVolatile(this) && !sched.stopping()) {
+            ignoreInterrupt();
             LockSupport.park(this);
         }
         NOTE.setVolatile(this, false);
+    }
+
+    /**
+     * Clears this thread's interrupt flag before a park of the runtime. Invariant: an M parks
+     * with the flag clear, since {@code LockSupport.park} returns at once while it is set and
+     * every park here is a loop (a set flag would make an idle M spin). Nothing in jgo wakes an M
+     * by interrupting it (wake-ups are notes and unparks); see Carrier "Interrupts".
+     *
+     * <p>Concurrency: this M.
+     */
+    private static void ignoreInterrupt() {
+        Thread.interrupted();
     }
 
     // ---- mstart and the schedule loop ----
@@ -697,8 +710,9 @@ final class M extends Carrier {
         if (!sched.runq.isEmpty()) {
             return true;
         }
-        for (P p2 : sched.allp) {
-            if (!sched.isIdle(p2.id) && !p2.runq.runqempty()) {
+        AllP all = sched.allP; // one snapshot: the idle mask of these Ps (AllP)
+        for (P p2 : all.ps) {
+            if (!all.idle(p2.id) && !p2.runq.runqempty()) {
                 return true;
             }
         }
@@ -713,7 +727,8 @@ final class M extends Carrier {
      */
     private G stealWork(P pp) {
         StealPolicy sp = sched.stealPolicy;
-        P[] allp = sched.allp;
+        AllP all = sched.allP; // one snapshot: the masks of these Ps (AllP)
+        P[] allp = all.ps;
         int n = allp.length;
         if (n == 1) {
             return null;
@@ -739,14 +754,14 @@ final class M extends Carrier {
                 }
                 // timers: run p2's due timers in the last round (Go: stealTimersOrRunNextG).
                 if (i == rounds - 1) {
-                    Timers.stealTimers(sched, p2);
+                    Timers.stealTimers(sched, all, p2);
                     G tg = pp.runq.runqget();
                     if (tg != null) {
                         return tg;
                     }
                 }
                 // Don't bother to attempt to steal if p2 is idle.
-                if (!sched.isIdle(pos)) {
+                if (!all.idle(pos)) {
                     G gp = pp.runq.runqsteal(p2.runq, stealRunnext, p2.status() == P.RUNNING, backoff, minAge);
                     if (gp != null) {
                         pp.steals++;
@@ -850,6 +865,7 @@ final class M extends Carrier {
         }
         List<NetPoller.Wake> ws;
         try {
+            ignoreInterrupt(); // a selector returns at once for an interrupted thread
             long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - TimerQueue.nanotime());
             ws = sched.stopping() ? List.of() : Sched.netpoll(np, delay);
         } finally {
@@ -921,6 +937,7 @@ final class M extends Carrier {
             if (sched.stopping() || timerKick) {
                 break;
             }
+            ignoreInterrupt();
             if (!timed) {
                 LockSupport.park(this);
                 continue;
@@ -987,6 +1004,7 @@ final class M extends Carrier {
                 USTATE.setRelease(this, USTATE_USER); // "Automatic hand-off", step 1
             }
             gp.cont.run();
+            ignoreInterrupt(); // the goroutine left its carrier: its interrupt ends (Carrier "Interrupts")
             enterRuntime(); // a finished goroutine returns here without a Carrier call
             curg = null;
             gp.m = null;
@@ -1233,8 +1251,9 @@ final class M extends Carrier {
 
     /**
      * Park for a goroutine whose continuation cannot yield (a native frame or a critical section
-     * on its stack): the rest of the park is a blocking section. The P is handed off as in
-     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, then it
+     * on its stack): the rest of the park is a blocking section. The unlock function runs first,
+     * with this M still holding its P, as in park_m; then the P is handed off as in
+     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, and it
      * re-acquires a P (waiting for one if none is idle).
      *
      * <p>Concurrency: the goroutine running on this M.
@@ -1250,25 +1269,33 @@ final class M extends Carrier {
         if (sched.events instanceof SchedEvents ev) {
             Emit.goPark(ev, gp.goid, gp.waitreason, pp.id);
         }
-        sched.handoffp(releasep());
         gp.casgstatus(G.RUNNING, G.WAITING);
-        if (fn != null && !fn.unlock(gp, lock)) {
+        // Precondition of every unlock function: it runs on the M holding the goroutine's P. A
+        // timer it adds goes to that P's queue, whose timer-mask bit handoffp then keeps; added
+        // after the hand-off it would sit on an idle P with a clear bit, which no M looks at
+        // (Timers "Timers", step 2: only a P's owner adds timers to it).
+        assert p == pp : "parkPinned: unlock function without the P";
+        if (fn != null && !fn.unlock(gp, lock)) { // refused: resume at once, still on our P
+            gp.pinnedM = null;
             gp.casgstatus(G.WAITING, G.RUNNABLE);
-        } else {
-            sched.lock.lock();
-            try {
-                // Counted as an idle M for checkdead until Sched.ready takes it back (under the
-                // same lock, together with the status change). A ready that came first has
-                // already decremented: the count is then briefly -1, which only delays
-                // deadlock detection, never fakes it.
-                sched.npinned++;
-                sched.checkdead();
-            } finally {
-                sched.lock.unlock();
-            }
-            while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
-                LockSupport.park(this);
-            }
+            gp.casgstatus(G.RUNNABLE, G.RUNNING);
+            return;
+        }
+        sched.handoffp(releasep());
+        sched.lock.lock();
+        try {
+            // Counted as an idle M for checkdead until Sched.ready takes it back (under the same
+            // lock, together with the status change). A ready that came first has already
+            // decremented: the count is then briefly -1, which only delays deadlock detection,
+            // never fakes it.
+            sched.npinned++;
+            sched.checkdead();
+        } finally {
+            sched.lock.unlock();
+        }
+        while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+            ignoreInterrupt(); // the pinned goroutine's wait ignores it too (Carrier "Interrupts")
+            LockSupport.park(this);
         }
         gp.pinnedM = null;
         if (sched.stopping()) {

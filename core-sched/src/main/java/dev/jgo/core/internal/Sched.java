@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
@@ -100,8 +99,6 @@ final class Sched {
     final AtomicInteger nmspinning = new AtomicInteger();
     /** Idle Ps ({@code sched.npidle}). Written under sched.lock, read anywhere. */
     final AtomicInteger npidle = new AtomicInteger();
-    /** Bit i set while P i is idle ({@code idlepMask}); stealers skip idle Ps. */
-    volatile AtomicLongArray idlepMask;
     /** Goroutine id generator ({@code sched.goidgen}). */
     final AtomicLong goidgen = new AtomicLong();
     /** Goroutines started from outside any P, and exited outside any P (not per-P counted). */
@@ -125,8 +122,6 @@ final class Sched {
 
     /** timers: the timer module's factory, null if none is on the class path. See Timers. */
     final dev.jgo.spi.TimerQueueFactory timerFactory = Timers.loadFactory();
-    /** timers: bit i set while P i may have timers ({@code timerpMask}). See Timers. */
-    volatile AtomicLongArray timerpMask;
     /** timers: the M parked until the earliest timer (Go's M in netpoll); written under sched.lock. */
     volatile M timerWaiter;
     /** timers: that M's deadline, 0 if none ({@code sched.pollUntil}); written before timerWaiter. */
@@ -153,7 +148,13 @@ final class Sched {
      * Critical sections are a few list operations and never block.
      */
     final SpinLock lock = new SpinLock();
-    /** All Ps ({@code allp}); replaced only with the world stopped. */
+    /**
+     * All Ps with the idle and timer masks, one snapshot (see AllP "one snapshot for allp and its
+     * masks"); replaced only by procresize. Invariant: a mask is indexed only with ids of the
+     * same snapshot's Ps.
+     */
+    volatile AllP allP = AllP.EMPTY;
+    /** {@code allP.ps}, published right after it, for readers that use no mask ({@code allp}). */
     volatile P[] allp;
     /** Every P ever made, by id; {@code allp} is a prefix (see World "procresize"). */
     volatile P[] everyP;
@@ -262,10 +263,8 @@ final class Sched {
      * <p>Concurrency: before any M starts.
      */
     void procinit(int nprocs) {
-        allp = new P[0];
+        allp = AllP.EMPTY.ps;
         everyP = allp;
-        idlepMask = new AtomicLongArray(0);
-        timerpMask = new AtomicLongArray(0);
         lock.lock();
         try {
             world.procinit(nprocs);
@@ -466,46 +465,19 @@ final class Sched {
         return (safepoint & World.GCWAITING) != 0;
     }
 
-    /**
-     * procresize: idle and timer masks for {@code nprocs} Ps, keeping the bits of the Ps that
-     * stay. Concurrency: requires sched.lock, the world stopped.
-     */
-    void resizeMasks(int nprocs) {
-        int words = (nprocs + 63) / 64;
-        idlepMask = resized(idlepMask, words, nprocs);
-        timerpMask = resized(timerpMask, words, nprocs);
-    }
-
-    private static AtomicLongArray resized(AtomicLongArray m, int words, int nprocs) {
-        AtomicLongArray r = new AtomicLongArray(words);
-        for (int w = 0; w < words && w < m.length(); w++) {
-            long keep = (w + 1) * 64 <= nprocs ? -1L : (1L << (nprocs - w * 64)) - 1;
-            r.set(w, m.get(w) & keep);
-        }
-        return r;
-    }
-
     // ---- idle P list ----
-
-    boolean isIdle(int pid) {
-        return (idlepMask.get(pid >>> 6) & (1L << pid)) != 0;
-    }
-
-    /** Concurrency: requires sched.lock (the only writers); stealers read it without the lock. */
-    private void setIdle(int pid, boolean idle) {
-        AtomicLongArray m = idlepMask;
-        long bit = 1L << pid;
-        long w = m.get(pid >>> 6);
-        m.set(pid >>> 6, idle ? w | bit : w & ~bit); // volatile write, read racily by stealers
-    }
 
     /**
      * Port of runtime.pidleput: puts {@code pp} on the idle list.
+     *
+     * <p>Precondition: {@code pp} is a current P (not one procresize removed) and its run queue
+     * is empty: a P is idled or destroyed only after its goroutines moved elsewhere.
      *
      * <p>Concurrency: requires sched.lock.
      */
     void pidleput(P pp) {
         assert lock.isHeld();
+        assert allP.inRange(pp.id) && allP.ps[pp.id] == pp : pp + " is not a current P";
         if (!pp.runq.runqempty()) {
             throw new IllegalStateException("pidleput: P" + pp.id + " has non-empty run queue");
         }
@@ -518,7 +490,7 @@ final class Sched {
         Timers.updateTimerPMask(this, pp); // timers: keep the bit only if pp has timers
         pp.link = pidle;
         pidle = pp;
-        setIdle(pp.id, true);
+        allP.setIdle(pp.id, true);
         npidle.incrementAndGet(); // full fence: the StoreLoad of "the global run queue" note
     }
 
@@ -534,7 +506,7 @@ final class Sched {
             pidle = pp.link;
             pp.link = null;
             Timers.setTimerP(this, pp); // timers: a running P may add timers
-            setIdle(pp.id, false);
+            allP.setIdle(pp.id, false);
             npidle.decrementAndGet();
         }
         return pp;
@@ -647,10 +619,11 @@ final class Sched {
             if (pp == null) {
                 pp = pidleget();
                 if (pp == null) {
-                    held = false;
-                    lock.unlock();
                     // The caller incremented nmspinning, but there are no idle Ps, so it's okay
-                    // to just undo the increment and give up.
+                    // to just undo the increment and give up. Invariant: the undo happens under
+                    // sched.lock (as in Go's wakep), so a P idled after our pidleget is idled
+                    // after the undo too, and the wakep that follows that pidleput sees no
+                    // phantom spinner (else its work or timers wait with every M parked).
                     if (spinning && nmspinning.decrementAndGet() < 0) {
                         throw new IllegalStateException("startm: negative nmspinning");
                     }
@@ -658,6 +631,7 @@ final class Sched {
                 }
             }
             if (shutdown || fatal != null) {
+                pp.runq.drainTo(runq); // pidleput's precondition: an idled P holds no work
                 pidleput(pp);
                 if (spinning) {
                     nmspinning.decrementAndGet();
@@ -826,6 +800,13 @@ final class Sched {
         boolean started;
         lock.lock();
         try {
+            // Invariant: no P goes idle while the world is stopping; checked under the lock (as
+            // Go's handoffp does), since stopBegin may have swept the idle list after the check
+            // at the top, and a P idled now would never stop.
+            if (gcwaiting()) {
+                world.stopLocked(pp);
+                return;
+            }
             started = !runq.isEmpty();
             if (!started) {
                 pidleput(pp);

@@ -5,7 +5,6 @@ import dev.jgo.spi.TimerQueue;
 import dev.jgo.spi.TimerQueueFactory;
 import java.util.Comparator;
 import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The scheduler's side of the per-P timers (Go's {@code checkTimers}, {@code timerpMask}, {@code
@@ -114,12 +113,10 @@ final class Timers {
         setMask(s, into.id, true);
     }
 
+    /** Concurrency: requires sched.lock (the only writers of the mask). */
     private static void setMask(Sched s, int pid, boolean on) {
-        AtomicLongArray m = s.timerpMask;
-        long bit = 1L << pid;
-        // volatile read-modify-write under sched.lock (the only writers); stealers read racily
-        long w = m.get(pid >>> 6);
-        m.set(pid >>> 6, on ? w | bit : w & ~bit);
+        assert s.lock.isHeld();
+        s.allP.setTimerp(pid, on);
     }
 
     /** Port of runtime.updateTimerPMask (from pidleput). Concurrency: requires sched.lock. */
@@ -134,10 +131,6 @@ final class Timers {
         setMask(s, pp.id, true);
     }
 
-    private static boolean masked(Sched s, int pid) {
-        return (s.timerpMask.get(pid >>> 6) & (1L << pid)) != 0; // volatile read
-    }
-
     /** Port of runtime.checkTimers for the owner: runs pp's due timers. Concurrency: owner of pp. */
     static void checkTimers(Sched s, P pp) {
         TimerQueue q = pp.timers;
@@ -148,12 +141,13 @@ final class Timers {
 
     /**
      * Runs p2's due timers from a stealing M (step 1). Their goroutines go to the stealer's P.
+     * {@code all} is the snapshot p2 was taken from (AllP: masks only with their own Ps).
      *
      * <p>Concurrency: an M holding a P other than p2.
      */
-    static void stealTimers(Sched s, P p2) {
+    static void stealTimers(Sched s, AllP all, P p2) {
         TimerQueue q = p2.timers;
-        if (q != null && masked(s, p2.id) && q.nobarrierWakeTime() != 0 && !s.stopping()) {
+        if (q != null && all.timerp(p2.id) && q.nobarrierWakeTime() != 0 && !s.stopping()) {
             q.checkTimers(0, false);
         }
     }
@@ -169,8 +163,9 @@ final class Timers {
             return 0;
         }
         long pollUntil = 0;
-        for (P p2 : s.allp) {
-            if (masked(s, p2.id)) {
+        AllP all = s.allP; // one snapshot: the mask of these Ps (AllP)
+        for (P p2 : all.ps) {
+            if (all.timerp(p2.id)) {
                 long w = p2.timers.nobarrierWakeTime();
                 if (w != 0 && (pollUntil == 0 || w < pollUntil)) {
                     pollUntil = w;
@@ -198,10 +193,11 @@ final class Timers {
     }
 
     /**
-     * After handoffp put {@code pp} on the idle list: if it has timers, wake the timer waiter or
-     * start an M so that someone parks until them (Go: the {@code wakeNetPoller} at the end of
-     * handoffp). Without it, a P handed off by {@code Go.blocking} while every other M sleeps
-     * with no deadline would keep its timers until something else woke an M.
+     * After handoffp put {@code pp} on the idle list, or procresize moved removed Ps' timers to
+     * it: if it has timers, wake the timer waiter or start an M so that someone parks until them
+     * (Go: the {@code wakeNetPoller} at the end of handoffp). Without it, a P handed off by {@code
+     * Go.blocking} while every other M sleeps with no deadline would keep its timers until
+     * something else woke an M.
      *
      * <p>Concurrency: any thread, without sched.lock.
      */

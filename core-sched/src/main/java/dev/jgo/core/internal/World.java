@@ -49,7 +49,11 @@ import java.util.function.IntConsumer;
  * moves its run queue (with {@code runnext}) to the global queue, its timers to the caller's P
  * (or P0) and its free goroutines to the global free list, and becomes DEAD; its counters stay,
  * so totals and {@code numGoroutine} stay exact. An increase revives dead Ps or makes new ones.
- * A goroutine that stopped the world keeps its P if it survives, else takes P0.
+ * A goroutine that stopped the world keeps its P if it survives, else takes P0. The new {@code
+ * allp} and its idle and timer masks are published together as one {@link AllP}, since Ms
+ * without a P, sysmon and timer callbacks read them without sched.lock while the world is
+ * stopped; a P handed off meanwhile stops rather than going idle (handoffp), so no removed P is
+ * ever on the idle list.
  *
  * <h2>Design note: forEachP</h2>
  *
@@ -76,6 +80,8 @@ final class World implements ProcControl {
     private int stopperUstate;
     /** The thread waiting in awaitStopped or awaitSafePoints. */
     private volatile Thread waiter;
+    /** The P that procresize gave the removed Ps' timers to, until startWorld wakes an M for them. */
+    private P timersMovedTo;
 
     // ---- forEachP ----
     private volatile IntConsumer safePointFn;
@@ -199,12 +205,23 @@ final class World implements ProcControl {
             if (!sched.gcwaiting()) {
                 return false;
             }
-            pp.casstatus(P.IDLE, P.GCSTOP);
-            stoppedLocked();
+            stopLocked(pp);
             return true;
         } finally {
             sched.lock.unlock();
         }
+    }
+
+    /**
+     * A P handed off while the world is stopping stops instead of going idle (the gcwaiting
+     * branch of Go's handoffp).
+     *
+     * <p>Concurrency: requires sched.lock, the world stopping; the thread handing off {@code pp}.
+     */
+    void stopLocked(P pp) {
+        assert sched.lock.isHeld() && sched.gcwaiting();
+        pp.casstatus(P.IDLE, P.GCSTOP);
+        stoppedLocked();
     }
 
     /**
@@ -323,6 +340,7 @@ final class World implements ProcControl {
         int ustate;
         int prev;
         P runnable;
+        P moved;
         sched.lock.lock();
         try {
             if (!sched.gcwaiting()) {
@@ -338,6 +356,8 @@ final class World implements ProcControl {
             waiter = null;
             prev = sched.gomaxprocs;
             runnable = procresize(newprocs > 0 ? newprocs : prev, mp);
+            moved = timersMovedTo;
+            timersMovedTo = null;
             sched.safepoint &= ~GCWAITING; // volatile write
         } finally {
             sched.lock.unlock();
@@ -351,6 +371,11 @@ final class World implements ProcControl {
         // Wake up an additional proc in case there are excessive runnable goroutines in local
         // queues or in the global queue.
         sched.wakep();
+        if (moved != null) {
+            // Moved timers: Ms parked until the old Ps' deadlines and a stopper busy on the
+            // destination P may leave them late; wake the waiter or start an M, as after handoffp.
+            Timers.afterHandoff(sched, moved);
+        }
         Sysmon sm = sched.sysmon;
         if (sm != null) {
             sm.wake();
@@ -406,7 +431,6 @@ final class World implements ProcControl {
             }
         }
         P[] ps = Arrays.copyOf(every, nprocs);
-        sched.resizeMasks(nprocs);
 
         P cur = mp != null ? mp.p : null;
         if (cur != null && cur.id < nprocs) {
@@ -422,7 +446,11 @@ final class World implements ProcControl {
         P into = cur != null ? cur : ps[0]; // (oldn < nprocs at start-up: nothing to destroy)
         for (int i = nprocs; i < oldn; i++) {
             destroy(old[i], into);
+            timersMovedTo = into;
         }
+        // One snapshot of the Ps and their masks (AllP), taken after the destroys wrote into's
+        // timer bit; allp follows for the readers that use no mask.
+        sched.allP = sched.allP.resized(ps);
         sched.allp = ps;
         sched.gomaxprocs = nprocs;
 
@@ -443,9 +471,16 @@ final class World implements ProcControl {
         return runnable;
     }
 
-    /** Port of runtime.(*p).destroy. Concurrency: procresize. */
+    /**
+     * Port of runtime.(*p).destroy. Precondition: {@code pp} is stopped (GCSTOP: nobody runs it
+     * and it is on no idle list); its goroutines move out before it dies.
+     *
+     * <p>Concurrency: procresize.
+     */
     private void destroy(P pp, P into) {
+        assert pp.status() == P.GCSTOP : pp + " destroyed while not stopped";
         pp.runq.drainTo(sched.runq); // runnext included: the global queue takes them all
+        assert pp.runq.runqempty();
         Timers.moveTimers(sched, pp, into);
         sched.gfpurge(pp);
         pp.goidcache = 0;
