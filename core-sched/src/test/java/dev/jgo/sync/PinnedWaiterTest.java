@@ -18,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Goroutines that wait while pinned (a critical section on their stack: M "Pinned goroutines"
- * blocks the carrier instead of yielding): woken by channel close and Mutex unlock as any
- * waiter, and abandoned cleanly by close() (an IllegalStateException naming the runtime, the
- * channel, semaphore and select state withdrawn and every lock released).
+ * blocks the carrier instead of yielding) or inside Go.blocking: woken by channel close and Mutex
+ * unlock as any waiter, and abandoned cleanly by close() (an IllegalStateException naming the
+ * runtime, the channel, semaphore and select state withdrawn and every lock released).
  */
 @Timeout(90)
 class PinnedWaiterTest {
@@ -32,6 +34,21 @@ class PinnedWaiterTest {
 
     /** What a pinned goroutine ended with: "returned", or the throwable. */
     private static final Object RETURNED = "returned";
+
+    /** {@code op} inside Go.blocking (M "Parking inside Go.blocking"), recording how it ended. */
+    private static Runnable inBlocking(Runnable op, Queue<Object> ends) {
+        return () -> {
+            try {
+                Go.blocking(() -> {
+                    op.run();
+                    return null;
+                });
+                ends.add(RETURNED);
+            } catch (Throwable t) {
+                ends.add(t);
+            }
+        };
+    }
 
     private static Runnable pinned(Runnable op, Queue<Object> ends) {
         return () -> {
@@ -76,8 +93,9 @@ class PinnedWaiterTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    @Test
-    void closeAbandonsPinnedWaitersCleanly() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void closeAbandonsWaitersThatCannotLeaveTheirCarrierCleanly(boolean insideBlocking) throws Exception {
         for (int rep = 0; rep < 3 * STRESS; rep++) {
             Chan<Integer> recvOn = Chan.make(0);
             Chan<Integer> sendOn = Chan.make(0);
@@ -109,7 +127,7 @@ class PinnedWaiterTest {
                 });
                 List<Goroutine> gs = new ArrayList<>();
                 for (Runnable op : ops) {
-                    gs.add(rt.go(pinned(op, ends)));
+                    gs.add(rt.go(insideBlocking ? inBlocking(op, ends) : pinned(op, ends)));
                 }
                 for (Goroutine g : gs) {
                     awaitState(g, Goroutine.State.WAITING);
@@ -117,11 +135,16 @@ class PinnedWaiterTest {
             } finally {
                 rt.close();
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (ends.size() < ops.size() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+            if (!insideBlocking) {
+                // A pinned goroutine goes on on its carrier after the park threw. One inside
+                // Go.blocking may instead be abandoned where the blocking call returns (exitsyscall
+                // finds no P: it never runs again, as any goroutine of a closed runtime).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (ends.size() < ops.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertEquals(ops.size(), ends.size(), "every abandoned goroutine ended: " + ends);
             }
-            assertEquals(ops.size(), ends.size(), "every abandoned goroutine ended: " + ends);
             for (Object e : ends) {
                 assertTrue(
                         e instanceof IllegalStateException ise
