@@ -23,7 +23,7 @@ public interface Goroutine {
         SYSCALL,
         /** Blocked in the runtime (channel, lock, timer, network). */
         WAITING,
-        /** Finished; its object is on a free list. */
+        /** Finished, for good: a handle on it never changes state again. */
         DEAD,
         /** Stopped at a safe point by a suspend request. */
         PREEMPTED

@@ -273,6 +273,38 @@ class BlockingSectionSyncTest {
         }
     }
 
+    /**
+     * A carrier waiting inside Go.blocking with its interrupt flag set (a blocking call that
+     * caught InterruptedException and restored it) sleeps rather than spins, and gets the flag
+     * back.
+     */
+    @Test
+    void interruptedCarrierWaitsWithoutSpinningAndKeepsTheFlag() {
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            long[] r = rt.run(() -> {
+                Chan<Integer> c = Chan.make(0);
+                Go.go(() -> {
+                    for (long until = System.nanoTime() + 300_000_000L; System.nanoTime() < until; ) {
+                        Go.yield();
+                    }
+                    c.send(7);
+                });
+                return blockingGet(() -> {
+                    java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+                    Thread.currentThread().interrupt();
+                    long cpu0 = tm.getCurrentThreadCpuTime();
+                    int v = c.recv();
+                    long cpu = tm.getCurrentThreadCpuTime() - cpu0;
+                    boolean flag = Thread.interrupted();
+                    return new long[] {v, cpu, flag ? 1 : 0};
+                });
+            });
+            assertEquals(7, r[0]);
+            assertTrue(r[1] < 50_000_000L, "the waiting carrier used " + r[1] / 1_000_000 + " ms of CPU in 300 ms");
+            assertEquals(1, r[2], "interrupt flag given back");
+        }
+    }
+
     @Test
     void goroutineWaitingInsideBlockingIsCountedByDeadlockDetection() {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {

@@ -1337,8 +1337,15 @@ final class M extends Carrier {
             } finally {
                 sched.lock.unlock();
             }
+            boolean interrupted = false;
             while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
                 LockSupport.park(this);
+                // As an uninterruptible lock: a set flag would make park return at once (a spin),
+                // so take it and give it back to the blocking call once readied.
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                interrupt();
             }
         }
         boolean withdrawn = false;
