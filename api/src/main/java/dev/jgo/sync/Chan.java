@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A blocking operation ({@link #send}, {@link #recv}, {@link #recvOk}, iteration) must run in
  * a goroutine ({@link IllegalStateException} from any other thread) and blocks by parking the
  * goroutine, not its carrier (inside {@code Go.blocking}, where the goroutine holds no P, the
- * carrier thread blocks instead: see the package notes). The non-blocking ones ({@link #trySend}, {@link #tryRecv}, {@link
- * #close}, {@link #len}, {@link #cap}) may be called from any thread. In a goroutine every
+ * carrier thread blocks instead: see the package notes). The non-blocking ones ({@link
+ * #trySend}, {@link #tryRecv}, {@link #close}, {@link #len}, {@link #cap}) may be called from any
+ * thread. In a goroutine every
  * operation is a preemption checkpoint that spends one unit of the goroutine's operation budget
  * ({@link Carrier#operationCheckpoint()}).
  * Null elements are rejected ({@link NullPointerException}): a receive returns null only once the

@@ -65,22 +65,22 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  *
  * <h2>Design note: Ownership</h2>
  *
- * Go has one runtime per process; jgo has as many as the JVM builds, and they share channels and
- * sync objects, so a goroutine of one runtime may wake a goroutine of another. Every G belongs to
- * the runtime that made it ({@link G#sched}, for its whole life) and runs only on that runtime's
- * carriers: its per-P counts, free lists and deadlock detection depend on it. Rejected: letting the
- * waker's runtime run it (it then counts an exit it never counted as a creation, and its own
- * runtime sees one goroutine fewer than it has, which fakes a deadlock). Protocol:
+ * Go has one runtime per process; jgo has as many as the JVM builds, and they share channels
+ * and sync objects, so a goroutine of one runtime may wake a goroutine of another. Every G
+ * belongs to the runtime that made it ({@link G#sched}, for its whole life) and runs only on that
+ * runtime's carriers: its per-P counts, free lists and deadlock detection depend on it. Rejected:
+ * letting the waker's runtime run it (that runtime counts an exit it never counted as a creation,
+ * and the owner sees one goroutine fewer than it has, which fakes a deadlock). Protocol:
  *
  * <ol>
  *   <li>{@link #ready} of a foreign G hands it to its own runtime's {@code ready} as a ready from
- *       outside (global queue, then that runtime's {@code wakep}); no other path queues a G: newproc1
- *       and the Ms queue only Gs of their own runtime, and the network poller readies each G through
- *       its own runtime.
+ *       outside (global queue, then that runtime's {@code wakep}). No other path queues a foreign
+ *       G: newproc1 and the Ms queue only their own, and the network poller readies each G
+ *       through its own runtime.
  *   <li>{@link #readyQueued} asserts ownership.
- *   <li>For deadlock detection a goroutine of another runtime is an outside waker: a goroutine that
- *       waits for another runtime holds {@code Scheduler.addWaker} meanwhile, as a plain thread's
- *       peer does.
+ *   <li>For deadlock detection a goroutine of another runtime is an outside waker: while a
+ *       goroutine waits for another runtime, the program holds a {@code Scheduler.addWaker}
+ *       registration, as for a plain thread that will wake it.
  * </ol>
  *
  * <h2>Lock order</h2>
