@@ -18,7 +18,10 @@ import java.util.concurrent.Callable;
 public final class Go {
     private Go() {}
 
-    /** The go statement: starts {@code fn} as a new goroutine of the caller's runtime. */
+    /**
+     * The go statement: starts {@code fn} as a new goroutine of the caller's runtime and returns a
+     * handle on it (see {@link Goroutine}).
+     */
     public static Goroutine go(Runnable fn) {
         Objects.requireNonNull(fn, "fn");
         return Carrier.current().go(fn);
@@ -123,9 +126,9 @@ public final class Go {
         return Carrier.current().currentGoroutine().id();
     }
 
-    /** The calling goroutine. */
+    /** The calling goroutine: a handle that keeps describing it after it ends (see {@link Goroutine}). */
     public static Goroutine current() {
-        return Carrier.current().currentGoroutine();
+        return Carrier.current().currentHandle();
     }
 
     /** Whether the caller is a goroutine. */

@@ -58,7 +58,10 @@ public interface GoRuntime extends AutoCloseable {
         });
     }
 
-    /** Starts a goroutine from any thread, a goroutine included. */
+    /**
+     * Starts a goroutine from any thread, a goroutine included, and returns a handle on it (see
+     * {@link Goroutine}).
+     */
     Goroutine go(Runnable fn);
 
     /** GOMAXPROCS. */

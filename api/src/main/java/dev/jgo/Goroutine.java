@@ -1,10 +1,13 @@
 package dev.jgo;
 
 /**
- * A goroutine as the user sees it. The object is a live view: {@link #state()} and {@link
- * #waitReason()} read the goroutine's current status. A finished goroutine's object may be
- * reused by the runtime for a later goroutine (as Go reuses its {@code g} structures), so hold
- * on to {@link #id()}, not to the object, to identify one.
+ * A goroutine as the user sees it: a handle, returned by {@code go} ({@link Go#go}, {@link
+ * GoRuntime#go}), {@link Go#current()} and given to the uncaught-exception handler. It describes
+ * one goroutine for good, as Go's goid does: {@link #id()} and {@link #name()} never change,
+ * {@link #state()} and {@link #waitReason()} read the goroutine's current status while it
+ * lives, and once it has ended its state is {@link State#DEAD} forever, though the runtime reuses
+ * its internal structures for later goroutines. Two handles on the same goroutine are {@code
+ * equals}.
  */
 public interface Goroutine {
 
@@ -20,7 +23,7 @@ public interface Goroutine {
         SYSCALL,
         /** Blocked in the runtime (channel, lock, timer, network). */
         WAITING,
-        /** Finished; its object is on a free list. */
+        /** Finished, for good: a handle on it never changes state again. */
         DEAD,
         /** Stopped at a safe point by a suspend request. */
         PREEMPTED

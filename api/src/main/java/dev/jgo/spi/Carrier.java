@@ -142,10 +142,26 @@ public abstract class Carrier extends Thread {
     /** Whether goroutine code is executing on this carrier now. Concurrency: this carrier only. */
     protected abstract boolean inGoroutine();
 
-    /** The running goroutine. */
+    /**
+     * The running goroutine as the scheduler knows it: the object {@link #park} passes to its
+     * unlock function and {@link #ready} takes. A scheduler may reuse it for a later goroutine
+     * once this one ends; give users {@link #currentHandle()} instead.
+     */
     public abstract Goroutine currentGoroutine();
 
-    /** Port of the go statement ({@code runtime.newproc}): starts {@code fn} as a goroutine. */
+    /**
+     * A handle on the running goroutine for users ({@link dev.jgo.Go#current()}): it keeps its id,
+     * name and, once the goroutine ended, DEAD state for good (see {@link Goroutine}). This default
+     * suits a scheduler that never reuses its goroutine objects.
+     */
+    public Goroutine currentHandle() {
+        return currentGoroutine();
+    }
+
+    /**
+     * Port of the go statement ({@code runtime.newproc}): starts {@code fn} as a goroutine and
+     * returns a handle on it, as {@link #currentHandle()}.
+     */
     public abstract Goroutine go(Runnable fn);
 
     /** Port of {@code runtime.Gosched}: yields the P; the goroutine goes to the global run queue. */
@@ -157,13 +173,22 @@ public abstract class Carrier extends Thread {
      * the goroutine resumes at once; otherwise it stays parked until {@link #ready} is called for
      * it. Because {@code unlockf} runs after the goroutine is waiting, another thread may ready it
      * before {@code unlockf} returns unless {@code lock} prevents that.
+     *
+     * <p>A goroutine that cannot leave its carrier (pinned, or inside {@link #blocking}, where it
+     * holds no P) parks by blocking the carrier thread; the protocol is the same.
+     *
+     * @throws IllegalStateException only when the runtime closes while the goroutine cannot leave
+     *     its carrier. Postcondition then: {@code unlockf} has run (so {@code lock} is released)
+     *     and the goroutine is no longer parked, though it may still be registered wherever {@code
+     *     unlockf} published it: the caller withdraws it under its own lock.
      */
     public abstract void park(WaitReason reason, Object lock, ParkUnlock unlockf);
 
     /**
      * Port of {@code runtime.goready}: makes a goroutine parked with {@link #park} runnable, in
-     * the current P's {@code runnext} slot, and wakes an idle P if there is one. Callable from a
-     * goroutine; from other threads use {@link Scheduler#ready}.
+     * the current P's {@code runnext} slot, and wakes an idle P if there is one. A goroutine of
+     * another runtime is made runnable on its own runtime, as {@link Scheduler#ready} from outside
+     * does. Callable from a goroutine; from other threads use {@link Scheduler#ready}.
      */
     public abstract void ready(Goroutine g);
 
@@ -200,6 +225,18 @@ public abstract class Carrier extends Thread {
      * @throws IllegalStateException inside {@link dev.jgo.Go#blocking} (no P is held)
      */
     public abstract Object[] pLocal();
+
+    /**
+     * As {@link #pLocal()}, or null when no P is held (inside {@link dev.jgo.Go#blocking}), for
+     * caches that can do without.
+     */
+    public Object[] pLocalOrNull() {
+        try {
+            return pLocal();
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
 
     /**
      * Port of {@code entersyscall}/{@code exitsyscall} around a call that may block the carrier

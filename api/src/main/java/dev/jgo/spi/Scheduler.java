@@ -10,7 +10,8 @@ public interface Scheduler {
 
     /**
      * Makes a goroutine parked with {@link Carrier#park} runnable. From a carrier it goes to that
-     * P's {@code runnext}; from any other thread to the global run queue.
+     * P's {@code runnext}; from any other thread to the global run queue. A goroutine always runs
+     * on its own runtime: given one of another runtime, this readies it there.
      *
      * <p>Concurrency: any thread.
      */
@@ -19,7 +20,8 @@ public interface Scheduler {
     /**
      * Registers (+1) or releases (-1) a source that can still wake a parked goroutine from
      * outside the scheduler: a pending timer, a network waiter, an external thread that will
-     * send. Deadlock detection does not fire while the sum is positive.
+     * send, a goroutine of another runtime (each runtime detects deadlock among its own
+     * goroutines only). Deadlock detection does not fire while the sum is positive.
      *
      * <p>Concurrency: any thread.
      */

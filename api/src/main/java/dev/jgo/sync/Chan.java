@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A blocking operation ({@link #send}, {@link #recv}, {@link #recvOk}, iteration) must run in
  * a goroutine ({@link IllegalStateException} from any other thread) and blocks by parking the
- * goroutine, not its carrier. The non-blocking ones ({@link #trySend}, {@link #tryRecv}, {@link
- * #close}, {@link #len}, {@link #cap}) may be called from any thread. In a goroutine every
+ * goroutine, not its carrier (inside {@code Go.blocking}, where the goroutine holds no P, the
+ * carrier thread blocks instead: see the package notes). The non-blocking ones ({@link
+ * #trySend}, {@link #tryRecv}, {@link #close}, {@link #len}, {@link #cap}) may be called from any
+ * thread. In a goroutine every
  * operation is a preemption checkpoint that spends one unit of the goroutine's operation budget
  * ({@link Carrier#operationCheckpoint()}).
  * Null elements are rejected ({@link NullPointerException}): a receive returns null only once the
@@ -389,8 +391,9 @@ public final class Chan<T> implements Iterable<T> {
 
     /**
      * Parks on this channel with the lock held (Go's {@code gopark(chanparkcommit, ...)}). If the
-     * carrier refuses to yield (pinned), the goroutine never parked: withdraw the sudog, unlock,
-     * and rethrow, leaving the channel consistent.
+     * park throws (its runtime closed under a goroutine that could not leave its carrier), the
+     * park's unlock function has released the lock (Carrier.park's postcondition): withdraw the
+     * sudog under the lock again and rethrow, leaving the channel consistent.
      *
      * <p>Concurrency: a goroutine; requires lock, which is released on return.
      */
@@ -398,12 +401,23 @@ public final class Chan<T> implements Iterable<T> {
         assert lock.isHeld();
         try {
             cr.park(reason, lock, CHAN_PARK_COMMIT);
-        } catch (RuntimeException | Error e) {
-            q.dequeueSudog(mysg);
-            lock.unlock();
-            Sudog.releaseSudog(cr, mysg);
+        } catch (IllegalStateException e) {
+            // Precondition of the cleanup: the lock is not held (park released it).
+            withdraw(mysg, q);
             throw e;
         }
+    }
+
+    /**
+     * Unlinks {@code mysg} from {@code q} if a waker has not already taken it. The sudog is dropped,
+     * not cached: a waker that took it may still write to it.
+     *
+     * <p>Concurrency: the goroutine that queued {@code mysg}; takes and releases lock.
+     */
+    private void withdraw(Sudog mysg, WaitQ q) {
+        lock.lock();
+        q.dequeueSudog(mysg);
+        lock.unlock();
     }
 
     /**

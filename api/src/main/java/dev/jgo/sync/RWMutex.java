@@ -61,18 +61,27 @@ public final class RWMutex {
      * @throws IllegalStateException if not read-locked ("sync: RUnlock of unlocked RWMutex")
      */
     public void rUnlock() {
-        int r = readerCount.decrementAndGet();
+        int r;
+        for (; ; ) {
+            int c = readerCount.get();
+            // Precondition: a reader holds the lock (Go's check, made before the decrement, not
+            // undone after it: a writer or reader that saw the transient count would wait for a
+            // reader that does not exist).
+            if (c == 0 || c == -MAX_READERS) {
+                throw new IllegalStateException("sync: RUnlock of unlocked RWMutex");
+            }
+            if (readerCount.compareAndSet(c, c - 1)) {
+                r = c - 1;
+                break;
+            }
+        }
         if (r < 0) {
-            rUnlockSlow(r);
+            rUnlockSlow();
         }
         Chan.checkpoint(false); // after the release: see Mutex#unlock
     }
 
-    private void rUnlockSlow(int r) {
-        if (r + 1 == 0 || r + 1 == -MAX_READERS) {
-            readerCount.incrementAndGet(); // undo: leave the state as it was
-            throw new IllegalStateException("sync: RUnlock of unlocked RWMutex");
-        }
+    private void rUnlockSlow() {
         // A writer is pending.
         if (readerWait.decrementAndGet() == 0) {
             // The last reader unblocks the writer.
@@ -112,10 +121,18 @@ public final class RWMutex {
     public void unlock() {
         // No checkpoint until w.unlock(), which passes one after releasing (see Mutex#unlock).
         // Announce to readers there is no active writer.
-        int r = readerCount.addAndGet(MAX_READERS);
-        if (r >= MAX_READERS) {
-            readerCount.addAndGet(-MAX_READERS); // undo: leave the state as it was
-            throw new IllegalStateException("sync: Unlock of unlocked RWMutex");
+        int r;
+        for (; ; ) {
+            int c = readerCount.get();
+            // Precondition: a writer holds the lock (count negative), checked before the change,
+            // as rUnlock's.
+            if (c >= 0) {
+                throw new IllegalStateException("sync: Unlock of unlocked RWMutex");
+            }
+            if (readerCount.compareAndSet(c, c + MAX_READERS)) {
+                r = c + MAX_READERS;
+                break;
+            }
         }
         // Unblock the readers that arrived while the writer held the lock.
         for (int i = 0; i < r; i++) {

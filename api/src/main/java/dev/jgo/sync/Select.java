@@ -320,9 +320,13 @@ public final class Select {
         }
         try {
             cr.park(WaitReason.SELECT, this, SELPARKCOMMIT);
-        } catch (RuntimeException | Error e) {
-            // Pinned: we never parked and still hold every lock.
-            dequeueAll(cr, null);
+        } catch (IllegalStateException e) {
+            // The runtime closed under a goroutine that could not leave its carrier: the park's
+            // unlock function released every lock (Carrier.park's postcondition). Withdraw our
+            // sudogs under the locks again; they are dropped, not cached (a waker that took one
+            // may still write to it).
+            sellock();
+            withdrawAll();
             selunlock();
             throw e;
         }
@@ -376,6 +380,25 @@ public final class Select {
                 }
             }
             Sudog.releaseSudog(cr, sg);
+        }
+    }
+
+    /**
+     * Unlinks every sudog of the select in progress from its channel's queue (some may already be
+     * taken by wakers) and forgets them, without releasing them to a cache.
+     *
+     * <p>Concurrency: the selecting goroutine; every channel lock held.
+     */
+    private void withdrawAll() {
+        for (int i = 0; i < norder; i++) {
+            int casi = lockorder[i];
+            Sudog sg = sgs[casi];
+            sgs[casi] = null;
+            if (kinds[casi] == SEND) {
+                chans[casi].sendq.dequeueSudog(sg);
+            } else {
+                chans[casi].recvq.dequeueSudog(sg);
+            }
         }
     }
 

@@ -106,11 +106,16 @@ final class Sema {
             queue(s, lifo);
             try {
                 cr.park(reason, lock, SEMA_PARK_COMMIT);
-            } catch (RuntimeException | Error e) {
-                remove(s);
-                NWAIT.getAndAdd(this, -1);
+            } catch (IllegalStateException e) {
+                // The runtime closed under a goroutine that could not leave its carrier: the park's
+                // unlock function released the lock (Carrier.park's postcondition). Withdraw under
+                // the lock again; a releaser that already dequeued us also took us off nwait. The
+                // sudog is dropped, not cached (that releaser may still write to it).
+                lock.lock();
+                if (remove(s)) {
+                    NWAIT.getAndAdd(this, -1);
+                }
                 lock.unlock();
-                Sudog.releaseSudog(cr, s);
                 throw e;
             }
             cr = Carrier.current();
@@ -152,9 +157,10 @@ final class Sema {
         }
         Carrier cr = Carrier.currentOrNull();
         s.ready(cr); // s now belongs to the woken goroutine: no access after this
-        if (handed && cr != null) {
+        if (handed && cr != null && cr.pLocalOrNull() != null) {
             // Go's goyield: let the waiter, now in our runnext, run before we try to take the
-            // lock again.
+            // lock again. Inside Go.blocking there is no P to yield (and no runnext: the waiter
+            // went to the global queue).
             cr.gosched();
         }
     }
@@ -189,8 +195,12 @@ final class Sema {
         return s;
     }
 
-    /** Unlinks {@code s} (a waiter that failed to park). Concurrency: requires lock. */
-    private void remove(Sudog s) {
+    /**
+     * Unlinks {@code s} (a waiter whose park failed); false if a releaser dequeued it first.
+     * Concurrency: requires lock.
+     */
+    private boolean remove(Sudog s) {
+        assert lock.isHeld();
         Sudog prev = null;
         for (Sudog x = head; x != null; prev = x, x = x.next) {
             if (x == s) {
@@ -203,8 +213,9 @@ final class Sema {
                     tail = prev;
                 }
                 s.next = null;
-                return;
+                return true;
             }
         }
+        return false;
     }
 }

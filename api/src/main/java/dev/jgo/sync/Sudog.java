@@ -77,12 +77,19 @@ final class Sudog {
 
     /**
      * Port of runtime.acquireSudog. Go refills an empty P cache from a central cache; here the
-     * garbage collector is the central cache, so an empty P cache allocates.
+     * garbage collector is the central cache, so an empty P cache allocates, and so does a
+     * goroutine with no P (inside {@code Go.blocking}).
      *
-     * <p>Concurrency: the goroutine running on {@code cr}, holding its P (no yield until return).
+     * <p>Concurrency: the goroutine running on {@code cr}, holding its P (no yield until return)
+     * or none.
      */
     static Sudog acquireSudog(Carrier cr) {
-        Object[] local = cr.pLocal();
+        Object[] local = cr.pLocalOrNull();
+        if (local == null) {
+            Sudog s = new Sudog();
+            s.sched = cr.scheduler();
+            return s;
+        }
         Cache pc = (Cache) local[Carrier.PLOCAL_SUDOG];
         if (pc == null || pc.n == 0) {
             if (pc == null) {
@@ -101,9 +108,10 @@ final class Sudog {
 
     /**
      * Port of runtime.releaseSudog: clears {@code s} and returns it to the P's cache. A full cache
-     * drops half of it (Go moves that half to the central cache).
+     * drops half of it (Go moves that half to the central cache); without a P ({@code
+     * Go.blocking}) {@code s} is dropped.
      *
-     * <p>Concurrency: the goroutine running on {@code cr}, holding its P, owning {@code s}.
+     * <p>Concurrency: the goroutine running on {@code cr}, holding its P or none, owning {@code s}.
      */
     static void releaseSudog(Carrier cr, Sudog s) {
         assert s.next == null && s.prev == null && s.waitlink == null : "sudog still linked";
@@ -114,7 +122,10 @@ final class Sudog {
         s.sel = null;
         s.success = false;
         s.ticket = 0;
-        Object[] local = cr.pLocal();
+        Object[] local = cr.pLocalOrNull();
+        if (local == null) {
+            return;
+        }
         Cache pc = (Cache) local[Carrier.PLOCAL_SUDOG];
         if (pc == null) {
             pc = new Cache();

@@ -5,8 +5,12 @@
  *
  * <p>Everything here is built only on the {@link dev.jgo.spi.Carrier} park/ready SPI, so any
  * scheduler implementation can run it. Blocking operations park the calling goroutine, never its
- * carrier thread. Every operation must be called from a goroutine: from any other thread {@link
- * dev.jgo.spi.Carrier#current()} throws {@link IllegalStateException}.
+ * carrier thread, except where the goroutine cannot leave its carrier: inside {@link
+ * dev.jgo.Go#blocking}, where it holds no P, or pinned; there the carrier thread blocks, as the
+ * blocking call around it may, and the operation works as anywhere else. Every blocking
+ * operation must be called from a goroutine: from any other thread {@link
+ * dev.jgo.spi.Carrier#current()} throws {@link IllegalStateException} before any state is
+ * touched; the types say which of their operations any thread may call.
  */
 @org.osgi.annotation.versioning.Version("0.1.0")
 package dev.jgo.sync;

@@ -27,6 +27,7 @@ import jdk.internal.vm.ContinuationScope;
  *   WAITING -> RUNNABLE               (ready; or park's unlock function refused)
  *   RUNNING -> SYSCALL -> RUNNING     (blocking call, P kept or re-acquired)
  *   SYSCALL -> RUNNABLE               (blocking call returned with no P free)
+ *   SYSCALL -> WAITING -> SYSCALL     (park inside a blocking call, see M "Parking inside Go.blocking")
  *   RUNNING -> DEAD                   (goexit)
  *   RUNNING -> PREEMPTED -> WAITING   (suspend at a safe point)
  * </pre>
@@ -101,8 +102,8 @@ final class G implements Goroutine {
             case DEAD -> to == RUNNABLE;
             case RUNNABLE -> to == RUNNING;
             case RUNNING -> to == RUNNABLE || to == WAITING || to == SYSCALL || to == DEAD || to == PREEMPTED;
-            case WAITING -> to == RUNNABLE;
-            case SYSCALL -> to == RUNNING || to == RUNNABLE;
+            case WAITING -> to == RUNNABLE || to == SYSCALL;
+            case SYSCALL -> to == RUNNING || to == RUNNABLE || to == WAITING;
             case PREEMPTED -> to == WAITING;
             default -> false;
         };
@@ -116,12 +117,32 @@ final class G implements Goroutine {
     private volatile int status = IDLE;
     private boolean preempt;
 
+    // ---- immutable ----
+    /**
+     * The runtime this G belongs to, for its whole life (free lists included): it runs only on
+     * that runtime's carriers (see Sched "Ownership"). Null only for Gs made by tests.
+     */
+    final Sched sched;
+
     // ---- the M running this goroutine, or the free list's owner ----
+    /**
+     * Go's {@code goid}; changes when the G is reused, so users hold a {@link GoHandle}. Written
+     * by newproc1 before the G's DEAD -> RUNNABLE CAS, which publishes it to GoHandle's reads.
+     */
     long goid;
+
     Runnable fn;
     GCont cont;
-    /** The carrier blocked in a pinned park (see M "Pinned goroutines"), else null. */
+    /**
+     * The carrier blocked in a pinned park (see M "Pinned goroutines") or in a park inside
+     * Go.blocking (M "Parking inside Go.blocking"), else null.
+     */
     volatile M pinnedM;
+    /**
+     * Whether the park of {@link #pinnedM} is inside Go.blocking: ready then moves the goroutine
+     * back to SYSCALL, not RUNNABLE. Written before pinnedM's volatile store, read after its load.
+     */
+    boolean parkedInSyscall;
     /** M running this goroutine, null while it is not running. */
     M m;
 
@@ -159,7 +180,14 @@ final class G implements Goroutine {
     /** When this goroutine was put in a P's runnext, if the steal policy keeps ages. */
     long runnextSince;
 
-    G() {}
+    /** A G of no runtime, for tests of the run queues. */
+    G() {
+        this(null);
+    }
+
+    G(Sched sched) {
+        this.sched = sched;
+    }
 
     /**
      * Whether {@code go} records its creator and call site for {@code created by} lines (system
@@ -338,7 +366,29 @@ final class G implements Goroutine {
 
     @Override
     public State state() {
-        return STATES[readgstatus()];
+        return state(readgstatus());
+    }
+
+    /** The public state of status {@code s} (scan bit clear). */
+    static State state(int s) {
+        return STATES[s];
+    }
+
+    /**
+     * The G behind a goroutine object the API handed out: a G itself (the identity park passes to
+     * its unlock function), or a {@link GoHandle} whose goroutine has not ended.
+     *
+     * @throws IllegalStateException if the handle's goroutine has ended
+     * @throws IllegalArgumentException if {@code g} is not a goroutine of this scheduler
+     */
+    static G of(Goroutine g) {
+        if (g instanceof G gp) {
+            return gp;
+        }
+        if (g instanceof GoHandle h) {
+            return h.live();
+        }
+        throw new IllegalArgumentException("not a goroutine of the jgo core scheduler: " + g);
     }
 
     @Override

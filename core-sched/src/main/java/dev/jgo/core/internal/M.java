@@ -52,6 +52,29 @@ import jdk.internal.vm.Continuation;
  *       park as idle, so a pinned deadlock is still reported.
  * </ol>
  *
+ * <h2>Design note: Parking inside Go.blocking</h2>
+ *
+ * A goroutine inside {@link #blocking} holds no P (its P waits in SYSCALL for exitsyscall, or
+ * went to another M), yet may call a channel, select or sync operation that must wait. Rejected:
+ * throwing (the operation would fail halfway, after taking its object's lock or queueing a sudog,
+ * and the object would stay broken); yielding the continuation (execute would then need a P to go
+ * on, and the blocking call's P protocol would be broken). Chosen: the carrier blocks, as the
+ * blocking call around it may, as in a pinned park:
+ *
+ * <ol>
+ *   <li>{@link #park} without a P marks {@code G.parkedInSyscall}, sets {@code G.pinnedM}, moves
+ *       the goroutine SYSCALL to WAITING, runs the unlock function, counts itself in {@code
+ *       sched.npinned} (idle for checkdead, so a goroutine waiting there forever is a deadlock),
+ *       and parks the thread.
+ *   <li>{@link Sched#ready} sees {@code pinnedM} and moves the goroutine WAITING to SYSCALL (not
+ *       RUNNABLE) under sched.lock, then unparks the thread; the blocking call goes on, and
+ *       exitsyscall gets a P as after any blocking call.
+ *   <li>The sync types need no P otherwise: without one, a sudog is allocated and dropped instead
+ *       of cached ({@link #pLocalOrNull}), and a hand-off release does not yield.
+ *   <li>If the runtime closes first, the park withdraws under sched.lock (back to SYSCALL) and
+ *       throws {@link IllegalStateException}; a later ready finds {@code pinnedM} cleared.
+ * </ol>
+ *
  * <h2>Design note: Automatic hand-off</h2>
  *
  * A goroutine that calls a blocking JDK method without {@link #blocking} blocks its carrier while
@@ -1090,7 +1113,7 @@ final class M extends Carrier {
         } else if (t != null) {
             if (sched.uncaughtHandler != null) {
                 try {
-                    sched.uncaughtHandler.accept(gp, t);
+                    sched.uncaughtHandler.accept(new GoHandle(gp), t); // before gfput frees gp
                 } catch (Throwable t2) {
                     t2.addSuppressed(t);
                     sched.die(gp, t2);
@@ -1127,6 +1150,11 @@ final class M extends Carrier {
     }
 
     @Override
+    public Goroutine currentHandle() {
+        return new GoHandle(curg);
+    }
+
+    @Override
     public Scheduler scheduler() {
         return sched.rt;
     }
@@ -1143,20 +1171,21 @@ final class M extends Carrier {
         G parent = curg;
         P pp = p;
         if (pp == null) { // inside Go.blocking: no P, start it from outside
-            G g = sched.newprocExternal(fn, null);
+            GoHandle h = sched.newprocExternal(fn, null);
             leaveRuntime(prev);
-            return g;
+            return h;
         }
         G newg = sched.newproc1(fn, pp, parent.goid, null);
         newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
+        GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
         if (parent.preemptRequested()) { // every runtime call honours a preempt request
             mcall(OP_GOSCHED);
-            return newg;
+            return h;
         }
         leaveRuntime(prev);
-        return newg;
+        return h;
     }
 
     /**
@@ -1299,9 +1328,76 @@ final class M extends Carrier {
         }
         gp.pinnedM = null;
         if (sched.stopping()) {
-            throw new IllegalStateException("runtime closed while goroutine " + gp.goid + " was parked");
+            throw closedWhile(gp, "was parked");
         }
         acquirePinned(gp);
+    }
+
+    /**
+     * A park inside Go.blocking (see "Parking inside Go.blocking"): the goroutine holds no P and
+     * stays on this carrier, which blocks until {@link Sched#ready} moves the goroutine back to
+     * SYSCALL; the blocking call then goes on, and exitsyscall finds a P as usual.
+     *
+     * <p>Concurrency: the goroutine running on this M, holding no P.
+     *
+     * @throws IllegalStateException if the runtime is stopping (after {@code fn} ran)
+     */
+    private void parkInSyscall(G gp, Object lock, ParkUnlock fn) {
+        if (sched.stopping()) { // an abandoned goroutine that goes on after close (M.execute)
+            if (fn != null) {
+                fn.unlock(gp, lock);
+            }
+            throw closedWhile(gp, "was parked");
+        }
+        // Precondition: without a P, goroutine code runs only inside a blocking call.
+        assert gp.readgstatus() == G.SYSCALL : G.statusName(gp.readgstatus());
+        gp.parkedInSyscall = true;
+        gp.pinnedM = this; // volatile: publishes parkedInSyscall; read by ready after the CAS below
+        gp.casgstatus(G.SYSCALL, G.WAITING);
+        if (fn != null && !fn.unlock(gp, lock)) {
+            gp.casgstatus(G.WAITING, G.SYSCALL);
+        } else {
+            sched.lock.lock();
+            try {
+                sched.npinned++; // idle for checkdead, as a pinned park (see parkPinned)
+                sched.checkdead();
+            } finally {
+                sched.lock.unlock();
+            }
+            boolean interrupted = false;
+            while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
+                LockSupport.park(this);
+                // As an uninterruptible lock: a set flag would make park return at once (a spin),
+                // so take it and give it back to the blocking call once readied.
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                interrupt();
+            }
+        }
+        boolean withdrawn = false;
+        sched.lock.lock();
+        try {
+            // Under the lock ready takes: either ready moved us to SYSCALL, or we withdraw and a
+            // later ready finds pinnedM cleared and leaves the goroutine alone.
+            if (gp.readgstatus() == G.WAITING) {
+                gp.casgstatus(G.WAITING, G.SYSCALL);
+                sched.npinned--;
+                withdrawn = true;
+            }
+            gp.pinnedM = null;
+        } finally {
+            sched.lock.unlock();
+        }
+        gp.parkedInSyscall = false;
+        if (withdrawn) {
+            throw closedWhile(gp, "was parked");
+        }
+    }
+
+    /** The exception a goroutine that cannot leave its carrier gets when its runtime closes. */
+    private IllegalStateException closedWhile(G gp, String what) {
+        return new IllegalStateException("runtime '" + sched.name + "' closed while goroutine " + gp.goid + " " + what);
     }
 
     /**
@@ -1334,7 +1430,7 @@ final class M extends Carrier {
         if (pp == null) {
             notesleep();
             if (sched.stopping()) {
-                throw new IllegalStateException("runtime closed while goroutine " + gp.goid + " waited for a P");
+                throw closedWhile(gp, "waited for a P");
             }
             pp = nextp;
             nextp = null;
@@ -1352,17 +1448,31 @@ final class M extends Carrier {
         mcall(OP_GOSCHED);
     }
 
+    /**
+     * Port of runtime.gopark. Postcondition when it throws (the runtime closed under a goroutine
+     * that could not leave its carrier): {@code unlockf} has run, so {@code lock} is released; see
+     * {@link Carrier#park}.
+     */
     @Override
     public void park(WaitReason reason, Object lock, ParkUnlock unlockf) {
         Objects.requireNonNull(reason, "reason");
-        int prev = enterRuntime();
-        if (p == null) {
-            leaveRuntime(prev);
-            requireP("park");
+        int prev;
+        try {
+            prev = enterRuntime();
+        } catch (IllegalStateException e) { // closed while waiting for a P ("Automatic hand-off")
+            if (unlockf != null) {
+                unlockf.unlock(curg, lock);
+            }
+            throw e;
         }
         G gp = curg;
         gp.waitreason = reason;
         gp.waitsince = 0; // a snapshot stamps it when it first sees this wait (G "waitsince")
+        if (p == null) { // inside Go.blocking
+            parkInSyscall(gp, lock, unlockf);
+            leaveRuntime(prev);
+            return;
+        }
         gp.parkLock = lock;
         gp.parkUnlock = unlockf;
         mcall(OP_PARK);
@@ -1372,7 +1482,7 @@ final class M extends Carrier {
     public void ready(Goroutine g) {
         int prev = enterRuntime();
         try {
-            sched.ready((G) g, p != null ? this : null);
+            sched.ready(G.of(g), p != null ? this : null);
         } finally {
             leaveRuntime(prev);
         }
@@ -1403,6 +1513,14 @@ final class M extends Carrier {
         } finally {
             leaveRuntime(prev);
         }
+    }
+
+    @Override
+    public Object[] pLocalOrNull() {
+        int prev = enterRuntime();
+        P pp = p;
+        leaveRuntime(prev);
+        return pp != null ? pp.local : null;
     }
 
     @Override

@@ -62,6 +62,26 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  * fence), and a submitter fences after its put before reading {@code npidle}: one of the two sees
  * the other.
  *
+ * <h2>Design note: Ownership</h2>
+ *
+ * Go has one runtime per process; jgo has as many as the JVM builds, and they share channels
+ * and sync objects, so a goroutine of one runtime may wake a goroutine of another. Every G
+ * belongs to the runtime that made it ({@link G#sched}, for its whole life) and runs only on that
+ * runtime's carriers: its per-P counts, free lists and deadlock detection depend on it. Rejected:
+ * letting the waker's runtime run it (that runtime counts an exit it never counted as a creation,
+ * and the owner sees one goroutine fewer than it has, which fakes a deadlock). Protocol:
+ *
+ * <ol>
+ *   <li>{@link #ready} of a foreign G hands it to its own runtime's {@code ready} as a ready from
+ *       outside (global queue, then that runtime's {@code wakep}). No other path queues a foreign
+ *       G: newproc1 and the Ms queue only their own, and the network poller readies each G
+ *       through its own runtime.
+ *   <li>{@link #readyQueued} asserts ownership.
+ *   <li>For deadlock detection a goroutine of another runtime is an outside waker: while a
+ *       goroutine waits for another runtime, the program holds a {@code Scheduler.addWaker}
+ *       registration, as for a plain thread that will wake it.
+ * </ol>
+ *
  * <h2>Lock order</h2>
  *
  * {@code sched.lock} is the only scheduler lock; nothing else is taken while it is held, and no
@@ -836,7 +856,7 @@ final class Sched {
     G newproc1(Runnable fn, P pp, long parentGoid, CompletableFuture<Object> main) {
         G newg = pp != null ? gfget(pp) : gfgetGlobal();
         if (newg == null) {
-            newg = new G();
+            newg = new G(this);
             newg.casgstatus(G.IDLE, G.DEAD);
             allgs.add(newg);
         }
@@ -895,12 +915,13 @@ final class Sched {
 
     /**
      * Starts a goroutine from a thread that is not a goroutine: to the global run queue, then
-     * wake an M.
+     * wake an M. Returns the user's handle on it.
      *
      * <p>Concurrency: any thread.
      */
-    G newprocExternal(Runnable fn, CompletableFuture<Object> main) {
+    GoHandle newprocExternal(Runnable fn, CompletableFuture<Object> main) {
         G newg = newproc1(fn, null, 0, main);
+        GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         globrunqput(newg);
         wakep();
         if (main != null) {
@@ -916,7 +937,7 @@ final class Sched {
                 lock.unlock();
             }
         }
-        return newg;
+        return h;
     }
 
     /**
@@ -964,11 +985,18 @@ final class Sched {
 
     /**
      * Port of runtime.ready/goready: makes a waiting goroutine runnable. From an M holding a P it
-     * goes to that P's runnext; otherwise to the global queue. Then wakep.
+     * goes to that P's runnext; otherwise to the global queue. Then wakep. A G of another runtime
+     * goes to its own runtime's global queue (see "Ownership").
      *
-     * <p>Concurrency: any thread.
+     * <p>Concurrency: any thread; {@code mp} the calling M of this runtime, or null.
      */
     void ready(G gp, M mp) {
+        Sched own = gp.sched;
+        if (own != this) {
+            // Invariant: a G runs only on its own runtime's carriers ("Ownership", step 1).
+            own.ready(gp, null);
+            return;
+        }
         if (readyQueued(gp, mp)) {
             wakep();
         }
@@ -981,14 +1009,19 @@ final class Sched {
      * <p>Concurrency: as {@link #ready}.
      */
     private boolean readyQueued(G gp, M mp) {
-        // A pinned park (see M "Pinned goroutines") wrote pinnedM before its move to WAITING, so
-        // a goroutine this CAS can ready shows it here. Its carrier waits, not a run queue; the
-        // status change and the npinned decrement are one step for checkdead.
+        assert gp.sched == this && (mp == null || mp.sched == this) : "ready of a foreign G (see \"Ownership\")";
+        // A pinned park (see M "Pinned goroutines", "Parking inside Go.blocking") wrote pinnedM
+        // before its move to WAITING, so a goroutine this CAS can ready shows it here. Its carrier
+        // waits, not a run queue; the status change and the npinned decrement are one step for
+        // checkdead.
         M pinned = gp.pinnedM;
         if (pinned != null) {
             lock.lock();
             try {
-                gp.casgstatus(G.WAITING, G.RUNNABLE);
+                if (gp.pinnedM != pinned) {
+                    return false; // the park was withdrawn under this lock: its runtime closed
+                }
+                gp.casgstatus(G.WAITING, gp.parkedInSyscall ? G.SYSCALL : G.RUNNABLE);
                 npinned--;
             } finally {
                 lock.unlock();
