@@ -140,6 +140,11 @@ final class M extends Carrier {
     long mUnparks;
     long emptyWakeups;
     long spins;
+    /** Returns from a park of this M (RuntimeView.Counters.mWakeups): one thread wake-up each. */
+    long mWakeups;
+    /** Rounds of the steal loop this M ran while spinning. */
+    long spinRounds;
+
     long pinnedParks;
     private boolean ranSinceWake = true;
     /** The goroutine wired to this M by lockOSThread, else null (Go: m.lockedg). */
@@ -207,6 +212,7 @@ final class M extends Carrier {
             LockSupport.park(this);
         }
         NOTE.setVolatile(this, false);
+        mWakeups++;
     }
 
     // ---- mstart and the schedule loop ----
@@ -725,6 +731,7 @@ final class M extends Carrier {
             if (sched.safepoint != 0) {
                 return null; // GC work may be available: findRunnable's safe point serves it
             }
+            spinRounds++;
             boolean stealRunnext = sp.mayStealRunnext(i, rounds);
             int r = fastrand();
             int pos = sp.firstVictim(pp.id, n, r);
@@ -932,6 +939,9 @@ final class M extends Carrier {
             LockSupport.parkNanos(this, left);
         }
         if (!handed) {
+            mWakeups++; // by its deadline or a kick (a hand-off is counted by notesleep below)
+        }
+        if (!handed) {
             sched.lock.lock();
             try {
                 Timers.clearWaiter(sched, this);
@@ -944,6 +954,7 @@ final class M extends Carrier {
             }
         } else {
             NOTE.setVolatile(this, false);
+            mWakeups++;
             clearTimerWaiter();
         }
         if (sched.stopping()) {
@@ -1269,6 +1280,7 @@ final class M extends Carrier {
             while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
                 LockSupport.park(this);
             }
+            mWakeups++;
         }
         gp.pinnedM = null;
         if (sched.stopping()) {
