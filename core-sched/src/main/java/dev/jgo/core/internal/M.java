@@ -146,6 +146,8 @@ final class M extends Carrier {
     int mcallOp;
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */
     private boolean inheritTime;
+    /** Set when handoffNext found this P's queues empty; read and cleared by the next schedule. */
+    private boolean localEmpty;
 
     private int fastrand;
     /** Random source of the randomized scheduler, null when it is off. */
@@ -294,6 +296,8 @@ final class M extends Carrier {
      * <p>Concurrency: this M, holding a P.
      */
     private void schedule() {
+        boolean knownEmpty = localEmpty;
+        localEmpty = false;
         if (lockedg != null) {
             // this M is wired to a goroutine that is not running: wait until it is runnable and
             // another M hands us a P for it
@@ -310,7 +314,9 @@ final class M extends Carrier {
         if (sched.safepoint != 0 && safePoint()) {
             return; // stopped for a stop-the-world: start over
         }
-        G gp = localRunnable(p);
+        // execute's hand-off fast path has just found this P's queue empty: only this M puts
+        // into it, so go straight to findRunnable (which looks there again first)
+        G gp = knownEmpty ? null : localRunnable(p);
         boolean inherit = inheritTime;
         if (gp == null) {
             gp = findRunnable(); // blocks until work is available
@@ -375,7 +381,9 @@ final class M extends Carrier {
                 || p == null) {
             return null;
         }
-        return localRunnable(p);
+        G gp = localRunnable(p);
+        localEmpty = gp == null;
+        return gp;
     }
 
     /**

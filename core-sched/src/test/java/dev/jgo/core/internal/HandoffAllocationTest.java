@@ -19,6 +19,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * repeated many times in steady state, add no heap bytes on the carrier threads (the allocation
  * counters of the runtime's Ms, {@code ThreadMXBean.getThreadAllocatedBytes}). The goroutines,
  * channels and sudogs are made before the measured part; the values passed are one boxed object.
+ *
+ * <p>With one P nothing else runs, so the bound is a constant. With two, the Ms also go idle and
+ * are woken now and then, and that path may allocate a little: a waiter record when a runtime
+ * lock's waiter goes to sleep (SpinLock), a new stack chunk when the JDK cannot reuse a
+ * continuation's. So there the bound is per round, well below one boxed value (16 bytes).
  */
 @Timeout(120)
 class HandoffAllocationTest {
@@ -26,6 +31,8 @@ class HandoffAllocationTest {
     private static final int MEASURED = 100_000;
     /** Slack for the measurement itself (its arrays) and a stray JIT or class-loading allocation. */
     private static final long SLACK_BYTES = 16_384;
+    /** With two Ps: bytes per round from the idle path (see above). */
+    private static final long IDLE_PATH_BYTES_PER_ROUND = 4;
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -69,8 +76,11 @@ class HandoffAllocationTest {
                 ping.close();
                 return new long[] {after - before, ids.length};
             });
+            System.getLogger("dev.jgo")
+                    .log(System.Logger.Level.INFO, "procs={0}: {1} bytes over {2} rounds", procs, bytes[0], MEASURED);
+            long bound = SLACK_BYTES + (procs > 1 ? IDLE_PATH_BYTES_PER_ROUND * MEASURED : 0);
             assertTrue(
-                    bytes[0] < SLACK_BYTES,
+                    bytes[0] < bound,
                     bytes[0] + " bytes allocated on " + bytes[1] + " carriers over " + MEASURED
                             + " rounds (hand-offs, yields, Mutex hand-overs)");
         }
