@@ -996,8 +996,6 @@ final class M extends Carrier {
         }
         if (!handed) {
             mWakeups++; // by its deadline or a kick (a hand-off is counted by notesleep below)
-        }
-        if (!handed) {
             sched.lock.lock();
             try {
                 Timers.clearWaiter(sched, this);
