@@ -69,6 +69,8 @@ public interface JgoRuntimeMXBean {
         private final long mUnparks;
         private final long emptyWakeups;
         private final long runqOverflows;
+        private final long mWakeups;
+        private final long spinRounds;
 
         @ConstructorParameters({
             "schedticks",
@@ -79,7 +81,9 @@ public interface JgoRuntimeMXBean {
             "MParks",
             "MUnparks",
             "emptyWakeups",
-            "runqOverflows"
+            "runqOverflows",
+            "MWakeups",
+            "spinRounds"
         })
         public SchedCounters(
                 long schedticks,
@@ -90,7 +94,9 @@ public interface JgoRuntimeMXBean {
                 long mParks,
                 long mUnparks,
                 long emptyWakeups,
-                long runqOverflows) {
+                long runqOverflows,
+                long mWakeups,
+                long spinRounds) {
             this.schedticks = schedticks;
             this.goroutinesCreated = goroutinesCreated;
             this.steals = steals;
@@ -100,6 +106,8 @@ public interface JgoRuntimeMXBean {
             this.mUnparks = mUnparks;
             this.emptyWakeups = emptyWakeups;
             this.runqOverflows = runqOverflows;
+            this.mWakeups = mWakeups;
+            this.spinRounds = spinRounds;
         }
 
         /** From the SPI record. */
@@ -113,7 +121,9 @@ public interface JgoRuntimeMXBean {
                     c.mParks(),
                     c.mUnparks(),
                     c.emptyWakeups(),
-                    c.runqOverflows());
+                    c.runqOverflows(),
+                    c.mWakeups(),
+                    c.spinRounds());
         }
 
         public long getSchedticks() {
@@ -150,6 +160,16 @@ public interface JgoRuntimeMXBean {
 
         public long getRunqOverflows() {
             return runqOverflows;
+        }
+
+        /** Ms woken from a park (see {@link dev.jgo.spi.RuntimeView.Counters#mWakeups()}). */
+        public long getMWakeups() {
+            return mWakeups;
+        }
+
+        /** Steal-loop rounds run by spinning Ms. */
+        public long getSpinRounds() {
+            return spinRounds;
         }
     }
 

@@ -65,7 +65,7 @@ public abstract class Carrier extends Thread {
      * non-constant {@link MethodHandle} keeps the intrinsic out of the caller's compilation unit,
      * so each call reads the thread register of the carrier it runs on.
      */
-    private static Thread carrierThread() {
+    static Thread carrierThread() {
         if (DIRECT) {
             return currentThreadOutOfLine();
         }

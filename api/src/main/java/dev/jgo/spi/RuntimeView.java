@@ -9,7 +9,18 @@ import java.util.List;
  */
 public interface RuntimeView {
 
-    /** Scheduler counters of one P, or summed over all Ps. */
+    /**
+     * Scheduler counters of one P, or summed over all Ps (the M figures are per M, summed).
+     *
+     * @param spins times an M became spinning (looked for work in other Ps' queues)
+     * @param mParks times an M parked for want of work
+     * @param mUnparks times a parked M came back with a P to run
+     * @param emptyWakeups times an M that had been woken parked again without running a goroutine
+     * @param mWakeups Ms woken: returns of a parked M (idle, locked, waiting for a P, pinned) from
+     *     its park, whatever woke it ({@code notewakeup}, an unpark, a timer kick); one {@code
+     *     LockSupport.unpark} and one thread wake-up each
+     * @param spinRounds rounds of the steal loop run by spinning Ms (each visits every other P)
+     */
     record Counters(
             long schedticks,
             long goroutinesCreated,
@@ -19,7 +30,34 @@ public interface RuntimeView {
             long mParks,
             long mUnparks,
             long emptyWakeups,
-            long runqOverflows) {
+            long runqOverflows,
+            long mWakeups,
+            long spinRounds) {
+
+        /** The counters without the wake-up figures ({@code mWakeups} and {@code spinRounds} 0). */
+        public Counters(
+                long schedticks,
+                long goroutinesCreated,
+                long steals,
+                long stolenGoroutines,
+                long spins,
+                long mParks,
+                long mUnparks,
+                long emptyWakeups,
+                long runqOverflows) {
+            this(
+                    schedticks,
+                    goroutinesCreated,
+                    steals,
+                    stolenGoroutines,
+                    spins,
+                    mParks,
+                    mUnparks,
+                    emptyWakeups,
+                    runqOverflows,
+                    0,
+                    0);
+        }
 
         /** Field-wise sum. */
         public Counters plus(Counters o) {
@@ -32,7 +70,9 @@ public interface RuntimeView {
                     mParks + o.mParks,
                     mUnparks + o.mUnparks,
                     emptyWakeups + o.emptyWakeups,
-                    runqOverflows + o.runqOverflows);
+                    runqOverflows + o.runqOverflows,
+                    mWakeups + o.mWakeups,
+                    spinRounds + o.spinRounds);
         }
     }
 

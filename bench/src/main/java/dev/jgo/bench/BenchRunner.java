@@ -328,7 +328,9 @@ public final class BenchRunner {
                 a.mParks() - b.mParks(),
                 a.mUnparks() - b.mUnparks(),
                 a.emptyWakeups() - b.emptyWakeups(),
-                a.runqOverflows() - b.runqOverflows());
+                a.runqOverflows() - b.runqOverflows(),
+                a.mWakeups() - b.mWakeups(),
+                a.spinRounds() - b.spinRounds());
     }
 
     static String format(Counters c) {
@@ -338,7 +340,7 @@ public final class BenchRunner {
         return String.format(
                 Locale.ROOT,
                 "schedticks=%d created=%d steals=%d stolen=%d spins=%d mparks=%d munparks=%d emptywakeups=%d"
-                        + " overflows=%d",
+                        + " overflows=%d mwakeups=%d spinrounds=%d",
                 c.schedticks(),
                 c.goroutinesCreated(),
                 c.steals(),
@@ -347,6 +349,8 @@ public final class BenchRunner {
                 c.mParks(),
                 c.mUnparks(),
                 c.emptyWakeups(),
-                c.runqOverflows());
+                c.runqOverflows(),
+                c.mWakeups(),
+                c.spinRounds());
     }
 }

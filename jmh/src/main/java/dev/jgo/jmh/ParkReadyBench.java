@@ -6,6 +6,7 @@ import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
 import dev.jgo.sync.Chan;
+import dev.jgo.sync.Mutex;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -118,12 +119,63 @@ public class ParkReadyBench {
                     pong.send(ping.recv());
                 }
             });
+            Integer v = 12345; // one boxed value, so that -prof gc shows the runtime's own allocation
             long sum = 0;
             for (int i = 0; i < rounds; i++) {
-                ping.send(i);
+                ping.send(v);
                 sum += pong.recv();
             }
             return sum;
+        });
+    }
+
+    /**
+     * One goroutine yields ({@code Go.yield}, Go's Gosched): one operation is one yield and the
+     * resume that follows (through the global queue, as Go's goschedImpl, or runnext's neighbour).
+     */
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long yield() {
+        return rt.run(() -> {
+            for (int i = 0; i < OPS; i++) {
+                Go.yield();
+            }
+            return (long) OPS;
+        });
+    }
+
+    /**
+     * Two goroutines take turns on a {@link Mutex} that the other holds: each unlock wakes the
+     * parked waiter, which then takes the lock. One operation is one hand-over (an unlock that
+     * readies the waiter, and its lock).
+     */
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long mutexHandover() {
+        return rt.run(() -> {
+            Mutex mu = new Mutex();
+            Sem turnA = new Sem();
+            Sem turnB = new Sem();
+            int rounds = OPS / 2;
+            long[] n = new long[1];
+            mu.lock();
+            Go.go(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    turnB.await();
+                    mu.lock(); // parks until A unlocks
+                    n[0]++;
+                    turnA.signal();
+                    mu.unlock();
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                turnB.signal();
+                mu.unlock(); // B may be parked on mu: hand it over
+                turnA.await();
+                mu.lock();
+            }
+            mu.unlock();
+            return n[0];
         });
     }
 

@@ -32,6 +32,19 @@ import jdk.internal.vm.Continuation;
  * the goroutine off its stack, exactly where Go runs {@code fn}. So a goroutine made runnable by
  * another thread can never be resumed while it is still mounted here.
  *
+ * <h2>Design note: Hand-off to runnext</h2>
+ *
+ * A channel or Mutex hand-off readies the partner into this P's runnext ({@link Sched#ready})
+ * and usually parks the readier within a microsecond. Go then goes round {@code schedule}; jgo's
+ * {@link #execute} goes on at once with the next goroutine of this P ({@link #handoffNext}),
+ * taken by the same {@link #localRunnable} that schedule uses, so the schedtick, the time-slice
+ * inheritance of runnext, the global-queue check every {@code globalQueueInterval} ticks, the
+ * due timers and the operation budget are exactly schedule's. It falls back to schedule for
+ * everything else: a pending safe point, an M waiting for a P, a locked M or goroutine, shutdown
+ * and an empty local queue (findRunnable). A spinning M does not take that runnext from under
+ * the readier: {@link RunQueue#runqgrab} gives up when the owner put into runnext during the
+ * thief's back-off.
+ *
  * <h2>Design note: Pinned goroutines</h2>
  *
  * The JDK refuses to unmount a continuation with a native frame or a critical section ({@code
@@ -120,6 +133,8 @@ final class M extends Carrier {
     static final int OP_PARK = 1;
     static final int OP_GOSCHED = 2;
     static final int OP_EXITSYSCALL = 3;
+    /** Not an mcall: execute's name for a goroutine whose body returned. */
+    private static final int OP_EXIT = -1;
 
     /** {@link #ustate}: goroutine code runs on this M; sysmon may take the P. */
     static final int USTATE_USER = 0;
@@ -154,6 +169,8 @@ final class M extends Carrier {
     int mcallOp;
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */
     private boolean inheritTime;
+    /** Set when handoffNext found this P's queues empty; read and cleared by the next schedule. */
+    private boolean localEmpty;
 
     private int fastrand;
     /** Random source of the randomized scheduler, null when it is off. */
@@ -163,6 +180,11 @@ final class M extends Carrier {
     long mUnparks;
     long emptyWakeups;
     long spins;
+    /** Returns from a park of this M (RuntimeView.Counters.mWakeups): one thread wake-up each. */
+    long mWakeups;
+    /** Rounds of the steal loop this M ran while spinning. */
+    long spinRounds;
+
     long pinnedParks;
     private boolean ranSinceWake = true;
     /** The goroutine wired to this M by lockOSThread, else null (Go: m.lockedg). */
@@ -231,6 +253,7 @@ final class M extends Carrier {
             LockSupport.park(this);
         }
         NOTE.setVolatile(this, false);
+        mWakeups++;
     }
 
     /**
@@ -309,6 +332,8 @@ final class M extends Carrier {
      * <p>Concurrency: this M, holding a P.
      */
     private void schedule() {
+        boolean knownEmpty = localEmpty;
+        localEmpty = false;
         if (lockedg != null) {
             // this M is wired to a goroutine that is not running: wait until it is runnable and
             // another M hands us a P for it
@@ -325,21 +350,10 @@ final class M extends Carrier {
         if (sched.safepoint != 0 && safePoint()) {
             return; // stopped for a stop-the-world: start over
         }
-        P pp = p;
-        G gp = null;
-        boolean inherit = false;
-        FairnessPolicy f = sched.fairness;
-        Timers.checkTimers(sched, pp); // timers: run this P's due timers (Go: top of findRunnable)
-        // Check the global runnable queue once in a while to ensure fairness. Otherwise two
-        // goroutines can completely occupy the local runqueue by constantly respawning each
-        // other.
-        if (pp.schedtick % f.globalQueueInterval() == 0 && !sched.runq.isEmpty()) {
-            gp = sched.globrunqget(pp, 1);
-        }
-        if (gp == null) {
-            gp = pp.runq.runqget();
-            inherit = pp.runq.lastFromRunnext && f.runnextInheritsTimeSlice();
-        }
+        // execute's hand-off fast path has just found this P's queue empty: only this M puts
+        // into it, so go straight to findRunnable (which looks there again first)
+        G gp = knownEmpty ? null : localRunnable(p);
+        boolean inherit = inheritTime;
         if (gp == null) {
             gp = findRunnable(); // blocks until work is available
             if (gp == null) {
@@ -358,6 +372,54 @@ final class M extends Carrier {
             return;
         }
         execute(gp, inherit);
+    }
+
+    /**
+     * The local half of schedule: this P's due timers, the global queue once every {@code
+     * globalQueueInterval} schedticks, then the local queue, runnext first. Sets {@link
+     * #inheritTime}. Shared by schedule and the hand-off fast path so that both keep the same
+     * fairness accounting.
+     *
+     * <p>Concurrency: this M, holding {@code pp}.
+     */
+    private G localRunnable(P pp) {
+        FairnessPolicy f = sched.fairness;
+        Timers.checkTimers(sched, pp); // timers: run this P's due timers (Go: top of findRunnable)
+        // Check the global runnable queue once in a while to ensure fairness. Otherwise two
+        // goroutines can completely occupy the local runqueue by constantly respawning each
+        // other.
+        if (pp.schedtick % f.globalQueueInterval() == 0 && !sched.runq.isEmpty()) {
+            G gp = sched.globrunqget(pp, 1);
+            if (gp != null) {
+                inheritTime = false;
+                return gp;
+            }
+        }
+        G gp = pp.runq.runqget();
+        inheritTime = gp != null && pp.runq.lastFromRunnext && f.runnextInheritsTimeSlice();
+        return gp;
+    }
+
+    /**
+     * The hand-off fast path (see "Hand-off to runnext"): after the running goroutine parked,
+     * yielded or ended, the next goroutine of this P, taken exactly as schedule takes it, or null
+     * when schedule must run (a safe point, a P waiter, a locked M, shutdown, or no local work).
+     *
+     * <p>Concurrency: this M, holding a P, not spinning.
+     */
+    private G handoffNext() {
+        assert !spinning : "a running M is not spinning";
+        if (lockedg != null
+                || exitWithLockedG
+                || sched.pWaiting != 0
+                || sched.safepoint != 0
+                || sched.stopping()
+                || p == null) {
+            return null;
+        }
+        G gp = localRunnable(p);
+        localEmpty = gp == null;
+        return gp;
     }
 
     /**
@@ -763,6 +825,7 @@ final class M extends Carrier {
             if (sched.safepoint != 0) {
                 return null; // GC work may be available: findRunnable's safe point serves it
             }
+            spinRounds++;
             boolean stealRunnext = sp.mayStealRunnext(i, rounds);
             int r = fastrand();
             int pos = sp.firstVictim(pp.id, n, r);
@@ -972,6 +1035,7 @@ final class M extends Carrier {
             LockSupport.parkNanos(this, left);
         }
         if (!handed) {
+            mWakeups++; // by its deadline or a kick (a hand-off is counted by notesleep below)
             sched.lock.lock();
             try {
                 Timers.clearWaiter(sched, this);
@@ -984,6 +1048,7 @@ final class M extends Carrier {
             }
         } else {
             NOTE.setVolatile(this, false);
+            mWakeups++;
             clearTimerWaiter();
         }
         if (sched.stopping()) {
@@ -1034,19 +1099,31 @@ final class M extends Carrier {
             if (p == null && sched.stopping()) { // a pinned goroutine ended by close()
                 return;
             }
-            if (gp.cont.isDone()) {
-                goexit0(gp);
-                return;
-            }
-            int op = mcallOp;
+            int op = gp.cont.isDone() ? OP_EXIT : mcallOp;
             mcallOp = OP_NONE;
-            gp = switch (op) {
+            G next = switch (op) {
+                case OP_EXIT -> {
+                    goexit0(gp);
+                    yield null;
+                }
                 case OP_PARK -> parkM(gp);
                 case OP_GOSCHED -> goschedM(gp);
                 case OP_EXITSYSCALL -> exitsyscall0(gp);
                 default -> throw new IllegalStateException("goroutine " + gp.goid + " yielded without an mcall op");
             };
-            inherit = true;
+            if (next != null) { // the same goroutine goes on (an unlock function refused, a P after a syscall)
+                gp = next;
+                inherit = true;
+                continue;
+            }
+            if (op == OP_EXITSYSCALL || (gp = handoffNext()) == null) {
+                return; // schedule() finds the next goroutine
+            }
+            inherit = inheritTime;
+            if (gp.lockedm != null) {
+                startlockedm(gp); // as schedule does for a goroutine locked to another M
+                return;
+            }
         }
     }
 
@@ -1374,6 +1451,7 @@ final class M extends Carrier {
             if (interrupted) {
                 interrupt();
             }
+            mWakeups++;
         }
         boolean withdrawn = false;
         sched.lock.lock();

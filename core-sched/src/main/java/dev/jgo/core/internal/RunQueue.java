@@ -39,6 +39,7 @@ final class RunQueue {
     private static final VarHandle TAIL;
     private static final VarHandle RUNNEXT;
     private static final VarHandle RUNNEXT_SINCE;
+    private static final VarHandle RUNNEXT_SEQ;
 
     static {
         try {
@@ -47,6 +48,7 @@ final class RunQueue {
             TAIL = l.findVarHandle(RunQueue.class, "tail", int.class);
             RUNNEXT = l.findVarHandle(RunQueue.class, "runnext", G.class);
             RUNNEXT_SINCE = l.findVarHandle(RunQueue.class, "runnextSince", long.class);
+            RUNNEXT_SEQ = l.findVarHandle(RunQueue.class, "runnextSeq", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,6 +72,13 @@ final class RunQueue {
 
     @SuppressWarnings("unused")
     private long runnextSince;
+
+    /**
+     * Puts into runnext so far (written by the owner only, before the CAS that stores the
+     * goroutine; read by a thief around its back-off). See runqgrab.
+     */
+    @SuppressWarnings("unused")
+    private int runnextSeq;
 
     // ---- owner only ----
     /** Scratch for runqputslow, reused so that overflow does not allocate. */
@@ -138,6 +147,9 @@ final class RunQueue {
             next = false; // randomized scheduler: sometimes skip runnext, as Go under -race
         }
         if (next) {
+            // opaque store, ordered before the volatile CAS below: a thief that sees the new
+            // runnext, or reads the counter after its back-off, sees the put
+            RUNNEXT_SEQ.setOpaque(this, (int) RUNNEXT_SEQ.get(this) + 1);
             G oldnext;
             do {
                 oldnext = runnextVolatile();
@@ -284,6 +296,7 @@ final class RunQueue {
             n = n - n / 2;
             if (n == 0) {
                 if (stealRunnext) {
+                    int seq = (int) RUNNEXT_SEQ.getAcquire(this); // pairs with runqput's store
                     G next = runnextVolatile();
                     if (next != null) {
                         if (minAgeNanos > 0 && System.nanoTime() - (long) RUNNEXT_SINCE.getOpaque(this) < minAgeNanos) {
@@ -296,6 +309,14 @@ final class RunQueue {
                             long until = System.nanoTime() + backoffNanos;
                             while (System.nanoTime() < until) {
                                 Thread.onSpinWait();
+                            }
+                            // The owner put into runnext during the back-off, so it ran (or
+                            // kicked) the one we saw: it is handing goroutines off on its own.
+                            // Without this check two goroutines that ready each other in turn
+                            // leave the same G in runnext again (ABA), and the thief steals a
+                            // hand-off that was about to run, which then bounces between Ms.
+                            if ((int) RUNNEXT_SEQ.getAcquire(this) != seq) {
+                                return 0;
                             }
                         }
                         if (!casRunnext(next, null)) {

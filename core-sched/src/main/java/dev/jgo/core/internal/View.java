@@ -116,7 +116,10 @@ final class View implements RuntimeView {
                 pp.schedtick, pp.goroutinesCreated, pp.steals, pp.stolenGoroutines, 0, 0, 0, 0, pp.runq.overflows);
     }
 
-    /** Sums the per-P counters and adds the per-M ones (spins, parks, unparks, empty wake-ups). */
+    /**
+     * Sums the per-P counters and adds the per-M ones (spins, parks, unparks, empty wake-ups,
+     * wake-ups, spin rounds).
+     */
     @Override
     public Counters counters() {
         Counters c = new Counters(0, sched.externalCreated.get(), 0, 0, 0, 0, 0, 0, 0);
@@ -124,7 +127,8 @@ final class View implements RuntimeView {
             c = c.plus(counters(pp));
         }
         for (M m : ms()) {
-            c = c.plus(new Counters(0, 0, 0, 0, m.spins, m.mParks, m.mUnparks, m.emptyWakeups, 0));
+            c = c.plus(new Counters(
+                    0, 0, 0, 0, m.spins, m.mParks, m.mUnparks, m.emptyWakeups, 0, m.mWakeups, m.spinRounds));
         }
         return c;
     }

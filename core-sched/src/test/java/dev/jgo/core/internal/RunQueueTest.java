@@ -104,6 +104,44 @@ class RunQueueTest {
         assertTrue(victim.runqempty());
     }
 
+    /**
+     * The owner runs its runnext and readies the same goroutine again while a thief backs off
+     * (two goroutines readying each other in turn): the thief must not steal that fresh hand-off
+     * (Go's back-off compares only the G, so the ABA let it through).
+     */
+    @Test
+    void runnextReputDuringBackoffIsNotStolen() throws Exception {
+        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
+        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        G r = g(7);
+        victim.runqput(r, true, 0, null);
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<G> stolen = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            started.countDown();
+            stolen.set(thief.runqsteal(victim, true, true, 2_000_000_000L, 0)); // 2 s back-off
+        });
+        t.start();
+        started.await();
+        Thread.sleep(300); // the thief has read runnext and is backing off
+        assertSame(r, victim.runqget(), "the owner runs its runnext");
+        victim.runqput(r, true, 0, null); // ... and the same G is readied again
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertNull(stolen.get(), "a runnext put during the back-off is not stolen");
+        assertSame(r, victim.runqget());
+    }
+
+    @Test
+    void runnextUntouchedDuringBackoffIsStolen() {
+        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
+        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        G r = g(7);
+        victim.runqput(r, true, 0, null);
+        assertSame(r, thief.runqsteal(victim, true, true, 50_000_000L, 0));
+        assertNull(victim.runqget());
+    }
+
     @Test
     void runnextAgeGate() {
         RunQueue victim = new RunQueue(8, new ArrayDeque<>());

@@ -51,6 +51,8 @@ class JmxTest {
             assertTrue((Long) counters.get("goroutinesCreated") >= 5, counters.toString());
             assertTrue((Long) counters.get("schedticks") >= 5, counters.toString());
             assertTrue(counters.containsKey("steals") && counters.containsKey("MParks"), counters.toString());
+            assertTrue(counters.containsKey("MWakeups") && counters.containsKey("spinRounds"), counters.toString());
+            assertTrue((Long) counters.get("MWakeups") >= 0, counters.toString());
             CompositeData[] procs = (CompositeData[]) SERVER.getAttribute(name, "Procs");
             assertEquals(2, procs.length);
             long perP = 0;
@@ -72,6 +74,8 @@ class JmxTest {
             JgoRuntimeMXBean proxy = JMX.newMXBeanProxy(SERVER, name, JgoRuntimeMXBean.class);
             assertEquals(2, proxy.getProcs().length);
             assertTrue(proxy.getCounters().getGoroutinesCreated() >= 5);
+            assertTrue(proxy.getCounters().getMWakeups() >= (Long) counters.get("MWakeups"), "counters only grow");
+            assertTrue(proxy.getCounters().getSpinRounds() >= (Long) counters.get("spinRounds"), "counters only grow");
 
             // writing an invalid GOMAXPROCS is refused with the reason
             RuntimeMBeanException e = assertThrows(

@@ -1,0 +1,107 @@
+package dev.jgo.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgo.Go;
+import dev.jgo.GoRuntime;
+import dev.jgo.sync.Chan;
+import dev.jgo.sync.Mutex;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The hand-off path allocates nothing: a channel hand-off, a yield and a Mutex hand-over, each
+ * repeated many times in steady state, add no heap bytes on the carrier threads (the allocation
+ * counters of the runtime's Ms, {@code ThreadMXBean.getThreadAllocatedBytes}). The goroutines,
+ * channels and sudogs are made before the measured part; the values passed are one boxed object.
+ *
+ * <p>With one P nothing else runs, so the bound is a constant. With two, the Ms also go idle and
+ * are woken now and then, and that path may allocate a little: a waiter record when a runtime
+ * lock's waiter goes to sleep (SpinLock), a new stack chunk when the JDK cannot reuse a
+ * continuation's. So there the bound is per round, well below one boxed value (16 bytes).
+ */
+@Timeout(120)
+class HandoffAllocationTest {
+    private static final int WARMUP = 100_000;
+    private static final int MEASURED = 100_000;
+    /** Slack for the measurement itself (its arrays) and a stray JIT or class-loading allocation. */
+    private static final long SLACK_BYTES = 16_384;
+    /** With two Ps: bytes per round from the idle path (see above). */
+    private static final long IDLE_PATH_BYTES_PER_ROUND = 4;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @ParameterizedTest(name = "procs={0}")
+    @ValueSource(ints = {1, 2})
+    void channelHandoffYieldAndMutexHandoverAllocateNothing(int procs) {
+        try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+            Sched s = ((CoreRuntime) rt).sched();
+            long[] bytes = rt.run(() -> {
+                Chan<Integer> ping = Chan.make(0);
+                Chan<Integer> pong = Chan.make(0);
+                Integer v = 12345;
+                Mutex mu = new Mutex();
+                // per round: a channel hand-off each way, a yield and a Mutex hand-over
+                Go.go(() -> {
+                    while (true) {
+                        Integer x = ping.recv();
+                        if (x == null) {
+                            return;
+                        }
+                        mu.lock(); // parks: the main goroutine holds mu
+                        pong.send(x);
+                        mu.unlock();
+                    }
+                });
+                IntConsumer rounds = n -> {
+                    for (int i = 0; i < n; i++) {
+                        mu.lock();
+                        ping.send(v);
+                        Go.yield(); // the echo runs and parks on mu
+                        mu.unlock(); // hands mu over: readies the echo
+                        pong.recv();
+                    }
+                };
+                rounds.accept(WARMUP);
+                long[] ids = carrierIds(s);
+                long before = sum(THREADS.getThreadAllocatedBytes(ids));
+                rounds.accept(MEASURED);
+                long after = sum(THREADS.getThreadAllocatedBytes(ids));
+                ping.close();
+                return new long[] {after - before, ids.length};
+            });
+            System.getLogger("dev.jgo")
+                    .log(System.Logger.Level.INFO, "procs={0}: {1} bytes over {2} rounds", procs, bytes[0], MEASURED);
+            long bound = SLACK_BYTES + (procs > 1 ? IDLE_PATH_BYTES_PER_ROUND * MEASURED : 0);
+            assertTrue(
+                    bytes[0] < bound,
+                    bytes[0] + " bytes allocated on " + bytes[1] + " carriers over " + MEASURED
+                            + " rounds (hand-offs, yields, Mutex hand-overs)");
+        }
+    }
+
+    private static long[] carrierIds(Sched s) {
+        List<M> ms;
+        s.lock.lock();
+        try {
+            ms = new ArrayList<>(s.allm);
+        } finally {
+            s.lock.unlock();
+        }
+        return ms.stream().mapToLong(Thread::threadId).toArray();
+    }
+
+    private static long sum(long[] a) {
+        long n = 0;
+        for (long x : a) {
+            n += Math.max(0, x);
+        }
+        return n;
+    }
+}
