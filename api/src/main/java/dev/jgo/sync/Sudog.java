@@ -3,6 +3,7 @@ package dev.jgo.sync;
 import dev.jgo.Goroutine;
 import dev.jgo.spi.Carrier;
 import dev.jgo.spi.Scheduler;
+import dev.jgo.spi.SpinLock;
 
 /**
  * Port of runtime.sudog: a goroutine waiting in a channel's wait queue (one per select case) or in
@@ -76,9 +77,55 @@ final class Sudog {
     }
 
     /**
-     * Port of runtime.acquireSudog. Go refills an empty P cache from a central cache; here the
-     * garbage collector is the central cache, so an empty P cache allocates, and so does a
-     * goroutine with no P (inside {@code Go.blocking}).
+     * The central cache (Go's {@code sched.sudogcache}): a goroutine often acquires its sudog on
+     * one P and releases it on another (it parked on P0 and was resumed on P1), so without it one
+     * P's cache fills and drops sudogs while another's runs dry and allocates on every park. A P
+     * moves half a cache here when its own is full and takes half a cache when its own is empty.
+     * Bounded: past {@link #CENTRAL_SIZE} sudogs are left to the garbage collector.
+     *
+     * <p>Concurrency: {@link #CENTRAL_LOCK} guards {@link #central} and {@link #centralN}; the
+     * sudogs in it are free (all fields null).
+     */
+    static final int CENTRAL_SIZE = 16 * CACHE_SIZE;
+
+    private static final SpinLock CENTRAL_LOCK = new SpinLock();
+    private static final Sudog[] central = new Sudog[CENTRAL_SIZE];
+    private static int centralN;
+
+    /** Refills an empty P cache with up to half a cache from the central one. Owner P only. */
+    private static void refill(Cache pc) {
+        CENTRAL_LOCK.lock();
+        try {
+            int take = Math.min(CACHE_SIZE / 2, centralN);
+            for (int i = 0; i < take; i++) {
+                pc.buf[pc.n++] = central[--centralN];
+                central[centralN] = null;
+            }
+        } finally {
+            CENTRAL_LOCK.unlock();
+        }
+    }
+
+    /** Moves the upper half of a full P cache to the central one (what does not fit is dropped). */
+    private static void spill(Cache pc) {
+        CENTRAL_LOCK.lock();
+        try {
+            for (int i = CACHE_SIZE / 2; i < CACHE_SIZE; i++) {
+                if (centralN < CENTRAL_SIZE) {
+                    central[centralN++] = pc.buf[i];
+                }
+                pc.buf[i] = null;
+            }
+        } finally {
+            CENTRAL_LOCK.unlock();
+        }
+        pc.n = CACHE_SIZE / 2;
+    }
+
+    /**
+     * Port of runtime.acquireSudog: from the P's cache, refilled from the central cache when
+     * empty; allocates only when both are empty, or for a goroutine with no P (inside {@code
+     * Go.blocking}).
      *
      * <p>Concurrency: the goroutine running on {@code cr}, holding its P (no yield until return)
      * or none.
@@ -91,13 +138,17 @@ final class Sudog {
             return s;
         }
         Cache pc = (Cache) local[Carrier.PLOCAL_SUDOG];
-        if (pc == null || pc.n == 0) {
-            if (pc == null) {
-                local[Carrier.PLOCAL_SUDOG] = new Cache();
+        if (pc == null) {
+            pc = new Cache();
+            local[Carrier.PLOCAL_SUDOG] = pc;
+        }
+        if (pc.n == 0) {
+            refill(pc);
+            if (pc.n == 0) {
+                Sudog s = new Sudog();
+                s.sched = cr.scheduler();
+                return s;
             }
-            Sudog s = new Sudog();
-            s.sched = cr.scheduler();
-            return s;
         }
         Sudog s = pc.buf[--pc.n];
         pc.buf[pc.n] = null;
@@ -108,8 +159,8 @@ final class Sudog {
 
     /**
      * Port of runtime.releaseSudog: clears {@code s} and returns it to the P's cache. A full cache
-     * drops half of it (Go moves that half to the central cache); without a P ({@code
-     * Go.blocking}) {@code s} is dropped.
+     * moves half of it to the central cache, as Go does; without a P ({@code Go.blocking}) {@code
+     * s} is dropped.
      *
      * <p>Concurrency: the goroutine running on {@code cr}, holding its P or none, owning {@code s}.
      */
@@ -132,10 +183,7 @@ final class Sudog {
             local[Carrier.PLOCAL_SUDOG] = pc;
         }
         if (pc.n == CACHE_SIZE) {
-            for (int i = CACHE_SIZE / 2; i < CACHE_SIZE; i++) {
-                pc.buf[i] = null;
-            }
-            pc.n = CACHE_SIZE / 2;
+            spill(pc);
         }
         pc.buf[pc.n++] = s;
     }
