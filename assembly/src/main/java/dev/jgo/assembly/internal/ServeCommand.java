@@ -15,6 +15,9 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code jgo serve}: issue 6's examples on jgo's netpoll, a goroutine per connection: the HTTP/1.1
@@ -39,6 +42,17 @@ final class ServeCommand {
     }
 
     static void run(List<String> args, PrintStream out) {
+        run(args, out, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #run(List, PrintStream)}, serving on {@code wrap} applied to the listener (tests
+     * wrap it in one that fails).
+     *
+     * @throws IllegalStateException if the server ends on an error, or its listener is closed by
+     *     anything but the end of {@code --seconds}: {@code jgo serve} then exits with 1
+     */
+    static void run(List<String> args, PrintStream out, UnaryOperator<Listener> wrap) {
         boolean http = true;
         String host = "127.0.0.1";
         int port = 8080;
@@ -69,6 +83,7 @@ final class ServeCommand {
         int p = port;
         long secs = seconds;
         int dp = debugPort;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try (GoRuntime rt = runtime.result().build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
                 Listener l;
@@ -91,21 +106,39 @@ final class ServeCommand {
                 }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
+                AtomicBoolean stopping = new AtomicBoolean();
+                Listener served = wrap.apply(l);
                 Go.go(() -> {
-                    if (isHttp) {
-                        HelloHttpServer.serve(l);
-                    } else {
-                        EchoServer.serve(l);
+                    try {
+                        if (isHttp) {
+                            HelloHttpServer.serve(served);
+                        } else {
+                            EchoServer.serve(served);
+                        }
+                        // serve returns only once its listener is closed: by us, or else a fault
+                        if (!stopping.get()) {
+                            failure.compareAndSet(null, new IllegalStateException("its listener was closed"));
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        stop.countDown();
                     }
-                    stop.countDown();
                 });
                 Go.blockingLong(() -> secs > 0 ? stop.await(secs, TimeUnit.SECONDS) : awaitForever(stop));
+                stopping.set(true);
                 if (debug != null) {
                     debug.close();
                 }
-                l.close();
+                served.close();
                 return null;
             });
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            // Invariant: a server that ends before its time is a failure (exit code 1), never "stopped".
+            throw new IllegalStateException(
+                    "serve: the " + (http ? "HTTP hello" : "echo") + " server ended on an error: " + f, f);
         }
         out.println("stopped");
     }

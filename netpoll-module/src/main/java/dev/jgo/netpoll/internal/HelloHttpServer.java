@@ -1,6 +1,5 @@
 package dev.jgo.netpoll.internal;
 
-import dev.jgo.Go;
 import dev.jgo.net.Conn;
 import dev.jgo.net.Listener;
 import java.io.IOException;
@@ -22,17 +21,12 @@ public final class HelloHttpServer {
                     + "hello")
             .getBytes(StandardCharsets.US_ASCII);
 
-    /** Accepts until {@code l} is closed; must run in a goroutine. */
+    /**
+     * Accepts until {@code l} is closed, retrying other accept errors ({@link AcceptLoop}); must run
+     * in a goroutine.
+     */
     public static void serve(Listener l) {
-        for (; ; ) {
-            Conn c;
-            try {
-                c = l.accept();
-            } catch (IOException e) {
-                return; // listener closed
-            }
-            Go.go(() -> handle(c));
-        }
+        AcceptLoop.serve(l, "http", HelloHttpServer::handle);
     }
 
     static void handle(Conn c) {

@@ -1,0 +1,97 @@
+package dev.jgo.profiler.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jgo.GoRuntime;
+import dev.jgo.net.Net;
+import dev.jgo.prof.DebugServer;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 18: the debug server on the day something goes wrong (accept errors). Every test closes
+ * what it started in {@link #cleanUp}, so a failure leaves nothing behind for the next class.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class DebugServerFaultsTest {
+    private final Logger jul = Logger.getLogger(DebugHttpServer.LOGGER); // strong reference while the test runs
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                synchronized (warnings) {
+                    warnings.add(r);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    private GoRuntime rt;
+    private DebugServer server;
+
+    @BeforeEach
+    void setUp() {
+        jul.addHandler(handler);
+        rt = GoRuntime.builder().procs(2).build();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        jul.removeHandler(handler);
+        if (server != null) {
+            server.close();
+        }
+        rt.close();
+    }
+
+    private List<String> warningTexts() {
+        synchronized (warnings) {
+            return warnings.stream().map(LogRecord::getMessage).toList();
+        }
+    }
+
+    static DebugServerTest.Answer get(int port, String target) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            return DebugServerTest.read(s.getInputStream());
+        }
+    }
+
+    /** Item 1: six accept failures (EMFILE) in a row: one warning, then the server answers. */
+    @Test
+    void keepsServingAfterTemporaryAcceptErrors() throws Exception {
+        FlakyListener l = new FlakyListener(Net.listen("127.0.0.1", 0))
+                .failNext(6, () -> new IOException("accept tcp: Too many open files"));
+        server = DebugHttpServer.serve(rt, l);
+        assertEquals(200, get(server.port(), "/debug/pprof/").status());
+        assertEquals(0, l.failuresLeft());
+        assertEquals(1, warningTexts().size(), warningTexts().toString());
+        assertTrue(
+                warningTexts().get(0).contains("Too many open files"),
+                warningTexts().toString());
+        assertEquals(200, get(server.port(), "/debug/jgo/sched").status());
+    }
+}
