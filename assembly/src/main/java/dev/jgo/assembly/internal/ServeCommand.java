@@ -36,7 +36,10 @@ final class ServeCommand {
                   --seconds S               stop after S seconds (default: run until killed)
                   --debug-port N            also serve the debug endpoints (/debug/pprof/profile,
                                             /debug/pprof/goroutine, /debug/jgo/trace, /debug/jgo/sched)
-                                            on H:N, 0 = any free port (default: none)
+                                            on port N, 0 = any free port (default: none)
+                  --debug-host D            address of the debug endpoints (default 127.0.0.1, whatever
+                                            --host says); another exposes goroutine dumps and profiles
+                                            to anyone who can connect, with a warning
                   --policy, --schedtrace    see "runtime options"
                 """.formatted(Args.MAX_PROCS);
     }
@@ -59,6 +62,7 @@ final class ServeCommand {
         int procs = Runtime.getRuntime().availableProcessors();
         long seconds = 0;
         int debugPort = -1;
+        String debugHost = "127.0.0.1";
         Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
             int took = runtime.accept(args, i);
@@ -75,6 +79,7 @@ final class ServeCommand {
                 case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
                 case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
                 case "--debug-port" -> debugPort = Args.parseInt(a, value(args, ++i, a), 0, 65535);
+                case "--debug-host" -> debugHost = value(args, ++i, a);
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
         }
@@ -83,6 +88,8 @@ final class ServeCommand {
         int p = port;
         long secs = seconds;
         int dp = debugPort;
+        // Invariant: the debug endpoints listen on loopback unless --debug-host says otherwise.
+        String dh = debugHost;
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (GoRuntime rt = runtime.result().build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
@@ -100,9 +107,9 @@ final class ServeCommand {
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
                         + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
                         + (secs > 0 ? " for " + secs + " s" : ""));
-                DebugServer debug = dp < 0 ? null : startDebug(rt, h, dp, l);
+                DebugServer debug = dp < 0 ? null : startDebug(rt, dh, dp, l);
                 if (debug != null) {
-                    out.println("debug endpoints on http://" + h + ":" + debug.port() + "/debug/pprof/");
+                    out.println("debug endpoints on http://" + dh + ":" + debug.port() + "/debug/pprof/");
                 }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);

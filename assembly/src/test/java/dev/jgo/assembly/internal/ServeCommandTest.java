@@ -12,16 +12,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -157,6 +164,130 @@ class ServeCommandTest {
             String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(r.startsWith("HTTP/1.1 200 OK"), r);
             return r.substring(r.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    /** This machine's first non-loopback IPv4 address that is up, or null. */
+    private static InetAddress outwardAddress() throws SocketException {
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether a connection to {@code a:port} is accepted. */
+    private static boolean reachable(InetAddress a, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(a, port), 10_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code jgo serve args} on a thread; returns its output so far, and the thread. */
+    private record Serving(Thread thread, ByteArrayOutputStream out, AtomicReference<Throwable> failure) {
+        int awaitPort(String regex) throws InterruptedException {
+            Pattern p = Pattern.compile(regex);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Matcher m = p.matcher(out.toString(StandardCharsets.UTF_8));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+                assertTrue(thread.isAlive(), "serve ended: " + failure.get() + " " + out);
+                Thread.sleep(10);
+            }
+            throw new AssertionError("no '" + regex + "' in " + out);
+        }
+
+        void join() throws InterruptedException {
+            thread.join(60_000);
+            assertFalse(thread.isAlive(), "serve did not stop");
+            assertEquals(null, failure.get());
+        }
+    }
+
+    private static Serving serve(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                ServeCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        return new Serving(t, out, failure);
+    }
+
+    /**
+     * Item 3: with {@code --host 0.0.0.0} the hello server is reachable on the machine's outward
+     * address but the debug endpoints only on 127.0.0.1; {@code --debug-host 0.0.0.0} exposes them,
+     * with a warning.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void debugEndpointsBindLoopbackWhateverHostSays() throws Exception {
+        InetAddress outward = outwardAddress();
+        Assumptions.assumeTrue(outward != null, "skipped: this machine has no non-loopback IPv4 address");
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.jgo.prof");
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(h);
+        try {
+            Serving s =
+                    serve("--host", "0.0.0.0", "--port", "0", "--procs", "2", "--seconds", "5", "--debug-port", "0");
+            int port = s.awaitPort("serving HTTP hello on 0\\.0\\.0\\.0:(\\d+)");
+            int debug = s.awaitPort("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/");
+            assertTrue(reachable(outward, port), "--host 0.0.0.0 serves on " + outward);
+            assertTrue(reachable(loopback, debug));
+            assertFalse(reachable(outward, debug), "debug endpoints exposed on " + outward);
+            s.join();
+            assertEquals(List.of(), warnings);
+
+            s = serve(
+                    "--host",
+                    "0.0.0.0",
+                    "--port",
+                    "0",
+                    "--procs",
+                    "2",
+                    "--seconds",
+                    "5",
+                    "--debug-port",
+                    "0",
+                    "--debug-host",
+                    "0.0.0.0");
+            debug = s.awaitPort("debug endpoints on http://0\\.0\\.0\\.0:(\\d+)/");
+            assertTrue(reachable(outward, debug), "--debug-host 0.0.0.0 serves on " + outward);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("debug endpoints exposed on 0.0.0.0"), warnings.toString());
+            s.join();
+        } finally {
+            jul.removeHandler(h);
         }
     }
 }

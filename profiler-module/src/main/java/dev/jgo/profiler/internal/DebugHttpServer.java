@@ -101,7 +101,28 @@ final class DebugHttpServer implements DebugServer {
         if (!RuntimeRegistry.live().contains(rt)) {
             throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
         }
-        return serve(rt, dev.jgo.net.Net.listen(host, port));
+        DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port));
+        if (!isLoopback(host)) {
+            log(
+                    System.getLogger(LOGGER),
+                    Level.WARNING,
+                    "debug endpoints exposed on " + host + ":" + s.port()
+                            + ": anyone who can connect gets goroutine dumps, profiles and traces;"
+                            + " bind 127.0.0.1 unless a firewall guards the port");
+        }
+        return s;
+    }
+
+    /** Whether {@code host} names only this machine (a loopback literal or "localhost"). */
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.ofLiteral(host).isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false; // a name: it may resolve to any address
+        }
     }
 
     /**
@@ -148,7 +169,7 @@ final class DebugHttpServer implements DebugServer {
 
     @Override
     public String toString() {
-        return "DebugServer[127.0.0.1:" + port() + " on " + rt + "]";
+        return "DebugServer[:" + port() + " on " + rt + "]";
     }
 
     /**

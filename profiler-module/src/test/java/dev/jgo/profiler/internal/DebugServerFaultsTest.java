@@ -94,4 +94,15 @@ class DebugServerFaultsTest {
                 warningTexts().toString());
         assertEquals(200, get(server.port(), "/debug/jgo/sched").status());
     }
+
+    /** Item 3: only loopback literals and "localhost" count as private; anything else is warned about. */
+    @Test
+    void loopbackHostsAreTold() {
+        for (String h : new String[] {"127.0.0.1", "127.1.2.3", "::1", "localhost", "LOCALHOST"}) {
+            assertTrue(DebugHttpServer.isLoopback(h), h);
+        }
+        for (String h : new String[] {"0.0.0.0", "::", "192.0.2.7", "example.org"}) {
+            assertTrue(!DebugHttpServer.isLoopback(h), h);
+        }
+    }
 }
