@@ -5,24 +5,20 @@ import dev.jgo.GoRuntime;
 import dev.jgo.prof.DebugServer;
 import dev.jgo.prof.Pprof;
 import dev.jgo.prof.Trace;
+import dev.jgo.profiler.internal.DebugHttp.Request;
+import dev.jgo.profiler.internal.DebugHttp.Response;
 import dev.jgo.spi.RuntimeRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -38,9 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>{@link #start} binds with {@code Net.listen} (any thread) and starts one accepting
  *       goroutine on the runtime; each accepted connection gets its own goroutine, which reads
- *       request heads (at most 8 KiB, GET and HEAD only, no bodies) and answers them in turn,
- *       keeping the connection open unless the client sends {@code Connection: close} or speaks
- *       HTTP/1.0.
+ *       request heads (at most 8 KiB, GET and HEAD only) and answers them in turn, keeping the
+ *       connection open unless the client sends {@code Connection: close}, speaks HTTP/1.0 or
+ *       sends a body: a body is never read, the connection closes after the answer instead
+ *       ({@link DebugHttp#parse}), so a body is never taken for a request.
  *   <li>Work that blocks or runs long (waiting out a profile's seconds, rendering a profile or a
  *       trace, temporary files) runs inside {@code Go.blockingLong}/{@code Go.blocking}, so the
  *       handler's P goes to other goroutines meanwhile, as Go's handler would leave its P in a
@@ -260,24 +257,19 @@ final class DebugHttpServer implements DebugServer {
 
     // ---- HTTP ----
 
-    /** A parsed request line. */
-    record Request(String method, String path, Map<String, String> query, boolean close) {}
-
-    /** An answer: status, content type, body (in memory or in a file to delete after sending). */
-    record Response(int status, String type, byte[] body, Path file, String disposition) {
-        static Response text(int status, String msg) {
-            return new Response(status, "text/plain; charset=utf-8", msg.getBytes(StandardCharsets.UTF_8), null, null);
-        }
-    }
-
     private void serveConn(dev.jgo.net.Conn c) {
         try (c) {
             ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
             for (; ; ) {
                 int end;
-                while ((end = headEnd(in)) < 0) {
+                while ((end = DebugHttp.headEnd(in)) < 0) {
                     if (!in.hasRemaining()) {
-                        send(c, Response.text(431, "request head larger than " + MAX_HEAD + " bytes\n"), false, true);
+                        DebugHttp.send(
+                                c,
+                                Response.text(431, "request head larger than " + MAX_HEAD + " bytes\n"),
+                                false,
+                                true);
+                        DebugHttp.closeWriteAndWait(c);
                         return;
                     }
                     if (c.read(in) < 0) {
@@ -289,13 +281,17 @@ final class DebugHttpServer implements DebugServer {
                 in.compact();
                 Request req;
                 try {
-                    req = parse(head);
+                    req = DebugHttp.parse(head);
                 } catch (IllegalArgumentException e) {
-                    send(c, Response.text(400, e.getMessage() + "\n"), false, true);
+                    DebugHttp.send(c, Response.text(400, e.getMessage() + "\n"), false, true);
+                    DebugHttp.closeWriteAndWait(c);
                     return;
                 }
                 Response r = handle(req);
-                send(c, r, req.method().equals("HEAD"), req.close());
+                DebugHttp.send(c, r, req.method().equals("HEAD"), req.close());
+                if (req.body()) {
+                    DebugHttp.closeWriteAndWait(c); // the body is never read: see DebugHttp.parse
+                }
                 if (req.close()) {
                     return;
                 }
@@ -306,115 +302,6 @@ final class DebugHttpServer implements DebugServer {
         } finally {
             conns.remove(c);
         }
-    }
-
-    /** Index of the first {@code \r\n\r\n} in the bytes read so far, or -1. */
-    private static int headEnd(ByteBuffer in) {
-        byte[] a = in.array();
-        for (int i = 0; i + 3 < in.position(); i++) {
-            if (a[i] == '\r' && a[i + 1] == '\n' && a[i + 2] == '\r' && a[i + 3] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Parses a request head.
-     *
-     * @throws IllegalArgumentException with the message for a 400 answer
-     */
-    static Request parse(String head) {
-        String[] lines = head.split("\r\n");
-        String[] rl = lines[0].split(" ");
-        if (rl.length != 3 || !rl[2].startsWith("HTTP/1.")) {
-            throw new IllegalArgumentException("malformed request line: " + lines[0]);
-        }
-        boolean close = rl[2].equals("HTTP/1.0");
-        for (int i = 1; i < lines.length; i++) {
-            String l = lines[i].toLowerCase(Locale.ROOT);
-            if (l.startsWith("connection:")) {
-                String v = l.substring("connection:".length()).trim();
-                close = v.equals("close") || (close && !v.equals("keep-alive"));
-            }
-        }
-        String target = rl[1];
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        Map<String, String> query = new HashMap<>();
-        if (q >= 0) {
-            for (String kv : target.substring(q + 1).split("&")) {
-                if (kv.isEmpty()) {
-                    continue;
-                }
-                int eq = kv.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-                query.putIfAbsent(k, v);
-            }
-        }
-        return new Request(rl[0], path, query, close);
-    }
-
-    private static void send(dev.jgo.net.Conn c, Response r, boolean headOnly, boolean close) throws IOException {
-        long len = r.file() != null ? Go.blocking(() -> Files.size(r.file())) : r.body().length;
-        StringBuilder h = new StringBuilder("HTTP/1.1 ")
-                .append(r.status())
-                .append(' ')
-                .append(reason(r.status()))
-                .append("\r\nContent-Type: ")
-                .append(r.type())
-                .append("\r\nContent-Length: ")
-                .append(len)
-                .append("\r\nX-Content-Type-Options: nosniff\r\n");
-        if (r.disposition() != null) {
-            h.append("Content-Disposition: attachment; filename=\"")
-                    .append(r.disposition())
-                    .append("\"\r\n");
-        }
-        if (close) {
-            h.append("Connection: close\r\n");
-        }
-        h.append("\r\n");
-        try {
-            c.write(ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.ISO_8859_1)));
-            if (headOnly) {
-                return;
-            }
-            if (r.file() == null) {
-                c.write(ByteBuffer.wrap(r.body()));
-                return;
-            }
-            try (FileChannel f = Go.blocking(() -> FileChannel.open(r.file(), StandardOpenOption.READ))) {
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-                for (; ; ) {
-                    buf.clear();
-                    int n = Go.blocking(() -> f.read(buf));
-                    if (n < 0) {
-                        break;
-                    }
-                    c.write(buf.flip());
-                }
-            }
-        } finally {
-            if (r.file() != null) {
-                Go.blocking(() -> Files.deleteIfExists(r.file()));
-            }
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 500 -> "Internal Server Error";
-            case 431 -> "Request Header Fields Too Large";
-            case 503 -> "Service Unavailable";
-            default -> "Internal Server Error";
-        };
     }
 
     // ---- endpoints ----

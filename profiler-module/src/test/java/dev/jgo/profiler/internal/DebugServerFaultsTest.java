@@ -105,4 +105,47 @@ class DebugServerFaultsTest {
             assertTrue(!DebugHttpServer.isLoopback(h), h);
         }
     }
+
+    /** Sends {@code raw} and reads until the server closes the connection. */
+    private static String exchange(int port, String raw) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static int responses(String got) {
+        return got.split("HTTP/1\\.1 \\d{3} ", -1).length - 1;
+    }
+
+    /**
+     * Item 6: a POST whose body is a GET, by Content-Length and chunked, then a GET on the same
+     * connection: one answer (405) and the connection closed; a GET with a body is answered, and
+     * closed. Before, the body was served as a second request.
+     */
+    @Test
+    void aRequestBodyIsNeverServedAsARequest() throws Exception {
+        server = DebugServer.start(rt, 0);
+        String smuggled = "GET /debug/jgo/sched HTTP/1.1\r\nHost: x\r\n\r\n";
+        String last = "GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        String[] heads = {
+            "POST /debug/jgo/sched HTTP/1.1\r\nHost: x\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled,
+            "POST /debug/jgo/sched HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(smuggled.length()) + "\r\n" + smuggled + "\r\n0\r\n\r\n",
+            "GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled,
+            "GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\nContent-Length : 5\r\n\r\n" + smuggled,
+            "GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\nX: y\nContent-Length: 5\r\n\r\n" + smuggled,
+        };
+        int[] status = {405, 405, 200, 400, 400};
+        for (int i = 0; i < heads.length; i++) {
+            String got = exchange(server.port(), heads[i] + last);
+            assertEquals(1, responses(got), heads[i] + " -> " + got);
+            assertTrue(got.startsWith("HTTP/1.1 " + status[i] + " "), heads[i] + " -> " + got);
+            assertTrue(got.contains("\r\nConnection: close\r\n"), got);
+        }
+        // no body (Content-Length: 0): the connection stays open for the next request
+        String got = exchange(server.port(), "POST /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n" + last);
+        assertEquals(2, responses(got), got);
+    }
 }
