@@ -27,10 +27,21 @@ final class DebugHttp {
      */
     record Request(String method, String path, Map<String, String> query, boolean close, boolean body) {}
 
-    /** An answer: status, content type, body (in memory or in a file to delete after sending). */
-    record Response(int status, String type, byte[] body, Path file, String disposition) {
+    /**
+     * An answer: status, content type, body (in memory or in a file to delete after sending), and
+     * a {@code Retry-After} in seconds (0: none).
+     */
+    record Response(int status, String type, byte[] body, Path file, String disposition, long retryAfter) {
+        Response(int status, String type, byte[] body, Path file, String disposition) {
+            this(status, type, body, file, disposition, 0);
+        }
+
         static Response text(int status, String msg) {
             return new Response(status, "text/plain; charset=utf-8", msg.getBytes(StandardCharsets.UTF_8), null, null);
+        }
+
+        Response retryAfter(long seconds) {
+            return new Response(status, type, body, file, disposition, seconds);
         }
     }
 
@@ -163,6 +174,9 @@ final class DebugHttp {
             h.append("Content-Disposition: attachment; filename=\"")
                     .append(r.disposition())
                     .append("\"\r\n");
+        }
+        if (r.retryAfter() > 0) {
+            h.append("Retry-After: ").append(r.retryAfter()).append("\r\n");
         }
         if (close) {
             h.append("Connection: close\r\n");

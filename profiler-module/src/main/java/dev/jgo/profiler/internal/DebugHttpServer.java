@@ -68,14 +68,27 @@ final class DebugHttpServer implements DebugServer {
     private final dev.jgo.net.Listener listener;
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** Counted down at the end of {@link #close}: wakes handlers waiting out their seconds. */
-    private final CountDownLatch closed = new CountDownLatch(1);
+    /**
+     * The wake-up latches of handlers waiting out their seconds ({@link #waitOut}); {@link #close}
+     * counts each down once it has stopped what they started.
+     */
+    private final Set<CountDownLatch> waits = ConcurrentHashMap.newKeySet();
 
     private final RuntimeRegistry.Listener onRuntimeClose;
     /** Stops the CPU profile / trace this server started and has not stopped yet, else null. */
     private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
 
     private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
+    /** The temporary file of the trace in progress, deleted by whoever stops it without sending it. */
+    volatile Path traceFile;
+
+    /**
+     * {@link System#nanoTime} at which the CPU profile / trace that a debug server started is due
+     * to end, or 0: what a 409 tells the next client. Process-wide, as the profiler and tracer are.
+     */
+    static volatile long cpuEndsAt;
+
+    static volatile long traceEndsAt;
 
     private DebugHttpServer(GoRuntime rt, dev.jgo.net.Listener listener) {
         this.rt = rt;
@@ -160,8 +173,12 @@ final class DebugHttpServer implements DebugServer {
         // the process-wide profiler and tracer are free for the next user; only then wake the
         // handlers, which find nothing left to stop and answer 503 on a closed connection.
         stopOnce(cpuStop);
-        stopOnce(traceStop);
-        closed.countDown();
+        if (stopOnce(traceStop)) {
+            deleteQuietly(traceFile);
+        }
+        for (CountDownLatch w : waits) {
+            w.countDown();
+        }
     }
 
     @Override
@@ -287,7 +304,10 @@ final class DebugHttpServer implements DebugServer {
                     DebugHttp.closeWriteAndWait(c);
                     return;
                 }
-                Response r = handle(req);
+                Response r = handle(req, c, in);
+                if (r == null) {
+                    return; // the client left during a profile or trace: nobody to answer
+                }
                 DebugHttp.send(c, r, req.method().equals("HEAD"), req.close());
                 if (req.body()) {
                     DebugHttp.closeWriteAndWait(c); // the body is never read: see DebugHttp.parse
@@ -318,7 +338,17 @@ final class DebugHttpServer implements DebugServer {
             </ul></body></html>
             """;
 
+    /** The answer to {@code req} (for tests: no connection to watch). */
     Response handle(Request req) {
+        return handle(req, null, null);
+    }
+
+    /**
+     * The answer to {@code req}, or null if its client left while it waited ({@link ClientWatch}
+     * on {@code c}, reading into {@code in}, the connection's input buffer). Concurrency: the
+     * connection's goroutine.
+     */
+    private Response handle(Request req, dev.jgo.net.Conn c, ByteBuffer in) {
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
             return Response.text(405, "method " + req.method() + " not allowed: use GET\n");
         }
@@ -326,9 +356,9 @@ final class DebugHttpServer implements DebugServer {
             return switch (req.path()) {
                 case "/debug/pprof/", "/debug/pprof" ->
                     new Response(200, "text/html; charset=utf-8", INDEX.getBytes(StandardCharsets.UTF_8), null, null);
-                case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS));
+                case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS), c, in);
                 case "/debug/pprof/goroutine" -> goroutine(intParam(req, "debug", 0, 0, 2));
-                case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS));
+                case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
                 case "/debug/jgo/sched" -> sched();
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
@@ -364,14 +394,43 @@ final class DebugHttpServer implements DebugServer {
         return n;
     }
 
-    /** Waits {@code seconds} or until the server closes; true if it closed. */
-    private boolean waitOut(int seconds) {
-        return Go.blockingLong(() -> closed.await(seconds, TimeUnit.SECONDS));
+    /** Why {@link #waitOut} returned. */
+    enum Ended {
+        TIME_UP,
+        SERVER_CLOSED,
+        CLIENT_GONE
+    }
+
+    /**
+     * Waits {@code seconds}, or until the server closes, or until the client of {@code c} leaves
+     * (watched by a {@link ClientWatch} reading into {@code in}; no watch if {@code c} is null).
+     * Concurrency: the connection's goroutine.
+     */
+    private Ended waitOut(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
+        CountDownLatch wake = new CountDownLatch(1);
+        waits.add(wake);
+        if (closing.get()) {
+            wake.countDown(); // close() may have counted down the latches before this one was added
+        }
+        ClientWatch watch = c == null ? null : ClientWatch.start(c, in, wake);
+        try {
+            Go.blockingLong(() -> wake.await(seconds, TimeUnit.SECONDS));
+        } finally {
+            waits.remove(wake);
+            if (watch != null) {
+                watch.abort();
+            }
+        }
+        if (closing.get()) {
+            return Ended.SERVER_CLOSED;
+        }
+        return watch != null && watch.gone() ? Ended.CLIENT_GONE : Ended.TIME_UP;
     }
 
     /**
      * Runs the stopper of a profile or trace this server started, unless someone ran it already
-     * (the handler when its seconds are up, or {@link #close}). Concurrency: any thread.
+     * (the handler when its seconds are up or its client left, or {@link #close}). Concurrency:
+     * any thread.
      */
     private static boolean stopOnce(AtomicReference<Runnable> stopper) {
         Runnable r = stopper.getAndSet(null);
@@ -382,21 +441,51 @@ final class DebugHttpServer implements DebugServer {
         return true;
     }
 
-    private Response profile(int seconds) {
+    private static void deleteQuietly(Path f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // a temp file the OS cleans up eventually
+        }
+    }
+
+    /** The 409 answer for a CPU profile or trace requested while one runs. */
+    private static Response busy(String what, long endsAt, String cause) {
+        long left = endsAt == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(endsAt - System.nanoTime() + 999_999_999L);
+        String msg = endsAt == 0
+                ? "a " + what + " started outside the debug endpoints is running (" + cause
+                        + "); it ends when its owner stops it\n"
+                : "a " + what + " is already running, one at a time: it ends in " + Math.max(1, left)
+                        + " s; try again then\n";
+        return Response.text(409, msg).retryAfter(endsAt == 0 ? 0 : Math.max(1, left));
+    }
+
+    private Response profile(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             Pprof.startCpuProfile(out);
         } catch (IllegalStateException e) {
-            return Response.text(409, "could not enable CPU profiling: " + e.getMessage() + "\n");
+            return busy("CPU profile", cpuEndsAt, e.getMessage());
         }
-        cpuStop.set(Pprof::stopCpuProfile);
+        cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        cpuStop.set(() -> {
+            cpuEndsAt = 0;
+            Pprof.stopCpuProfile();
+        });
+        Ended why = Ended.SERVER_CLOSED;
         try {
-            waitOut(seconds);
+            why = waitOut(seconds, c, in);
         } finally {
             boolean mine = Go.blockingLong(() -> stopOnce(cpuStop));
             if (!mine) {
                 return Response.text(503, "the debug server was closed during the profile\n");
             }
+        }
+        if (why == Ended.CLIENT_GONE) {
+            return null;
         }
         return new Response(200, "application/octet-stream", out.toByteArray(), null, "profile");
     }
@@ -412,7 +501,7 @@ final class DebugHttpServer implements DebugServer {
                 : new Response(200, "text/plain; charset=utf-8", b, null, null);
     }
 
-    private Response trace(int seconds) {
+    private Response trace(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         Path f = Go.blocking(() -> Files.createTempFile("jgo-trace", ".json"));
         OutputStream out = Go.blocking(() -> new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
         try {
@@ -422,10 +511,13 @@ final class DebugHttpServer implements DebugServer {
                 out.close();
                 return Files.deleteIfExists(f);
             });
-            return Response.text(409, "could not enable tracing: " + e.getMessage() + "\n");
+            return busy("trace", traceEndsAt, e.getMessage());
         }
+        traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        traceFile = f;
         AtomicBoolean failed = new AtomicBoolean();
         traceStop.set(() -> {
+            traceEndsAt = 0;
             try (out) {
                 Trace.stop();
             } catch (IOException | RuntimeException e) {
@@ -433,13 +525,18 @@ final class DebugHttpServer implements DebugServer {
             }
         });
         boolean mine;
+        Ended why = Ended.SERVER_CLOSED;
         try {
-            waitOut(seconds);
+            why = waitOut(seconds, c, in);
         } finally {
             mine = Go.blockingLong(() -> stopOnce(traceStop));
         }
-        if (!mine || failed.get()) {
+        // Invariant: a trace that is not sent is deleted here (or by close, which stopped it).
+        if (!mine || failed.get() || why == Ended.CLIENT_GONE) {
             Go.blocking(() -> Files.deleteIfExists(f));
+            if (why == Ended.CLIENT_GONE && mine && !failed.get()) {
+                return null;
+            }
             return mine
                     ? Response.text(500, "writing the trace failed\n")
                     : Response.text(503, "the debug server was closed during the trace\n");

@@ -148,4 +148,89 @@ class DebugServerFaultsTest {
         String got = exchange(server.port(), "POST /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n" + last);
         assertEquals(2, responses(got), got);
     }
+
+    /** Opens a connection and sends a request for {@code target} (kept alive); the caller closes it. */
+    private static Socket begin(int port, String target) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(30_000);
+        s.getOutputStream()
+                .write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        return s;
+    }
+
+    /** Waits up to 20 s for {@code cond}. */
+    private static void await(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!cond.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Item 5: an hour-long profile and trace whose clients leave stop within seconds, the trace's
+     * temporary file is deleted, and the next profile and trace are served. Before, both ran on
+     * for the hour (every new request got 409) and the file stayed behind.
+     */
+    @Test
+    void anAbandonedProfileAndTraceStopAndCleanUp() throws Exception {
+        server = DebugServer.start(rt, 0);
+        DebugHttpServer impl = (DebugHttpServer) server;
+        Socket profile = begin(server.port(), "/debug/pprof/profile?seconds=3600");
+        Socket trace = begin(server.port(), "/debug/jgo/trace?seconds=3600");
+        java.nio.file.Path file;
+        try {
+            DebugServerTest.awaitBusy(() -> DebugHttpServer.cpuEndsAt != 0);
+            DebugServerTest.awaitBusy(() -> DebugHttpServer.traceEndsAt != 0 && impl.traceFile != null);
+            file = impl.traceFile;
+            assertTrue(java.nio.file.Files.exists(file), file.toString());
+        } finally {
+            profile.close();
+            trace.close();
+        }
+        await(() -> DebugHttpServer.cpuEndsAt == 0, "the abandoned profile still runs");
+        await(() -> DebugHttpServer.traceEndsAt == 0, "the abandoned trace still runs");
+        await(() -> !java.nio.file.Files.exists(file), "the abandoned trace's file is left behind: " + file);
+        assertTrue(!DebugServerTest.cpuBusy() && !DebugServerTest.traceBusy());
+        assertEquals(200, get(server.port(), "/debug/pprof/profile?seconds=1").status());
+        assertEquals(200, get(server.port(), "/debug/jgo/trace?seconds=1").status());
+    }
+
+    /**
+     * Item 5: one profile and one trace at a time; the second gets 409 with how long the running
+     * one has left, in its text and in Retry-After. A pipelined request behind the running one is
+     * still answered after it.
+     */
+    @Test
+    void aSecondProfileOrTraceGets409SayingHowLongTheFirstHasLeft() throws Exception {
+        server = DebugServer.start(rt, 0);
+        for (String[] c : new String[][] {{"/debug/pprof/profile", "CPU profile"}, {"/debug/jgo/trace", "trace"}}) {
+            try (Socket first = begin(server.port(), c[0] + "?seconds=30")) {
+                DebugServerTest.awaitBusy(
+                        () -> c[1].equals("trace") ? DebugHttpServer.traceEndsAt != 0 : DebugHttpServer.cpuEndsAt != 0);
+                DebugServerTest.Answer a = get(server.port(), c[0] + "?seconds=1");
+                assertEquals(409, a.status(), a.text());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                                "a " + c[1] + " is already running, one at a time: it ends in (\\d+) s")
+                        .matcher(a.text());
+                assertTrue(m.find(), a.text());
+                int left = Integer.parseInt(m.group(1));
+                assertTrue(left >= 1 && left <= 30, a.text());
+                assertEquals(String.valueOf(left), a.headers().get("retry-after"));
+            }
+            await(() -> DebugHttpServer.cpuEndsAt == 0 && DebugHttpServer.traceEndsAt == 0, "first one still runs");
+        }
+        // a request pipelined behind a short profile is read by the client watch and still answered
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream()
+                    .write(("GET /debug/pprof/profile?seconds=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    + "GET /debug/jgo/sched HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(200, DebugServerTest.read(s.getInputStream()).status());
+            DebugServerTest.Answer sched = DebugServerTest.read(s.getInputStream());
+            assertEquals(200, sched.status());
+            assertTrue(sched.text().contains("SCHED"), sched.text());
+        }
+    }
 }
