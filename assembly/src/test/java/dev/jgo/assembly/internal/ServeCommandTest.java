@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -288,6 +289,50 @@ class ServeCommandTest {
             s.join();
         } finally {
             jul.removeHandler(h);
+        }
+    }
+
+    /** Item 2: --read-header-timeout and --idle-timeout reach both servers; bad values are usage errors. */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void timeoutOptionsApplyToBothServers() throws Exception {
+        Serving s = serve(
+                "--port",
+                "0",
+                "--procs",
+                "2",
+                "--seconds",
+                "8",
+                "--debug-port",
+                "0",
+                "--read-header-timeout",
+                "1",
+                "--idle-timeout",
+                "1500ms");
+        int port = s.awaitPort("serving HTTP hello on 127\\.0\\.0\\.1:(\\d+)");
+        int debug = s.awaitPort("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/");
+        for (int p : new int[] {port, debug}) {
+            try (Socket silent = new Socket("127.0.0.1", p)) {
+                long t0 = System.nanoTime();
+                silent.setSoTimeout(6_000);
+                try {
+                    assertEquals(-1, silent.getInputStream().read());
+                } catch (SocketException e) {
+                    // reset: closed too
+                }
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertTrue(ms >= 900 && ms < 6_000, "port " + p + " closed a silent connection after " + ms + " ms");
+            }
+        }
+        s.join();
+        assertEquals(Duration.ofMillis(1500), ServeCommand.parseDuration("--idle-timeout", "1500ms"));
+        assertEquals(Duration.ofSeconds(90), ServeCommand.parseDuration("--idle-timeout", "1.5m"));
+        assertEquals(Duration.ofSeconds(10), ServeCommand.parseDuration("--idle-timeout", "10s"));
+        for (String bad : new String[] {"0", "-1", "x", "s", "10h", "NaN", ""}) {
+            assertThrows(
+                    dev.jgo.bench.UsageException.class,
+                    () -> ServeCommand.parseDuration("--read-header-timeout", bad),
+                    bad);
         }
     }
 }

@@ -7,13 +7,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Example: a minimal HTTP/1.1 keep-alive server answering every request with {@code hello}, one
  * goroutine per connection, with pipelining. Request bodies ({@code Content-Length} or chunked)
  * are read and discarded, never taken for requests ({@link HttpFraming}); a request it cannot
  * frame is refused (400, 501, 431 for a head over 8 KiB) and its connection closed. A request with
- * {@code Connection: close}, or HTTP/1.0 without keep-alive, closes after the answer. For
+ * {@code Connection: close}, or HTTP/1.0 without keep-alive, closes after the answer. A head
+ * must arrive within the read-header timeout and a keep-alive connection is closed when idle
+ * ({@link HttpTimeouts}), so slow or silent clients cannot hold connections forever. For
  * benchmarks, not for use.
  */
 public final class HelloHttpServer {
@@ -38,15 +41,32 @@ public final class HelloHttpServer {
      * in a goroutine.
      */
     public static void serve(Listener l) {
-        AcceptLoop.serve(l, "http", HelloHttpServer::handle);
+        serve(l, HttpTimeouts.DEFAULT);
     }
 
-    /** Serves one connection until it closes. Concurrency: the connection's goroutine. */
+    /** As {@link #serve(Listener)}, with the given read timeouts. */
+    public static void serve(Listener l, HttpTimeouts t) {
+        Objects.requireNonNull(t, "timeouts");
+        AcceptLoop.serve(l, "http", c -> handle(c, t));
+    }
+
+    /** Serves one connection with the default timeouts. */
     static void handle(Conn c) {
+        handle(c, HttpTimeouts.DEFAULT);
+    }
+
+    /**
+     * Serves one connection until it closes, or a read passes its deadline ({@link ReadDeadline}):
+     * then it closes without an answer, as Go's server does. Concurrency: the connection's
+     * goroutine.
+     */
+    static void handle(Conn c, HttpTimeouts t) {
         try (c) {
             ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
             ByteBuffer out = ByteBuffer.allocate(RESPONSE.length * 64);
             HttpFraming f = new HttpFraming();
+            ReadDeadline deadline = new ReadDeadline(c, t);
+            deadline.header(System.nanoTime()); // the first head's time runs from the accept
             for (; ; ) {
                 if (c.read(in) < 0) {
                     return;
@@ -73,6 +93,7 @@ public final class HelloHttpServer {
                         break;
                     }
                     in.position(end + 4);
+                    deadline.headDone();
                     if (!f.parseHead(in, start, end)) {
                         queue(c, out, refusal(f.refusal, f.problem));
                         close = refused = true;
@@ -96,6 +117,14 @@ public final class HelloHttpServer {
                 }
                 if (close) {
                     return;
+                }
+                // Invariant: a partial head reads under its absolute header deadline, anything
+                // else under the idle deadline.
+                long now = System.nanoTime();
+                if (f.inBody() || in.position() == 0) {
+                    deadline.idle(now);
+                } else {
+                    deadline.header(now);
                 }
             }
         } catch (IOException e) {

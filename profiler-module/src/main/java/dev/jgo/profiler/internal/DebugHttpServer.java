@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       and close gets the stopper first runs it.
  * </ol>
  */
-final class DebugHttpServer implements DebugServer {
+public final class DebugHttpServer implements DebugServer {
     static final int MAX_SECONDS = 3600;
     /** The logger for accept errors and warnings. */
     static final String LOGGER = "dev.jgo.prof";
@@ -64,8 +65,16 @@ final class DebugHttpServer implements DebugServer {
 
     private static final int MAX_HEAD = 8192;
 
+    /** How long a request head may take from its first byte (Go's ReadHeaderTimeout). */
+    public static final Duration DEFAULT_READ_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a keep-alive connection may wait for its next request (Go's IdleTimeout). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final GoRuntime rt;
     private final dev.jgo.net.Listener listener;
+    private final Duration readHeaderTimeout;
+    private final Duration idleTimeout;
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     /**
@@ -90,9 +99,12 @@ final class DebugHttpServer implements DebugServer {
 
     static volatile long traceEndsAt;
 
-    private DebugHttpServer(GoRuntime rt, dev.jgo.net.Listener listener) {
+    private DebugHttpServer(
+            GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
         this.rt = rt;
         this.listener = listener;
+        this.readHeaderTimeout = readHeaderTimeout;
+        this.idleTimeout = idleTimeout;
         this.onRuntimeClose = new RuntimeRegistry.Listener() {
             @Override
             public void added(GoRuntime r) {}
@@ -106,12 +118,25 @@ final class DebugHttpServer implements DebugServer {
         };
     }
 
-    /** Binds and starts the accepting goroutine. Concurrency: any thread. */
+    /** Binds and starts the accepting goroutine, with the default timeouts. Concurrency: any thread. */
     static DebugServer start(GoRuntime rt, String host, int port) throws IOException {
+        return start(rt, host, port, DEFAULT_READ_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * As {@link DebugServer#start(GoRuntime, String, int)}, with the read-header and idle timeouts
+     * of its connections (for {@code jgo serve}'s options). Concurrency: any thread.
+     *
+     * @throws IllegalArgumentException if a timeout is not positive
+     */
+    public static DebugServer start(
+            GoRuntime rt, String host, int port, Duration readHeaderTimeout, Duration idleTimeout) throws IOException {
+        requirePositive(readHeaderTimeout, "read-header timeout");
+        requirePositive(idleTimeout, "idle timeout");
         if (!RuntimeRegistry.live().contains(rt)) {
             throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
         }
-        DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port));
+        DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout);
         if (!isLoopback(host)) {
             log(
                     System.getLogger(LOGGER),
@@ -121,6 +146,12 @@ final class DebugHttpServer implements DebugServer {
                             + " bind 127.0.0.1 unless a firewall guards the port");
         }
         return s;
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
     }
 
     /** Whether {@code host} names only this machine (a loopback literal or "localhost"). */
@@ -140,7 +171,12 @@ final class DebugHttpServer implements DebugServer {
      * fails on purpose. Concurrency: any thread.
      */
     static DebugServer serve(GoRuntime rt, dev.jgo.net.Listener listener) {
-        DebugHttpServer s = new DebugHttpServer(rt, listener);
+        return serve(rt, listener, DEFAULT_READ_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    static DebugServer serve(
+            GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
+        DebugHttpServer s = new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout);
         RuntimeRegistry.addListener(s.onRuntimeClose);
         try {
             rt.go(s::acceptLoop);
@@ -274,10 +310,27 @@ final class DebugHttpServer implements DebugServer {
 
     // ---- HTTP ----
 
+    /**
+     * Serves one connection: request heads in turn, each read under an absolute deadline from its
+     * first byte (from the accept for the first), the wait for the next one under the idle
+     * deadline; a read past its deadline closes the connection without an answer, as Go's server
+     * does. Concurrency: the connection's goroutine.
+     */
     private void serveConn(dev.jgo.net.Conn c) {
         try (c) {
             ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
+            boolean first = true;
             for (; ; ) {
+                // Invariant: a partial head reads under its header deadline, set once; an empty
+                // buffer between requests under the idle deadline.
+                boolean headerArmed = false;
+                if (first || in.position() > 0) {
+                    c.setReadDeadline(Instant.now().plus(readHeaderTimeout));
+                    headerArmed = true;
+                } else {
+                    c.setReadDeadline(Instant.now().plus(idleTimeout));
+                }
+                first = false;
                 int end;
                 while ((end = DebugHttp.headEnd(in)) < 0) {
                     if (!in.hasRemaining()) {
@@ -292,7 +345,12 @@ final class DebugHttpServer implements DebugServer {
                     if (c.read(in) < 0) {
                         return;
                     }
+                    if (!headerArmed) {
+                        c.setReadDeadline(Instant.now().plus(readHeaderTimeout));
+                        headerArmed = true;
+                    }
                 }
+                c.setReadDeadline(null); // handling may take long; a profile watches its client
                 String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
                 in.flip().position(end + 4);
                 in.compact();

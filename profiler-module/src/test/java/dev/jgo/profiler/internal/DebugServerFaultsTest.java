@@ -233,4 +233,73 @@ class DebugServerFaultsTest {
             assertTrue(sched.text().contains("SCHED"), sched.text());
         }
     }
+
+    /**
+     * Item 2: with a 1 s read-header timeout, a silent connection, a partial head and a head sent
+     * one line every 200 ms are all closed within seconds; a keep-alive connection closes at the
+     * idle timeout. Before, all stayed open.
+     */
+    @Test
+    void slowClientsAreClosedAtTheirTimeouts() throws Exception {
+        server = DebugHttpServer.start(
+                rt, "127.0.0.1", 0, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+        int port = server.port();
+        List<Socket> socks = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread trickle = null;
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                socks.add(new Socket("127.0.0.1", port));
+            }
+            socks.get(1).getOutputStream().write("GET /debug/pprof/ HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            java.io.OutputStream so = socks.get(2).getOutputStream();
+            trickle = new Thread(() -> {
+                try {
+                    so.write("GET /debug/pprof/ HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; !stop.get(); i++) {
+                        so.write(("X-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
+                        Thread.sleep(200);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed by the server
+                }
+            });
+            trickle.start();
+            for (Socket s : socks) {
+                long ms = msUntilClosed(s, t0);
+                assertTrue(ms >= 900 && ms < 15_000, "closed after " + ms + " ms");
+            }
+            // keep-alive: answered, then closed when idle (2 s), not at the header timeout (1 s)
+            try (Socket k = new Socket("127.0.0.1", port)) {
+                k.setSoTimeout(15_000);
+                k.getOutputStream()
+                        .write("GET /debug/pprof/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(200, DebugServerTest.read(k.getInputStream()).status());
+                long ms = msUntilClosed(k, System.nanoTime());
+                assertTrue(ms >= 1_500 && ms < 15_000, "idle connection closed after " + ms + " ms");
+            }
+        } finally {
+            stop.set(true);
+            for (Socket s : socks) {
+                s.close();
+            }
+            if (trickle != null) {
+                trickle.join(10_000);
+            }
+        }
+    }
+
+    /** Milliseconds from {@code t0} until the server closes {@code s}; at most 15 s. */
+    private static long msUntilClosed(Socket s, long t0) throws IOException {
+        s.setSoTimeout(15_000);
+        try {
+            while (s.getInputStream().read() >= 0) {
+                // nothing complete was sent: no answer to read
+            }
+        } catch (java.net.SocketException e) {
+            // reset: closed too
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
 }
