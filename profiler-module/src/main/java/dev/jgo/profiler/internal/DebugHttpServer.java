@@ -12,14 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -57,11 +55,6 @@ public final class DebugHttpServer implements DebugServer {
     static final int MAX_SECONDS = 3600;
     /** The logger for accept errors and warnings. */
     static final String LOGGER = "dev.jgo.prof";
-
-    static final Duration MIN_ACCEPT_DELAY = Duration.ofMillis(5);
-    static final Duration MAX_ACCEPT_DELAY = Duration.ofSeconds(1);
-    /** Time without accept errors that ends a burst, and so allows the next warning. */
-    static final Duration ACCEPT_BURST_QUIET = Duration.ofSeconds(5);
 
     private static final int MAX_HEAD = 8192;
 
@@ -138,7 +131,7 @@ public final class DebugHttpServer implements DebugServer {
         }
         DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout);
         if (!isLoopback(host)) {
-            log(
+            DebugAcceptLoop.log(
                     System.getLogger(LOGGER),
                     Level.WARNING,
                     "debug endpoints exposed on " + host + ":" + s.port()
@@ -222,90 +215,16 @@ public final class DebugHttpServer implements DebugServer {
         return "DebugServer[:" + port() + " on " + rt + "]";
     }
 
-    /**
-     * Accepts until the listener is closed. Port of the accept loop of net/http.(*Server).Serve:
-     * an accept error other than a closed listener (EMFILE, ENFILE, ECONNABORTED, ...) is retried
-     * after 5 ms, doubling up to 1 s, and logged once per burst, which ends after 5 s without
-     * errors (the rule and its reasons are in
-     * jgo-netpoll's {@code AcceptLoop}, which this module cannot depend on). Concurrency: the
-     * accepting goroutine.
-     */
+    /** Accepts until the listener is closed ({@link DebugAcceptLoop}). Concurrency: the accepting goroutine. */
     private void acceptLoop() {
-        // What the first log record reads from files (the formatter's time-zone database), now,
-        // while descriptors are free: a warning about EMFILE must not fail for want of one.
-        System.Logger log = System.getLogger(LOGGER);
-        ZoneId.systemDefault();
-        Duration delay = Duration.ZERO;
-        long lastFailure = 0; // System.nanoTime() of the burst's last failure; 0: no burst
-        long failures = 0; // in the burst
-        while (!closing.get()) {
-            dev.jgo.net.Conn c;
-            try {
-                c = listener.accept();
-            } catch (IOException e) {
-                if (closing.get() || isClosed(e)) {
-                    return;
-                }
-                // Invariant: only a closed listener ends the loop; any other I/O error is retried.
-                delay = delay.isZero() ? MIN_ACCEPT_DELAY : delay.multipliedBy(2);
-                delay = delay.compareTo(MAX_ACCEPT_DELAY) > 0 ? MAX_ACCEPT_DELAY : delay;
-                long now = System.nanoTime();
-                if (lastFailure == 0 || now - lastFailure > ACCEPT_BURST_QUIET.toNanos()) {
-                    failures = 0;
-                    log(
-                            log,
-                            Level.WARNING,
-                            "debug server: accept error on " + listener + ": " + e.getMessage()
-                                    + "; retrying with back-off from " + MIN_ACCEPT_DELAY.toMillis()
-                                    + " ms up to " + MAX_ACCEPT_DELAY.toMillis() + " ms");
-                }
-                lastFailure = now;
-                failures++;
-                backoff(delay);
-                continue;
-            }
-            if (!delay.isZero()) {
-                log(log, Level.DEBUG, "debug server: accepting again after " + failures + " errors");
-                delay = Duration.ZERO;
-            }
+        DebugAcceptLoop.serve(listener, closing::get, c -> {
             conns.add(c);
             if (closing.get()) {
-                c.close();
+                c.close(); // close() may have closed the connections before this one was added
                 return;
             }
             Go.go(() -> serveConn(c));
-        }
-    }
-
-    /** Logs best-effort: a logging backend that fails (no descriptor for a file) must not end the server. */
-    static void log(System.Logger log, Level level, String msg) {
-        try {
-            log.log(level, msg);
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError v) {
-                throw v; // out of memory or a JVM fault: not the logger's
-            }
-            // otherwise nothing to report it to: the server matters more than its log
-        }
-    }
-
-    /** Parks for {@code d}: {@code Go.sleep}, or without the timer module a sleep in {@code Go.blocking}. */
-    private static void backoff(Duration d) {
-        try {
-            Go.sleep(d);
-        } catch (IllegalStateException noTimerModule) {
-            Go.blocking(() -> {
-                Thread.sleep(d);
-                return null;
-            });
-        }
-    }
-
-    /** Whether {@code e} says the socket was closed (Go: {@code errors.Is(err, net.ErrClosed)}). */
-    static boolean isClosed(IOException e) {
-        return e instanceof SocketException
-                && e.getMessage() != null
-                && e.getMessage().contains("use of closed network connection");
+        });
     }
 
     // ---- HTTP ----
