@@ -8,13 +8,19 @@ import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
 import dev.jgo.netpoll.internal.EchoServer;
 import dev.jgo.netpoll.internal.HelloHttpServer;
+import dev.jgo.netpoll.internal.HttpTimeouts;
 import dev.jgo.prof.DebugServer;
+import dev.jgo.profiler.internal.DebugHttpServer;
 import dev.jgo.spi.PolicyControl;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code jgo serve}: issue 6's examples on jgo's netpoll, a goroutine per connection: the HTTP/1.1
@@ -33,18 +39,40 @@ final class ServeCommand {
                   --seconds S               stop after S seconds (default: run until killed)
                   --debug-port N            also serve the debug endpoints (/debug/pprof/profile,
                                             /debug/pprof/goroutine, /debug/jgo/trace, /debug/jgo/sched)
-                                            on H:N, 0 = any free port (default: none)
+                                            on port N, 0 = any free port (default: none)
+                  --debug-host D            address of the debug endpoints (default 127.0.0.1, whatever
+                                            --host says); another exposes goroutine dumps and profiles
+                                            to anyone who can connect, with a warning
+                  --read-header-timeout T   time a request head may take from its first byte, on both
+                                            servers (Go's ReadHeaderTimeout; default 10s); T is 500ms,
+                                            10s, 2m or plain seconds
+                  --idle-timeout T          time a keep-alive connection may wait for its next request
+                                            (Go's IdleTimeout; default 60s)
                   --policy, --schedtrace    see "runtime options"
                 """.formatted(Args.MAX_PROCS);
     }
 
     static void run(List<String> args, PrintStream out) {
+        run(args, out, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #run(List, PrintStream)}, serving on {@code wrap} applied to the listener (tests
+     * wrap it in one that fails).
+     *
+     * @throws IllegalStateException if the server ends on an error, or its listener is closed by
+     *     anything but the end of {@code --seconds}: {@code jgo serve} then exits with 1
+     */
+    static void run(List<String> args, PrintStream out, UnaryOperator<Listener> wrap) {
         boolean http = true;
         String host = "127.0.0.1";
         int port = 8080;
         int procs = dev.jgo.spi.RuntimeConfig.defaultProcs();
         long seconds = 0;
         int debugPort = -1;
+        String debugHost = "127.0.0.1";
+        Duration readHeaderTimeout = HttpTimeouts.DEFAULT.readHeader();
+        Duration idleTimeout = HttpTimeouts.DEFAULT.idle();
         Args.RuntimeArgs runtime = new Args.RuntimeArgs();
         for (int i = 0; i < args.size(); i++) {
             int took = runtime.accept(args, i);
@@ -61,6 +89,9 @@ final class ServeCommand {
                 case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
                 case "--seconds" -> seconds = Args.parseInt(a, value(args, ++i, a), 0);
                 case "--debug-port" -> debugPort = Args.parseInt(a, value(args, ++i, a), 0, 65535);
+                case "--debug-host" -> debugHost = value(args, ++i, a);
+                case "--read-header-timeout" -> readHeaderTimeout = parseDuration(a, value(args, ++i, a));
+                case "--idle-timeout" -> idleTimeout = parseDuration(a, value(args, ++i, a));
                 default -> throw new UsageException("serve: unknown option '" + a + "'");
             }
         }
@@ -69,6 +100,10 @@ final class ServeCommand {
         int p = port;
         long secs = seconds;
         int dp = debugPort;
+        // Invariant: the debug endpoints listen on loopback unless --debug-host says otherwise.
+        String dh = debugHost;
+        HttpTimeouts timeouts = new HttpTimeouts(readHeaderTimeout, idleTimeout);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try (GoRuntime rt = runtime.result().build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
                 Listener l;
@@ -85,35 +120,53 @@ final class ServeCommand {
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
                         + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
                         + (secs > 0 ? " for " + secs + " s" : ""));
-                DebugServer debug = dp < 0 ? null : startDebug(rt, h, dp, l);
+                DebugServer debug = dp < 0 ? null : startDebug(rt, dh, dp, l, timeouts);
                 if (debug != null) {
-                    out.println("debug endpoints on http://" + h + ":" + debug.port() + "/debug/pprof/");
+                    out.println("debug endpoints on http://" + dh + ":" + debug.port() + "/debug/pprof/");
                 }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
+                AtomicBoolean stopping = new AtomicBoolean();
+                Listener served = wrap.apply(l);
                 Go.go(() -> {
-                    if (isHttp) {
-                        HelloHttpServer.serve(l);
-                    } else {
-                        EchoServer.serve(l);
+                    try {
+                        if (isHttp) {
+                            HelloHttpServer.serve(served, timeouts);
+                        } else {
+                            EchoServer.serve(served);
+                        }
+                        // serve returns only once its listener is closed: by us, or else a fault
+                        if (!stopping.get()) {
+                            failure.compareAndSet(null, new IllegalStateException("its listener was closed"));
+                        }
+                    } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        stop.countDown();
                     }
-                    stop.countDown();
                 });
                 Go.blockingLong(() -> secs > 0 ? stop.await(secs, TimeUnit.SECONDS) : awaitForever(stop));
+                stopping.set(true);
                 if (debug != null) {
                     debug.close();
                 }
-                l.close();
+                served.close();
                 return null;
             });
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            // Invariant: a server that ends before its time is a failure (exit code 1), never "stopped".
+            throw new IllegalStateException(
+                    "serve: the " + (http ? "HTTP hello" : "echo") + " server ended on an error: " + f, f);
         }
         out.println("stopped");
     }
 
     /** The debug server on {@code host:port}, or a usage error (the listener closed) if it cannot bind. */
-    private static DebugServer startDebug(GoRuntime rt, String host, int port, Listener served) {
+    private static DebugServer startDebug(GoRuntime rt, String host, int port, Listener served, HttpTimeouts timeouts) {
         try {
-            return DebugServer.start(rt, host, port);
+            return DebugHttpServer.start(rt, host, port, timeouts.readHeader(), timeouts.idle());
         } catch (IOException e) {
             served.close();
             throw new IllegalStateException(
@@ -124,6 +177,35 @@ final class ServeCommand {
     private static boolean awaitForever(CountDownLatch l) throws InterruptedException {
         l.await();
         return true;
+    }
+
+    /** A positive duration: {@code 500ms}, {@code 10s}, {@code 2m}, or plain (decimal) seconds. */
+    static Duration parseDuration(String opt, String v) {
+        String t = v.trim();
+        long unitNanos = 1_000_000_000L;
+        if (t.endsWith("ms")) {
+            unitNanos = 1_000_000L;
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            unitNanos = 60_000_000_000L;
+            t = t.substring(0, t.length() - 1);
+        }
+        double n;
+        try {
+            n = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            n = Double.NaN;
+        }
+        if (!(n > 0)
+                || n * unitNanos >= Long.MAX_VALUE
+                || t.isEmpty()
+                || !Character.isDigit(t.charAt(t.length() - 1))) {
+            throw new UsageException(
+                    "serve: " + opt + " must be a positive duration like 500ms, 10s or 2m, got '" + v + "'");
+        }
+        return Duration.ofNanos(Math.max(1, (long) (n * unitNanos)));
     }
 
     private static String value(List<String> args, int i, String opt) {

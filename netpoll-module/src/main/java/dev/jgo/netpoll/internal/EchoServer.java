@@ -1,6 +1,5 @@
 package dev.jgo.netpoll.internal;
 
-import dev.jgo.Go;
 import dev.jgo.net.Conn;
 import dev.jgo.net.Listener;
 import java.io.IOException;
@@ -14,25 +13,22 @@ import java.nio.ByteBuffer;
 public final class EchoServer {
     private EchoServer() {}
 
-    /** Accepts until {@code l} is closed; must run in a goroutine. */
+    /**
+     * Accepts until {@code l} is closed, retrying other accept errors ({@link AcceptLoop}); must run
+     * in a goroutine.
+     */
     public static void serve(Listener l) {
-        for (; ; ) {
-            Conn c;
-            try {
-                c = l.accept();
-            } catch (IOException e) {
-                return; // listener closed
+        AcceptLoop.serve(l, "echo", EchoServer::handle);
+    }
+
+    static void handle(Conn c) {
+        try (c) {
+            ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+            while (c.read(buf.clear()) >= 0) {
+                c.write(buf.flip());
             }
-            Go.go(() -> {
-                try (c) {
-                    ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
-                    while (c.read(buf.clear()) >= 0) {
-                        c.write(buf.flip());
-                    }
-                } catch (IOException e) {
-                    // peer gone: drop the connection
-                }
-            });
+        } catch (IOException e) {
+            // peer gone: drop the connection
         }
     }
 }

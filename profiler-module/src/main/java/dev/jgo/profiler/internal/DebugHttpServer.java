@@ -5,20 +5,19 @@ import dev.jgo.GoRuntime;
 import dev.jgo.prof.DebugServer;
 import dev.jgo.prof.Pprof;
 import dev.jgo.prof.Trace;
+import dev.jgo.profiler.internal.DebugHttp.Request;
+import dev.jgo.profiler.internal.DebugHttp.Response;
 import dev.jgo.spi.RuntimeRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -34,9 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>{@link #start} binds with {@code Net.listen} (any thread) and starts one accepting
  *       goroutine on the runtime; each accepted connection gets its own goroutine, which reads
- *       request heads (at most 8 KiB, GET and HEAD only, no bodies) and answers them in turn,
- *       keeping the connection open unless the client sends {@code Connection: close} or speaks
- *       HTTP/1.0.
+ *       request heads (at most 8 KiB, GET and HEAD only) and answers them in turn, keeping the
+ *       connection open unless the client sends {@code Connection: close}, speaks HTTP/1.0 or
+ *       sends a body: a body is never read, the connection closes after the answer instead
+ *       ({@link DebugHttp#parse}), so a body is never taken for a request.
  *   <li>Work that blocks or runs long (waiting out a profile's seconds, rendering a profile or a
  *       trace, temporary files) runs inside {@code Go.blockingLong}/{@code Go.blocking}, so the
  *       handler's P goes to other goroutines meanwhile, as Go's handler would leave its P in a
@@ -51,26 +51,53 @@ import java.util.concurrent.atomic.AtomicReference;
  *       and close gets the stopper first runs it.
  * </ol>
  */
-final class DebugHttpServer implements DebugServer {
+public final class DebugHttpServer implements DebugServer {
     static final int MAX_SECONDS = 3600;
+    /** The logger for accept errors and warnings. */
+    static final String LOGGER = "dev.jgo.prof";
+
     private static final int MAX_HEAD = 8192;
+
+    /** How long a request head may take from its first byte (Go's ReadHeaderTimeout). */
+    public static final Duration DEFAULT_READ_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long a keep-alive connection may wait for its next request (Go's IdleTimeout). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final GoRuntime rt;
     private final dev.jgo.net.Listener listener;
+    private final Duration readHeaderTimeout;
+    private final Duration idleTimeout;
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** Counted down at the end of {@link #close}: wakes handlers waiting out their seconds. */
-    private final CountDownLatch closed = new CountDownLatch(1);
+    /**
+     * The wake-up latches of handlers waiting out their seconds ({@link #waitOut}); {@link #close}
+     * counts each down once it has stopped what they started.
+     */
+    private final Set<CountDownLatch> waits = ConcurrentHashMap.newKeySet();
 
     private final RuntimeRegistry.Listener onRuntimeClose;
     /** Stops the CPU profile / trace this server started and has not stopped yet, else null. */
     private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
 
     private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
+    /** The temporary file of the trace in progress, deleted by whoever stops it without sending it. */
+    volatile Path traceFile;
 
-    private DebugHttpServer(GoRuntime rt, dev.jgo.net.Listener listener) {
+    /**
+     * {@link System#nanoTime} at which the CPU profile / trace that a debug server started is due
+     * to end, or 0: what a 409 tells the next client. Process-wide, as the profiler and tracer are.
+     */
+    static volatile long cpuEndsAt;
+
+    static volatile long traceEndsAt;
+
+    private DebugHttpServer(
+            GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
         this.rt = rt;
         this.listener = listener;
+        this.readHeaderTimeout = readHeaderTimeout;
+        this.idleTimeout = idleTimeout;
         this.onRuntimeClose = new RuntimeRegistry.Listener() {
             @Override
             public void added(GoRuntime r) {}
@@ -84,12 +111,65 @@ final class DebugHttpServer implements DebugServer {
         };
     }
 
-    /** Binds and starts the accepting goroutine. Concurrency: any thread. */
+    /** Binds and starts the accepting goroutine, with the default timeouts. Concurrency: any thread. */
     static DebugServer start(GoRuntime rt, String host, int port) throws IOException {
+        return start(rt, host, port, DEFAULT_READ_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * As {@link DebugServer#start(GoRuntime, String, int)}, with the read-header and idle timeouts
+     * of its connections (for {@code jgo serve}'s options). Concurrency: any thread.
+     *
+     * @throws IllegalArgumentException if a timeout is not positive
+     */
+    public static DebugServer start(
+            GoRuntime rt, String host, int port, Duration readHeaderTimeout, Duration idleTimeout) throws IOException {
+        requirePositive(readHeaderTimeout, "read-header timeout");
+        requirePositive(idleTimeout, "idle timeout");
         if (!RuntimeRegistry.live().contains(rt)) {
             throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
         }
-        DebugHttpServer s = new DebugHttpServer(rt, dev.jgo.net.Net.listen(host, port));
+        DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout);
+        if (!isLoopback(host)) {
+            DebugAcceptLoop.log(
+                    System.getLogger(LOGGER),
+                    Level.WARNING,
+                    "debug endpoints exposed on " + host + ":" + s.port()
+                            + ": anyone who can connect gets goroutine dumps, profiles and traces;"
+                            + " bind 127.0.0.1 unless a firewall guards the port");
+        }
+        return s;
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+    }
+
+    /** Whether {@code host} names only this machine (a loopback literal or "localhost"). */
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.ofLiteral(host).isLoopbackAddress();
+        } catch (IllegalArgumentException e) {
+            return false; // a name: it may resolve to any address
+        }
+    }
+
+    /**
+     * Serves on {@code listener}, which it closes when it closes; tests hand it a listener that
+     * fails on purpose. Concurrency: any thread.
+     */
+    static DebugServer serve(GoRuntime rt, dev.jgo.net.Listener listener) {
+        return serve(rt, listener, DEFAULT_READ_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    static DebugServer serve(
+            GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
+        DebugHttpServer s = new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout);
         RuntimeRegistry.addListener(s.onRuntimeClose);
         try {
             rt.go(s::acceptLoop);
@@ -122,70 +202,93 @@ final class DebugHttpServer implements DebugServer {
         // the process-wide profiler and tracer are free for the next user; only then wake the
         // handlers, which find nothing left to stop and answer 503 on a closed connection.
         stopOnce(cpuStop);
-        stopOnce(traceStop);
-        closed.countDown();
+        if (stopOnce(traceStop)) {
+            deleteQuietly(traceFile);
+        }
+        for (CountDownLatch w : waits) {
+            w.countDown();
+        }
     }
 
     @Override
     public String toString() {
-        return "DebugServer[127.0.0.1:" + port() + " on " + rt + "]";
+        return "DebugServer[:" + port() + " on " + rt + "]";
     }
 
+    /** Accepts until the listener is closed ({@link DebugAcceptLoop}). Concurrency: the accepting goroutine. */
     private void acceptLoop() {
-        while (!closing.get()) {
-            dev.jgo.net.Conn c;
-            try {
-                c = listener.accept();
-            } catch (IOException e) {
-                return; // listener closed
-            }
+        DebugAcceptLoop.serve(listener, closing::get, c -> {
             conns.add(c);
             if (closing.get()) {
-                c.close();
+                c.close(); // close() may have closed the connections before this one was added
                 return;
             }
             Go.go(() -> serveConn(c));
-        }
+        });
     }
 
     // ---- HTTP ----
 
-    /** A parsed request line. */
-    record Request(String method, String path, Map<String, String> query, boolean close) {}
-
-    /** An answer: status, content type, body (in memory or in a file to delete after sending). */
-    record Response(int status, String type, byte[] body, Path file, String disposition) {
-        static Response text(int status, String msg) {
-            return new Response(status, "text/plain; charset=utf-8", msg.getBytes(StandardCharsets.UTF_8), null, null);
-        }
-    }
-
+    /**
+     * Serves one connection: request heads in turn, each read under an absolute deadline from its
+     * first byte (from the accept for the first), the wait for the next one under the idle
+     * deadline; a read past its deadline closes the connection without an answer, as Go's server
+     * does. Concurrency: the connection's goroutine.
+     */
     private void serveConn(dev.jgo.net.Conn c) {
         try (c) {
             ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
+            boolean first = true;
             for (; ; ) {
+                // Invariant: a partial head reads under its header deadline, set once; an empty
+                // buffer between requests under the idle deadline.
+                boolean headerArmed = false;
+                if (first || in.position() > 0) {
+                    c.setReadDeadline(Instant.now().plus(readHeaderTimeout));
+                    headerArmed = true;
+                } else {
+                    c.setReadDeadline(Instant.now().plus(idleTimeout));
+                }
+                first = false;
                 int end;
-                while ((end = headEnd(in)) < 0) {
+                while ((end = DebugHttp.headEnd(in)) < 0) {
                     if (!in.hasRemaining()) {
-                        send(c, Response.text(431, "request head larger than " + MAX_HEAD + " bytes\n"), false, true);
+                        DebugHttp.send(
+                                c,
+                                Response.text(431, "request head larger than " + MAX_HEAD + " bytes\n"),
+                                false,
+                                true);
+                        DebugHttp.closeWriteAndWait(c);
                         return;
                     }
                     if (c.read(in) < 0) {
                         return;
                     }
+                    if (!headerArmed) {
+                        c.setReadDeadline(Instant.now().plus(readHeaderTimeout));
+                        headerArmed = true;
+                    }
                 }
+                c.setReadDeadline(null); // handling may take long; a profile watches its client
                 String head = new String(in.array(), 0, end, StandardCharsets.ISO_8859_1);
                 in.flip().position(end + 4);
                 in.compact();
                 Request req;
                 try {
-                    req = parse(head);
+                    req = DebugHttp.parse(head);
                 } catch (IllegalArgumentException e) {
-                    send(c, Response.text(400, e.getMessage() + "\n"), false, true);
+                    DebugHttp.send(c, Response.text(400, e.getMessage() + "\n"), false, true);
+                    DebugHttp.closeWriteAndWait(c);
                     return;
                 }
-                Response r = handle(req);
-                send(c, r, req.method().equals("HEAD"), req.close());
+                Response r = handle(req, c, in);
+                if (r == null) {
+                    return; // the client left during a profile or trace: nobody to answer
+                }
+                DebugHttp.send(c, r, req.method().equals("HEAD"), req.close());
+                if (req.body()) {
+                    DebugHttp.closeWriteAndWait(c); // the body is never read: see DebugHttp.parse
+                }
                 if (req.close()) {
                     return;
                 }
@@ -196,115 +299,6 @@ final class DebugHttpServer implements DebugServer {
         } finally {
             conns.remove(c);
         }
-    }
-
-    /** Index of the first {@code \r\n\r\n} in the bytes read so far, or -1. */
-    private static int headEnd(ByteBuffer in) {
-        byte[] a = in.array();
-        for (int i = 0; i + 3 < in.position(); i++) {
-            if (a[i] == '\r' && a[i + 1] == '\n' && a[i + 2] == '\r' && a[i + 3] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Parses a request head.
-     *
-     * @throws IllegalArgumentException with the message for a 400 answer
-     */
-    static Request parse(String head) {
-        String[] lines = head.split("\r\n");
-        String[] rl = lines[0].split(" ");
-        if (rl.length != 3 || !rl[2].startsWith("HTTP/1.")) {
-            throw new IllegalArgumentException("malformed request line: " + lines[0]);
-        }
-        boolean close = rl[2].equals("HTTP/1.0");
-        for (int i = 1; i < lines.length; i++) {
-            String l = lines[i].toLowerCase(Locale.ROOT);
-            if (l.startsWith("connection:")) {
-                String v = l.substring("connection:".length()).trim();
-                close = v.equals("close") || (close && !v.equals("keep-alive"));
-            }
-        }
-        String target = rl[1];
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        Map<String, String> query = new HashMap<>();
-        if (q >= 0) {
-            for (String kv : target.substring(q + 1).split("&")) {
-                if (kv.isEmpty()) {
-                    continue;
-                }
-                int eq = kv.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
-                query.putIfAbsent(k, v);
-            }
-        }
-        return new Request(rl[0], path, query, close);
-    }
-
-    private static void send(dev.jgo.net.Conn c, Response r, boolean headOnly, boolean close) throws IOException {
-        long len = r.file() != null ? Go.blocking(() -> Files.size(r.file())) : r.body().length;
-        StringBuilder h = new StringBuilder("HTTP/1.1 ")
-                .append(r.status())
-                .append(' ')
-                .append(reason(r.status()))
-                .append("\r\nContent-Type: ")
-                .append(r.type())
-                .append("\r\nContent-Length: ")
-                .append(len)
-                .append("\r\nX-Content-Type-Options: nosniff\r\n");
-        if (r.disposition() != null) {
-            h.append("Content-Disposition: attachment; filename=\"")
-                    .append(r.disposition())
-                    .append("\"\r\n");
-        }
-        if (close) {
-            h.append("Connection: close\r\n");
-        }
-        h.append("\r\n");
-        try {
-            c.write(ByteBuffer.wrap(h.toString().getBytes(StandardCharsets.ISO_8859_1)));
-            if (headOnly) {
-                return;
-            }
-            if (r.file() == null) {
-                c.write(ByteBuffer.wrap(r.body()));
-                return;
-            }
-            try (FileChannel f = Go.blocking(() -> FileChannel.open(r.file(), StandardOpenOption.READ))) {
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-                for (; ; ) {
-                    buf.clear();
-                    int n = Go.blocking(() -> f.read(buf));
-                    if (n < 0) {
-                        break;
-                    }
-                    c.write(buf.flip());
-                }
-            }
-        } finally {
-            if (r.file() != null) {
-                Go.blocking(() -> Files.deleteIfExists(r.file()));
-            }
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 500 -> "Internal Server Error";
-            case 431 -> "Request Header Fields Too Large";
-            case 503 -> "Service Unavailable";
-            default -> "Internal Server Error";
-        };
     }
 
     // ---- endpoints ----
@@ -321,7 +315,17 @@ final class DebugHttpServer implements DebugServer {
             </ul></body></html>
             """;
 
+    /** The answer to {@code req} (for tests: no connection to watch). */
     Response handle(Request req) {
+        return handle(req, null, null);
+    }
+
+    /**
+     * The answer to {@code req}, or null if its client left while it waited ({@link ClientWatch}
+     * on {@code c}, reading into {@code in}, the connection's input buffer). Concurrency: the
+     * connection's goroutine.
+     */
+    private Response handle(Request req, dev.jgo.net.Conn c, ByteBuffer in) {
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
             return Response.text(405, "method " + req.method() + " not allowed: use GET\n");
         }
@@ -329,9 +333,9 @@ final class DebugHttpServer implements DebugServer {
             return switch (req.path()) {
                 case "/debug/pprof/", "/debug/pprof" ->
                     new Response(200, "text/html; charset=utf-8", INDEX.getBytes(StandardCharsets.UTF_8), null, null);
-                case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS));
+                case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS), c, in);
                 case "/debug/pprof/goroutine" -> goroutine(intParam(req, "debug", 0, 0, 2));
-                case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS));
+                case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
                 case "/debug/jgo/sched" -> sched();
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
@@ -367,14 +371,43 @@ final class DebugHttpServer implements DebugServer {
         return n;
     }
 
-    /** Waits {@code seconds} or until the server closes; true if it closed. */
-    private boolean waitOut(int seconds) {
-        return Go.blockingLong(() -> closed.await(seconds, TimeUnit.SECONDS));
+    /** Why {@link #waitOut} returned. */
+    enum Ended {
+        TIME_UP,
+        SERVER_CLOSED,
+        CLIENT_GONE
+    }
+
+    /**
+     * Waits {@code seconds}, or until the server closes, or until the client of {@code c} leaves
+     * (watched by a {@link ClientWatch} reading into {@code in}; no watch if {@code c} is null).
+     * Concurrency: the connection's goroutine.
+     */
+    private Ended waitOut(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
+        CountDownLatch wake = new CountDownLatch(1);
+        waits.add(wake);
+        if (closing.get()) {
+            wake.countDown(); // close() may have counted down the latches before this one was added
+        }
+        ClientWatch watch = c == null ? null : ClientWatch.start(c, in, wake);
+        try {
+            Go.blockingLong(() -> wake.await(seconds, TimeUnit.SECONDS));
+        } finally {
+            waits.remove(wake);
+            if (watch != null) {
+                watch.abort();
+            }
+        }
+        if (closing.get()) {
+            return Ended.SERVER_CLOSED;
+        }
+        return watch != null && watch.gone() ? Ended.CLIENT_GONE : Ended.TIME_UP;
     }
 
     /**
      * Runs the stopper of a profile or trace this server started, unless someone ran it already
-     * (the handler when its seconds are up, or {@link #close}). Concurrency: any thread.
+     * (the handler when its seconds are up or its client left, or {@link #close}). Concurrency:
+     * any thread.
      */
     private static boolean stopOnce(AtomicReference<Runnable> stopper) {
         Runnable r = stopper.getAndSet(null);
@@ -385,21 +418,51 @@ final class DebugHttpServer implements DebugServer {
         return true;
     }
 
-    private Response profile(int seconds) {
+    private static void deleteQuietly(Path f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // a temp file the OS cleans up eventually
+        }
+    }
+
+    /** The 409 answer for a CPU profile or trace requested while one runs. */
+    private static Response busy(String what, long endsAt, String cause) {
+        long left = endsAt == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(endsAt - System.nanoTime() + 999_999_999L);
+        String msg = endsAt == 0
+                ? "a " + what + " started outside the debug endpoints is running (" + cause
+                        + "); it ends when its owner stops it\n"
+                : "a " + what + " is already running, one at a time: it ends in " + Math.max(1, left)
+                        + " s; try again then\n";
+        return Response.text(409, msg).retryAfter(endsAt == 0 ? 0 : Math.max(1, left));
+    }
+
+    private Response profile(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             Pprof.startCpuProfile(out);
         } catch (IllegalStateException e) {
-            return Response.text(409, "could not enable CPU profiling: " + e.getMessage() + "\n");
+            return busy("CPU profile", cpuEndsAt, e.getMessage());
         }
-        cpuStop.set(Pprof::stopCpuProfile);
+        cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        cpuStop.set(() -> {
+            cpuEndsAt = 0;
+            Pprof.stopCpuProfile();
+        });
+        Ended why = Ended.SERVER_CLOSED;
         try {
-            waitOut(seconds);
+            why = waitOut(seconds, c, in);
         } finally {
             boolean mine = Go.blockingLong(() -> stopOnce(cpuStop));
             if (!mine) {
                 return Response.text(503, "the debug server was closed during the profile\n");
             }
+        }
+        if (why == Ended.CLIENT_GONE) {
+            return null;
         }
         return new Response(200, "application/octet-stream", out.toByteArray(), null, "profile");
     }
@@ -415,7 +478,7 @@ final class DebugHttpServer implements DebugServer {
                 : new Response(200, "text/plain; charset=utf-8", b, null, null);
     }
 
-    private Response trace(int seconds) {
+    private Response trace(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         Path f = Go.blocking(() -> Files.createTempFile("jgo-trace", ".json"));
         OutputStream out = Go.blocking(() -> new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
         try {
@@ -425,10 +488,13 @@ final class DebugHttpServer implements DebugServer {
                 out.close();
                 return Files.deleteIfExists(f);
             });
-            return Response.text(409, "could not enable tracing: " + e.getMessage() + "\n");
+            return busy("trace", traceEndsAt, e.getMessage());
         }
+        traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        traceFile = f;
         AtomicBoolean failed = new AtomicBoolean();
         traceStop.set(() -> {
+            traceEndsAt = 0;
             try (out) {
                 Trace.stop();
             } catch (IOException | RuntimeException e) {
@@ -436,13 +502,18 @@ final class DebugHttpServer implements DebugServer {
             }
         });
         boolean mine;
+        Ended why = Ended.SERVER_CLOSED;
         try {
-            waitOut(seconds);
+            why = waitOut(seconds, c, in);
         } finally {
             mine = Go.blockingLong(() -> stopOnce(traceStop));
         }
-        if (!mine || failed.get()) {
+        // Invariant: a trace that is not sent is deleted here (or by close, which stopped it).
+        if (!mine || failed.get() || why == Ended.CLIENT_GONE) {
             Go.blocking(() -> Files.deleteIfExists(f));
+            if (why == Ended.CLIENT_GONE && mine && !failed.get()) {
+                return null;
+            }
             return mine
                     ? Response.text(500, "writing the trace failed\n")
                     : Response.text(503, "the debug server was closed during the trace\n");

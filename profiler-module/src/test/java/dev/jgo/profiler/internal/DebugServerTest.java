@@ -55,8 +55,15 @@ class DebugServerTest {
     @AfterAll
     static void stop() {
         stop.set(true);
-        server.close();
-        rt.close();
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (rt != null) {
+                rt.close();
+            }
+        }
     }
 
     record Answer(int status, Map<String, String> headers, byte[] body) {
@@ -247,8 +254,11 @@ class DebugServerTest {
         try (GoRuntime r = GoRuntime.builder().procs(1).build()) {
             DebugServer s = DebugServer.start(r, 0);
             int port = s.port();
-            s.close();
-            s.close(); // idempotent
+            try {
+                s.close();
+            } finally {
+                s.close(); // idempotent
+            }
             assertThrows(IOException.class, () -> {
                 try (Socket c = new Socket("127.0.0.1", port)) {
                     c.setSoTimeout(10_000);
@@ -261,8 +271,11 @@ class DebugServerTest {
         }
     }
 
-    /** Waits until {@code busy} says the process-wide profiler or tracer is taken. */
-    private static void awaitBusy(java.util.function.BooleanSupplier busy) throws InterruptedException {
+    /**
+     * Waits until {@code busy} says a debug server's profile or trace runs. It must not probe by
+     * starting a profile itself: the probe would race with the handler starting its own (409).
+     */
+    static void awaitBusy(java.util.function.BooleanSupplier busy) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!busy.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "the endpoint never started");
@@ -270,7 +283,7 @@ class DebugServerTest {
         }
     }
 
-    private static boolean cpuBusy() {
+    static boolean cpuBusy() {
         try {
             Pprof.startCpuProfile(OutputStream.nullOutputStream());
         } catch (IllegalStateException e) {
@@ -280,7 +293,7 @@ class DebugServerTest {
         return false;
     }
 
-    private static boolean traceBusy() {
+    static boolean traceBusy() {
         try {
             dev.jgo.prof.Trace.start(OutputStream.nullOutputStream());
         } catch (IllegalStateException e) {
@@ -313,23 +326,31 @@ class DebugServerTest {
                 t.start();
                 clients.add(t);
             }
-            awaitBusy(DebugServerTest::cpuBusy);
-            awaitBusy(DebugServerTest::traceBusy);
-            if (closeRuntime) {
-                r.close();
-            } else {
+            try {
+                awaitBusy(() -> DebugHttpServer.cpuEndsAt != 0);
+                awaitBusy(() -> DebugHttpServer.traceEndsAt != 0);
+                if (closeRuntime) {
+                    r.close();
+                } else {
+                    s.close();
+                }
+                for (Thread t : clients) {
+                    t.join(40_000);
+                }
+                assertEquals(2, outcomes.size(), outcomes.toString());
+                assertTrue(
+                        outcomes.stream().allMatch(o -> o.equals("closed") || o.equals("status 503")),
+                        outcomes.toString());
+                assertTrue(!cpuBusy(), "the CPU profiler is free again (closeRuntime=" + closeRuntime + ")");
+                assertTrue(!traceBusy(), "the tracer is free again (closeRuntime=" + closeRuntime + ")");
+            } finally {
+                // whatever failed above, nothing is left running for the next test or class
                 s.close();
+                r.close();
+                for (Thread t : clients) {
+                    t.join(40_000);
+                }
             }
-            for (Thread t : clients) {
-                t.join(40_000);
-            }
-            assertEquals(2, outcomes.size(), outcomes.toString());
-            assertTrue(
-                    outcomes.stream().allMatch(o -> o.equals("closed") || o.equals("status 503")), outcomes.toString());
-            assertTrue(!cpuBusy(), "the CPU profiler is free again (closeRuntime=" + closeRuntime + ")");
-            assertTrue(!traceBusy(), "the tracer is free again (closeRuntime=" + closeRuntime + ")");
-            s.close();
-            r.close();
         }
     }
 }
