@@ -968,17 +968,18 @@ final class Sched {
         if (n > pp.runq.capacity() / 2) {
             n = pp.runq.capacity() / 2;
         }
-        G gp = runq.poll();
+        G gp = runq.take(n); // the batch in one critical section, oldest first
         if (gp == null) {
             return null;
         }
-        SplittableRandom rnd = randomize ? new SplittableRandom() : null;
-        for (int i = 1; i < n; i++) {
-            G g = runq.poll();
-            if (g == null) {
-                break;
-            }
+        G g = gp.schedlink;
+        gp.schedlink = null;
+        SplittableRandom rnd = randomize && g != null ? new SplittableRandom() : null;
+        while (g != null) {
+            G next = g.schedlink;
+            g.schedlink = null;
             pp.runq.runqput(g, false, 0, rnd);
+            g = next;
         }
         return gp;
     }

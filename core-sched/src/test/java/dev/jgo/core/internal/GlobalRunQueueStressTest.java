@@ -46,6 +46,24 @@ class GlobalRunQueueStressTest {
         assertNull(a.schedlink, "a polled goroutine's link is cleared");
         q.offer(a); // and it may be put again
         assertEquals(a, q.poll());
+        for (int i = 0; i < 10; i++) {
+            q.offer(g(100 + i));
+        }
+        G chain = q.take(4); // a batch, oldest first, the last link cleared
+        List<Long> ids = new ArrayList<>();
+        for (G x = chain; x != null; x = x.schedlink) {
+            ids.add(x.goid);
+        }
+        assertEquals(List.of(100L, 101L, 102L, 103L), ids);
+        assertEquals(6, q.size());
+        q.offer(g(200)); // behind the six still queued
+        assertEquals(104, q.poll().goid);
+        assertEquals(7 - 1, q.size());
+        List<Long> rest = new ArrayList<>();
+        for (G x; (x = q.poll()) != null; ) {
+            rest.add(x.goid);
+        }
+        assertEquals(List.of(105L, 106L, 107L, 108L, 109L, 200L), rest);
     }
 
     @Test
