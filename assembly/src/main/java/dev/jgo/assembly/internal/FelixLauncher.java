@@ -46,7 +46,7 @@ import org.osgi.util.tracker.ServiceTracker;
  * </ol>
  *
  * <p>Either way the framework property {@code org.osgi.framework.system.packages.extra} names
- * {@code jdk.internal.vm} (continuations) and {@code sun.misc} (JCTools' optional import), and the
+ * {@code jdk.internal.vm} (continuations), and the
  * JVM needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}: bundle class loaders are
  * unnamed modules.
  */
@@ -80,7 +80,7 @@ final class FelixLauncher implements AutoCloseable {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + API_BUNDLE + " jar in " + bundlesDir));
         Map<String, String> config = new HashMap<>(props);
-        String extra = "jdk.internal.vm,sun.misc";
+        String extra = "jdk.internal.vm";
         if (mode == ApiMode.CLASS_PATH) {
             extra += "," + exportPackage(api);
             jars.remove(api);

@@ -204,7 +204,7 @@ final class RunQueue {
             }
         }
         for (int i = 0; i <= n; i++) {
-            global.offer(b[i]); // JCTools offer: a full fence, pairs with the idle M's re-check
+            global.offer(b[i]); // GlobalRunQueue.offer: a full fence, pairs with the idle M's re-check
             b[i] = null;
         }
         overflows++;

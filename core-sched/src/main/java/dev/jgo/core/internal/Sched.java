@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 
 /**
  * The scheduler's global state, Go's {@code schedt} with the functions that work on it: the idle
@@ -54,9 +53,9 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  *
  * <h2>Design note: the global run queue</h2>
  *
- * Go guards its global queue with sched.lock. jgo uses a lock-free JCTools MPMC queue so that
- * goroutines started from outside the runtime and overflowing Ps do not contend on the lock. Go
- * could rely on the lock to order "M finds the global queue empty, then becomes idle" against
+ * Go guards its global queue with sched.lock. jgo's ({@link GlobalRunQueue}) has a lock of its
+ * own so that goroutines started from outside the runtime and overflowing Ps do not contend on
+ * sched.lock. Go could rely on the lock to order "M finds the global queue empty, then becomes idle" against
  * "submitter puts then looks for idle Ps"; without the lock, an M that becomes idle re-checks the
  * global queue after {@link #pidleput} (an atomic increment of {@code npidle}, so a StoreLoad
  * fence), and a submitter fences after its put before reading {@code npidle}: one of the two sees
@@ -114,7 +113,7 @@ final class Sched {
 
     // ---- any thread (lock-free) ----
     /** The global run queue ({@code sched.runq}). */
-    final MpmcUnboundedXaddArrayQueue<G> runq = new MpmcUnboundedXaddArrayQueue<>(1024);
+    final GlobalRunQueue runq = new GlobalRunQueue();
     /** Spinning Ms ({@code sched.nmspinning}). See "Worker thread parking/unparking". */
     final AtomicInteger nmspinning = new AtomicInteger();
     /** Idle Ps ({@code sched.npidle}). Written under sched.lock, read anywhere. */
@@ -255,7 +254,8 @@ final class Sched {
     int nmidlelocked;
 
     /** The global free list ({@code sched.gFree}): batches of dead Gs, see gfput. */
-    private final MpmcUnboundedXaddArrayQueue<G> gFree = new MpmcUnboundedXaddArrayQueue<>(256);
+    private final java.util.concurrent.ConcurrentLinkedQueue<G> gFree =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Sched(CoreRuntime rt, RuntimeConfig cfg, int runqCapacity) {
         this.rt = rt;
@@ -968,17 +968,18 @@ final class Sched {
         if (n > pp.runq.capacity() / 2) {
             n = pp.runq.capacity() / 2;
         }
-        G gp = runq.poll();
+        G gp = runq.take(n); // the batch in one critical section, oldest first
         if (gp == null) {
             return null;
         }
-        SplittableRandom rnd = randomize ? new SplittableRandom() : null;
-        for (int i = 1; i < n; i++) {
-            G g = runq.poll();
-            if (g == null) {
-                break;
-            }
+        G g = gp.schedlink;
+        gp.schedlink = null;
+        SplittableRandom rnd = randomize && g != null ? new SplittableRandom() : null;
+        while (g != null) {
+            G next = g.schedlink;
+            g.schedlink = null;
             pp.runq.runqput(g, false, 0, rnd);
+            g = next;
         }
         return gp;
     }
@@ -1085,7 +1086,7 @@ final class Sched {
      */
     G gfget(P pp) {
         if (pp.gFree == null) {
-            G batch = gFree.relaxedPoll();
+            G batch = gFree.poll();
             if (batch == null) {
                 return null;
             }
@@ -1130,7 +1131,7 @@ final class Sched {
     private G gfgetGlobal() {
         G batch = gFreeExternal.getAndSet(null);
         if (batch == null) {
-            batch = gFree.relaxedPoll();
+            batch = gFree.poll();
             if (batch == null) {
                 return null;
             }

@@ -1,0 +1,149 @@
+package dev.jgo.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link GlobalRunQueue} under producers and consumers at once: nothing lost, nothing taken
+ * twice, each producer's goroutines taken in the order it put them, the length right at rest.
+ */
+@Timeout(60)
+class GlobalRunQueueStressTest {
+    private static final int STRESS = Integer.getInteger("jgo.stress", 1);
+
+    private static G g(long id) {
+        G g = new G();
+        g.goid = id;
+        return g;
+    }
+
+    @Test
+    void fifoSingleThread() {
+        GlobalRunQueue q = new GlobalRunQueue();
+        assertNull(q.poll());
+        G a = g(1);
+        G b = g(2);
+        G c = g(3);
+        q.offer(a);
+        q.offer(b);
+        assertEquals(2, q.size());
+        assertEquals(a, q.peek());
+        assertEquals(a, q.poll());
+        q.offer(c);
+        assertEquals(List.of(b, c), new ArrayList<>(q));
+        assertEquals(b, q.poll());
+        assertEquals(c, q.poll());
+        assertNull(q.poll());
+        assertTrue(q.isEmpty());
+        assertNull(a.schedlink, "a polled goroutine's link is cleared");
+        q.offer(a); // and it may be put again
+        assertEquals(a, q.poll());
+        for (int i = 0; i < 10; i++) {
+            q.offer(g(100 + i));
+        }
+        G chain = q.take(4); // a batch, oldest first, the last link cleared
+        List<Long> ids = new ArrayList<>();
+        for (G x = chain; x != null; x = x.schedlink) {
+            ids.add(x.goid);
+        }
+        assertEquals(List.of(100L, 101L, 102L, 103L), ids);
+        assertEquals(6, q.size());
+        q.offer(g(200)); // behind the six still queued
+        assertEquals(104, q.poll().goid);
+        assertEquals(7 - 1, q.size());
+        List<Long> rest = new ArrayList<>();
+        for (G x; (x = q.poll()) != null; ) {
+            rest.add(x.goid);
+        }
+        assertEquals(List.of(105L, 106L, 107L, 108L, 109L, 200L), rest);
+    }
+
+    @Test
+    void producersAndConsumersLoseNothing() throws Exception {
+        int producers = 3;
+        int consumers = 3;
+        int perProducer = 100_000 * STRESS;
+        for (int round = 0; round < 3; round++) {
+            GlobalRunQueue q = new GlobalRunQueue();
+            G[][] gs = new G[producers][perProducer];
+            for (int p = 0; p < producers; p++) {
+                for (int i = 0; i < perProducer; i++) {
+                    gs[p][i] = g((long) p * perProducer + i);
+                }
+            }
+            int total = producers * perProducer;
+            boolean[] seen = new boolean[total];
+            long[][] lastPerProducer = new long[consumers][producers];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                G[] mine = gs[p];
+                threads.add(new Thread(() -> {
+                    try {
+                        start.await();
+                        for (G g : mine) {
+                            q.offer(g);
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
+            for (int c = 0; c < consumers; c++) {
+                long[] last = lastPerProducer[c];
+                java.util.Arrays.fill(last, -1);
+                threads.add(new Thread(() -> {
+                    try {
+                        start.await();
+                        long deadline = System.nanoTime() + 30_000_000_000L;
+                        while (taken.get() < total && System.nanoTime() < deadline) {
+                            G g = q.poll();
+                            if (g == null) {
+                                Thread.onSpinWait();
+                                continue;
+                            }
+                            int id = (int) g.goid;
+                            synchronized (seen) {
+                                if (seen[id]) {
+                                    throw new AssertionError("goroutine " + id + " taken twice");
+                                }
+                                seen[id] = true;
+                            }
+                            int p = id / perProducer;
+                            // one consumer sees each producer's goroutines in the order they were put
+                            if (id <= last[p]) {
+                                throw new AssertionError("producer " + p + ": " + id + " after " + last[p]);
+                            }
+                            last[p] = id;
+                            taken.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            start.countDown();
+            for (Thread t : threads) {
+                t.join(40_000);
+                assertTrue(!t.isAlive(), "a thread did not finish");
+            }
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(total, taken.get());
+            assertEquals(0, q.size());
+            assertNull(q.poll());
+        }
+    }
+}
