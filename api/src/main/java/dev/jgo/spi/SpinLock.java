@@ -184,8 +184,15 @@ public final class SpinLock {
             }
             return; // or a waker took w meanwhile: its wake-up is ours, and we retry anyway
         }
+        // A set interrupt flag makes park return at once, so the sleeper would spin until woken:
+        // take the flag for the sleep and hand it back after (jgo's locks are not interruptible).
+        boolean interrupted = false;
         while (w.waiting()) {
+            interrupted |= Thread.interrupted();
             LockSupport.park(this);
+        }
+        if (interrupted) {
+            w.thread.interrupt();
         }
     }
 

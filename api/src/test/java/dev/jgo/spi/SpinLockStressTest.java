@@ -71,6 +71,40 @@ class SpinLockStressTest {
      * sleep): every increment of a plain counter survives, and every thread finishes (a lost
      * wake-up leaves one parked forever and the {@code @Timeout} fails the test).
      */
+    /**
+     * A waiter whose interrupt flag is set sleeps like any other (park would return at once and
+     * spin it until woken) and gets its flag back with the lock.
+     */
+    @Test
+    void anInterruptedWaiterSleepsAndKeepsItsFlag() throws Exception {
+        SpinLock lock = new SpinLock();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        lock.lock();
+        CountDownLatch waiting = new CountDownLatch(1);
+        boolean[] flagAfter = new boolean[1];
+        Thread t = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            waiting.countDown();
+            lock.lock();
+            flagAfter[0] = Thread.currentThread().isInterrupted();
+            lock.unlock();
+        });
+        t.start();
+        try {
+            assertTrue(waiting.await(10, TimeUnit.SECONDS));
+            Thread.sleep(100); // past its spins and yield: asleep now
+            long cpu0 = mx.getThreadCpuTime(t.getId());
+            Thread.sleep(500);
+            long cpu = mx.getThreadCpuTime(t.getId()) - cpu0;
+            assertTrue(cpu < 100_000_000L, "an interrupted waiter used " + cpu / 1_000_000 + " ms of CPU in 500 ms");
+        } finally {
+            lock.unlock();
+            t.join(10_000);
+        }
+        assertFalse(t.isAlive());
+        assertTrue(flagAfter[0], "the waiter's interrupt flag is handed back");
+    }
+
     @Test
     void mutualExclusionAndNoLostWakeup() throws Exception {
         SpinLock lock = new SpinLock();
