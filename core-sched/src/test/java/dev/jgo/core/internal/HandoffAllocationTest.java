@@ -23,7 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>With one P nothing else runs, so the bound is a constant. With two, the Ms also go idle and
  * are woken now and then, and that path may allocate a little: a waiter record when a runtime
  * lock's waiter goes to sleep (SpinLock), a new stack chunk when the JDK cannot reuse a
- * continuation's. So there the bound is per round, well below one boxed value (16 bytes).
+ * continuation's. So there the bound is per round, well below one boxed value (16 bytes). How
+ * often that idle path runs depends on how busy the machine is (a runtime lock's waiter sleeps
+ * when its holder's thread is descheduled), so the measured window is taken up to three times
+ * and the least is held to the bound; an allocation on the hand-off path itself is in every
+ * window (a sudog per park, a handle per operation: 16 to 32 bytes a round).
  */
 @Timeout(120)
 class HandoffAllocationTest {
@@ -69,12 +73,19 @@ class HandoffAllocationTest {
                     }
                 };
                 rounds.accept(WARMUP);
-                long[] ids = carrierIds(s);
-                long before = sum(THREADS.getThreadAllocatedBytes(ids));
-                rounds.accept(MEASURED);
-                long after = sum(THREADS.getThreadAllocatedBytes(ids));
+                long least = Long.MAX_VALUE;
+                int carriers = 0;
+                long bound = SLACK_BYTES + (procs > 1 ? IDLE_PATH_BYTES_PER_ROUND * MEASURED : 0);
+                for (int window = 0; window < 3 && least >= bound; window++) {
+                    long[] ids = carrierIds(s);
+                    long before = sum(THREADS.getThreadAllocatedBytes(ids));
+                    rounds.accept(MEASURED);
+                    long after = sum(THREADS.getThreadAllocatedBytes(ids));
+                    least = Math.min(least, after - before);
+                    carriers = ids.length;
+                }
                 ping.close();
-                return new long[] {after - before, ids.length};
+                return new long[] {least, carriers};
             });
             System.getLogger("dev.jgo")
                     .log(System.Logger.Level.INFO, "procs={0}: {1} bytes over {2} rounds", procs, bytes[0], MEASURED);
