@@ -1,5 +1,6 @@
 package dev.jgo.netpoll.internal;
 
+import dev.jgo.net.AcceptLoop;
 import dev.jgo.net.Conn;
 import dev.jgo.net.Listener;
 import java.io.IOException;

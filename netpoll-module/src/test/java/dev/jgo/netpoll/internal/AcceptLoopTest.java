@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgo.GoRuntime;
+import dev.jgo.net.AcceptLoop;
 import dev.jgo.net.Listener;
 import dev.jgo.net.Net;
 import java.io.IOException;
@@ -109,8 +110,20 @@ class AcceptLoopTest {
     void serverKeepsServingAfterTemporaryAcceptErrors(String kind) throws Exception {
         Duration quiet = Duration.ofMillis(300);
         Consumer<Listener> serve = kind.equals("http")
-                ? l -> AcceptLoop.serve(l, kind, HelloHttpServer::handle, quiet)
-                : l -> AcceptLoop.serve(l, kind, EchoServer::handle, quiet);
+                ? l -> AcceptLoop.serve(
+                        l,
+                        kind,
+                        System.getLogger(AcceptLoop.LOGGER),
+                        quiet,
+                        () -> false,
+                        c -> dev.jgo.Go.go(() -> HelloHttpServer.handle(c)))
+                : l -> AcceptLoop.serve(
+                        l,
+                        kind,
+                        System.getLogger(AcceptLoop.LOGGER),
+                        quiet,
+                        () -> false,
+                        c -> dev.jgo.Go.go(() -> EchoServer.handle(c)));
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             FlakyListener l = new FlakyListener(Net.listen("127.0.0.1", 0)).failNext(6, AcceptLoopTest::emfile);
             CountDownLatch ended = new CountDownLatch(1);

@@ -131,7 +131,7 @@ public final class DebugHttpServer implements DebugServer {
         }
         DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout);
         if (!isLoopback(host)) {
-            DebugAcceptLoop.log(
+            dev.jgo.net.AcceptLoop.log(
                     System.getLogger(LOGGER),
                     Level.WARNING,
                     "debug endpoints exposed on " + host + ":" + s.port()
@@ -215,16 +215,22 @@ public final class DebugHttpServer implements DebugServer {
         return "DebugServer[:" + port() + " on " + rt + "]";
     }
 
-    /** Accepts until the listener is closed ({@link DebugAcceptLoop}). Concurrency: the accepting goroutine. */
+    /** Accepts until the listener is closed ({@link dev.jgo.net.AcceptLoop}). Concurrency: the accepting goroutine. */
     private void acceptLoop() {
-        DebugAcceptLoop.serve(listener, closing::get, c -> {
-            conns.add(c);
-            if (closing.get()) {
-                c.close(); // close() may have closed the connections before this one was added
-                return;
-            }
-            Go.go(() -> serveConn(c));
-        });
+        dev.jgo.net.AcceptLoop.serve(
+                listener,
+                "debug server",
+                System.getLogger(LOGGER),
+                dev.jgo.net.AcceptLoop.BURST_QUIET,
+                closing::get,
+                c -> {
+                    conns.add(c);
+                    if (closing.get()) {
+                        c.close(); // close() may have closed the connections before this one was added
+                        return;
+                    }
+                    Go.go(() -> serveConn(c));
+                });
     }
 
     // ---- HTTP ----

@@ -1,18 +1,24 @@
-package dev.jgo.netpoll.internal;
+package dev.jgo.net;
 
 import dev.jgo.Go;
-import dev.jgo.net.Conn;
-import dev.jgo.net.Listener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The accept loop of the example servers ({@link HelloHttpServer}, {@link EchoServer}): a port of
- * the loop in Go's {@code net/http.(*Server).Serve}, with its back-off on temporary errors.
+ * An accept loop that keeps serving through accept errors: a port of the loop in Go's {@code
+ * net/http.(*Server).Serve}, with its back-off on temporary errors. jgo's own servers use it (the
+ * example HTTP and echo servers, the debug endpoints); so can any server on {@code dev.jgo.net}:
+ *
+ * <pre>{@code
+ * Listener l = Net.listen("127.0.0.1", 8080);
+ * AcceptLoop.serve(l, "myserver", conn -> { try (conn) { ... } catch (IOException e) { ... } });
+ * // returns once l is closed; each connection ran in a goroutine of its own
+ * }</pre>
  *
  * <h2>Design note: which accept errors end the loop</h2>
  *
@@ -37,23 +43,22 @@ import java.util.function.Consumer;
  *       the server ends on an error, which its caller reports.
  * </ol>
  *
- * <p>The same rule serves any user of {@code dev.jgo.net}: copy this loop.
  */
 public final class AcceptLoop {
     /** The logger accept failures go to. */
     public static final String LOGGER = "dev.jgo.net";
 
     /** The text of Go's {@code net.ErrClosed}, in every exception of a closed socket. */
-    static final String CLOSED = "use of closed network connection";
+    public static final String CLOSED = "use of closed network connection";
 
     /** First back-off delay (Go: {@code 5 * time.Millisecond}). */
-    static final Duration MIN_DELAY = Duration.ofMillis(5);
+    public static final Duration MIN_DELAY = Duration.ofMillis(5);
 
     /** Largest back-off delay (Go: {@code 1 * time.Second}). */
-    static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    public static final Duration MAX_DELAY = Duration.ofSeconds(1);
 
     /** Time without accept errors that ends a burst (longer than {@link #MAX_DELAY}). */
-    static final Duration BURST_QUIET = Duration.ofSeconds(5);
+    public static final Duration BURST_QUIET = Duration.ofSeconds(5);
 
     private AcceptLoop() {}
 
@@ -65,7 +70,7 @@ public final class AcceptLoop {
     }
 
     /** The delay after {@code prev} (zero before the first failure of a burst). */
-    static Duration nextDelay(Duration prev) {
+    public static Duration nextDelay(Duration prev) {
         Duration d = prev.isZero() ? MIN_DELAY : prev.multipliedBy(2);
         return d.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : d;
     }
@@ -75,8 +80,7 @@ public final class AcceptLoop {
      * free: the default formatter reads the time-zone database, and a warning about EMFILE must
      * not fail for want of a descriptor.
      */
-    static System.Logger prepareLogging() {
-        System.Logger log = System.getLogger(LOGGER);
+    private static System.Logger prepareLogging(System.Logger log) {
         ZoneId.systemDefault();
         return log;
     }
@@ -85,7 +89,7 @@ public final class AcceptLoop {
      * Logs best-effort: a logging backend that fails (it could not open a file) must not end the
      * server it reports on. Concurrency: any thread.
      */
-    static void log(System.Logger log, Level level, String msg) {
+    public static void log(System.Logger log, Level level, String msg) {
         try {
             log.log(level, msg);
         } catch (RuntimeException | Error e) {
@@ -101,7 +105,7 @@ public final class AcceptLoop {
      * module, a sleep inside {@code Go.blocking} (the P is handed off meanwhile). Concurrency: a
      * goroutine.
      */
-    static void backoff(Duration d) {
+    private static void backoff(Duration d) {
         try {
             Go.sleep(d);
         } catch (IllegalStateException noTimerModule) {
@@ -120,21 +124,35 @@ public final class AcceptLoop {
      * @throws RuntimeException or Error if accepting fails in a way that is not an I/O error
      */
     public static void serve(Listener l, String name, Consumer<Conn> handler) {
-        serve(l, name, handler, BURST_QUIET);
+        serve(l, name, System.getLogger(LOGGER), BURST_QUIET, () -> false, c -> Go.go(() -> handler.accept(c)));
     }
 
-    /** As {@link #serve(Listener, String, Consumer)}; a burst ends after {@code quiet} without errors. */
-    static void serve(Listener l, String name, Consumer<Conn> handler, Duration quiet) {
-        System.Logger log = prepareLogging();
+    /**
+     * The loop itself: accepts until {@code l} is closed or {@code closing} says so, handing each
+     * connection to {@code onConn} in the accepting goroutine; accept failures go to {@code log},
+     * once per burst, and a burst ends after {@code quiet} without errors. Concurrency: a
+     * goroutine.
+     *
+     * @param name the server's name in log messages ("http", "echo", "debug server")
+     * @throws RuntimeException or Error if accepting fails in a way that is not an I/O error
+     */
+    public static void serve(
+            Listener l,
+            String name,
+            System.Logger log,
+            Duration quiet,
+            BooleanSupplier closing,
+            Consumer<Conn> onConn) {
+        prepareLogging(log);
         Duration delay = Duration.ZERO;
         long lastFailure = 0; // System.nanoTime() of the burst's last failure; 0: no burst
         long failures = 0; // in the burst
-        for (; ; ) {
+        while (!closing.getAsBoolean()) {
             Conn c;
             try {
                 c = l.accept();
             } catch (IOException e) {
-                if (isClosed(e)) {
+                if (closing.getAsBoolean() || isClosed(e)) {
                     return;
                 }
                 // Invariant: only a closed listener ends the loop; any other I/O error is retried.
@@ -158,7 +176,7 @@ public final class AcceptLoop {
                 log(log, Level.DEBUG, name + ": accepting again on " + l + " after " + failures + " errors");
                 delay = Duration.ZERO;
             }
-            Go.go(() -> handler.accept(c));
+            onConn.accept(c);
         }
     }
 }
