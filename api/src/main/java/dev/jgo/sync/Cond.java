@@ -161,11 +161,14 @@ public final class Cond {
         tail = s;
         try {
             cr.park(WaitReason.SYNC_COND_WAIT, lock, COND_PARK_COMMIT);
-        } catch (RuntimeException | Error e) {
-            // Never parked (pinned carrier): withdraw, leaving the list consistent.
+        } catch (IllegalStateException e) {
+            // The runtime closed under a goroutine that could not leave its carrier: the park's
+            // unlock function released the lock (Carrier.park's postcondition). Withdraw under the
+            // lock again; a signal may have dequeued us first. The sudog is dropped, not cached
+            // (that signaller may still ready it).
+            lock.lock();
             remove(s);
             lock.unlock();
-            Sudog.releaseSudog(cr, s);
             throw e;
         }
         Sudog.releaseSudog(Carrier.current(), s);

@@ -2,7 +2,7 @@ package dev.jgo.sync;
 
 /**
  * Go's {@code sync.Locker}: an object that can be locked and unlocked. {@link Mutex} implements
- * it, and so does {@link RWMutex} (its write lock; {@code RWMutex.rLocker()} gives the read lock
+ * it, and so does {@link RWMutex} (its write lock; {@link RWMutex#rLocker()} gives the read lock
  * as a Locker). {@link Cond} waits under one.
  *
  * <pre>{@code

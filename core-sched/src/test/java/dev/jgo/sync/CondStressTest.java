@@ -31,8 +31,8 @@ class CondStressTest {
                 boolean broadcast = round % 2 == 0;
                 long[] sums = rt.run(() -> {
                     Mutex m = new Mutex();
-                    Cond notEmpty = new Cond(Lockers.of(m));
-                    Cond notFull = new Cond(Lockers.of(m));
+                    Cond notEmpty = new Cond(m);
+                    Cond notFull = new Cond(m);
                     long[] buf = new long[1 + r % 3];
                     int[] count = {0, 0, 0}; // items, head, tail
                     long[] consumed = {0, 0}; // sum, number

@@ -37,7 +37,7 @@ class CondTest {
     void signalWakesOneAtATime() {
         rt.run(() -> {
             Mutex m = new Mutex();
-            Cond c = new Cond(Lockers.of(m));
+            Cond c = new Cond(m);
             int n = 2;
             Chan<Boolean> running = Chan.make(n);
             Chan<Boolean> awake = Chan.make(n);
@@ -70,7 +70,7 @@ class CondTest {
     void signalWakesTheLongestWaiter() {
         rt.run(() -> {
             Mutex m = new Mutex();
-            Cond c = new Cond(Lockers.of(m));
+            Cond c = new Cond(m);
             int n = 100;
             Chan<Boolean> running = Chan.make(n);
             Chan<Integer> awake = Chan.make(n);
@@ -97,7 +97,7 @@ class CondTest {
     void broadcastWakesEveryWaiter() {
         rt.run(() -> {
             Mutex m = new Mutex();
-            Cond c = new Cond(Lockers.of(m));
+            Cond c = new Cond(m);
             int n = 200;
             Chan<Integer> running = Chan.make(n);
             Chan<Boolean> awake = Chan.make(n);
@@ -144,7 +144,7 @@ class CondTest {
         rt.run(() -> {
             for (int round = 0; round < 200; round++) {
                 Mutex m = new Mutex();
-                Cond c = new Cond(Lockers.of(m));
+                Cond c = new Cond(m);
                 Chan<Boolean> done = Chan.make(3);
                 AtomicInteger x = new AtomicInteger();
                 Go.go(() -> {
@@ -206,7 +206,7 @@ class CondTest {
         rt.run(() -> {
             for (int iters = 0; iters < 300; iters++) {
                 Mutex m = new Mutex();
-                Cond c = new Cond(Lockers.of(m));
+                Cond c = new Cond(m);
                 Chan<Boolean> ch = Chan.make(0);
                 Go.go(() -> {
                     m.lock();
@@ -243,7 +243,7 @@ class CondTest {
                 DeadlockException.class,
                 () -> rt.run(() -> {
                     Mutex m = new Mutex();
-                    Cond c = new Cond(Lockers.of(m));
+                    Cond c = new Cond(m);
                     c.signal();
                     c.broadcast();
                     m.lock();
@@ -254,7 +254,7 @@ class CondTest {
     @Test
     void signalFromAPlainThread() {
         Mutex m = new Mutex();
-        Cond c = new Cond(Lockers.of(m));
+        Cond c = new Cond(m);
         int woke = rt.run(() -> {
             Scheduler s = Carrier.current().scheduler();
             s.addWaker(1); // the plain thread below will wake us
@@ -274,11 +274,47 @@ class CondTest {
         assertEquals(0, c.queued());
     }
 
+    /** Readers wait on a Cond over RWMutex.rLocker(); a writer's broadcast wakes them all. */
+    @Test
+    void condOverReadLocks() {
+        rt.run(() -> {
+            RWMutex rw = new RWMutex();
+            Locker r = rw.rLocker();
+            Cond c = new Cond(r);
+            assertTrue(c.locker() == r);
+            AtomicInteger flag = new AtomicInteger();
+            WaitGroup wg = new WaitGroup();
+            int n = 8;
+            wg.add(n);
+            for (int i = 0; i < n; i++) {
+                Go.go(() -> {
+                    r.lock();
+                    while (flag.get() == 0) {
+                        c.await();
+                    }
+                    r.unlock();
+                    wg.done();
+                });
+            }
+            while (c.queued() < n) {
+                Go.yield();
+            }
+            Locker w = rw; // the RWMutex as a Locker is its write lock
+            w.lock(); // possible only because every reader released its read lock in await
+            flag.set(1);
+            w.unlock();
+            c.broadcast();
+            wg.await();
+            assertTrue(rw.tryLock(), "all read locks released");
+            rw.unlock();
+        });
+    }
+
     @Test
     void nullLockerRejected() {
         assertThrows(NullPointerException.class, () -> new Cond(null));
         Mutex m = new Mutex();
-        Locker l = Lockers.of(m);
+        Locker l = m;
         assertTrue(new Cond(l).locker() == l);
     }
 
