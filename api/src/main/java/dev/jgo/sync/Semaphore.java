@@ -1,6 +1,8 @@
 package dev.jgo.sync;
 
+import dev.jgo.context.Context;
 import dev.jgo.spi.SpinLock;
+import java.util.Objects;
 
 /**
  * Go's {@code golang.org/x/sync/semaphore.Weighted}: a semaphore of {@code size} units that
@@ -95,6 +97,42 @@ public final class Semaphore {
         if (w != null) {
             w.ready.recv(); // closed by the grant
         }
+    }
+
+    /**
+     * Go's {@code Acquire(ctx, n)}: as {@link #acquire(long)}, but gives up when {@code ctx} ends
+     * first, leaving the semaphore as if it had never been called, and rethrows (unchecked) the
+     * very object {@code ctx.err()} returns ({@link Context#CANCELED} or {@link
+     * Context#DEADLINE_EXCEEDED}). A context already done fails even if the units are free.
+     */
+    public void acquire(Context ctx, long n) {
+        Objects.requireNonNull(ctx, "context");
+        checkWeight(n);
+        Chan.checkpoint(true);
+        RecvChan<?> done = ctx.done();
+        if (done.tryRecv() != null) {
+            // ctx becoming done happened before the acquire: fail even if the units are free.
+            throw sneaky(ctx.err());
+        }
+        Waiter w = enqueueOrTake(n);
+        if (w == null) {
+            return;
+        }
+        int which = Select.create().recv(done, v -> {}).recv(w.ready, v -> {}).select();
+        if (which == 0) {
+            withdraw(w); // gives the units back if granted meanwhile
+            throw sneaky(ctx.err());
+        }
+        if (done.tryRecv() != null) {
+            release(n); // acquired, but the context ended too: it wins, as in Go
+            throw sneaky(ctx.err());
+        }
+    }
+
+    /** Throws {@code t} unchecked, the same object (a context's error may be any Throwable). */
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
     }
 
     /**
