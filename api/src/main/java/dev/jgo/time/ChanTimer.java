@@ -4,9 +4,12 @@ import dev.jgo.spi.Carrier;
 import dev.jgo.spi.Scheduler;
 import dev.jgo.spi.TimerQueue;
 import dev.jgo.sync.Chan;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The channel side shared by {@link Timer} and {@link Ticker}: see "timer channels" in {@link
@@ -18,20 +21,51 @@ class ChanTimer {
 
     final TimerQueue.Timer rt;
 
+    /** Channels of channel timers that became garbage; see {@link #expunge()}. */
+    private static final ReferenceQueue<Chan<Instant>> GONE = new ReferenceQueue<>();
+
+    /** The weak reference from a sender to its channel, queued on {@link #GONE} once cleared. */
+    static final class ChanRef extends WeakReference<Chan<Instant>> {
+        final Sender s;
+
+        ChanRef(Chan<Instant> c, Sender s) {
+            super(c, GONE);
+            this.s = s;
+        }
+    }
+
     /** The queue's side of a channel timer: all a firing needs, with the channel held weakly. */
     static final class Sender {
-        final WeakReference<Chan<Instant>> c;
+        final ChanRef c;
 
         /** Firings between their seq check and the end of their send (Go's {@code isSending}). */
         final AtomicInteger sending = new AtomicInteger();
+
+        /**
+         * Whether a reset is between re-arming and draining: a firing then leaves its value in
+         * {@link #deferred} for the reset to send after draining. Volatile.
+         */
+        volatile boolean resetting;
+
+        /**
+         * A value a firing left during a reset, with the seq of its firing (note step 4); taken
+         * by that reset, which sends it only if the seq is the new arming's.
+         */
+        final AtomicReference<Deferred> deferred = new AtomicReference<>();
+
+        /** The seq of the last firing that put a value in the channel. Volatile. */
+        volatile long sentSeq = -1;
 
         /** Set once, before the timer is added (the queue's add publishes it). */
         TimerQueue.Timer rt;
 
         Sender(Chan<Instant> c) {
-            this.c = new WeakReference<>(c);
+            this.c = new ChanRef(c, this);
         }
     }
+
+    /** A value left by a firing during a reset. */
+    record Deferred(long seq, Instant value) {}
 
     /** The queue's side of an afterFunc timer. */
     record Func(Runnable fn, Scheduler sched) {}
@@ -39,6 +73,7 @@ class ChanTimer {
     private final Sender sender;
 
     ChanTimer(Runnable fn) {
+        expunge();
         Carrier cr = Carrier.current();
         TimerQueue q = TimerQueue.current(cr);
         if (fn == null) {
@@ -50,6 +85,22 @@ class ChanTimer {
             this.c = null;
             this.sender = null;
             this.rt = q.newTimer(ChanTimer::fire, new Func(fn, cr.scheduler()));
+        }
+    }
+
+    /**
+     * Stops the runtime timers whose channels were collected (note step 5), as {@code
+     * WeakHashMap} expunges its stale entries: on the next timer created, with no thread of its
+     * own. A reference whose sender left the queue first is collected with it and never queued.
+     *
+     * <p>Concurrency: any goroutine.
+     */
+    static void expunge() {
+        for (Reference<? extends Chan<Instant>> r; (r = GONE.poll()) != null; ) {
+            TimerQueue.Timer t = ((ChanRef) r).s.rt;
+            if (t != null) {
+                t.stop();
+            }
         }
     }
 
@@ -84,7 +135,13 @@ class ChanTimer {
                 s.rt.stop(); // nobody can receive: a ticker ends here (note step 5)
                 return;
             }
-            ch.trySend(Instant.now()); // a full buffer drops the value (ticker: slow receiver)
+            if (s.resetting) { // volatile read after the sending increment (note step 4)
+                // A reset is draining: it sends this afterwards if seq is its new arming's (a
+                // firing of the old arming that passed its check before the bump is dropped).
+                s.deferred.set(new Deferred(seq, Instant.now()));
+            } else if (ch.trySend(Instant.now())) { // a full buffer drops it (ticker: slow receiver)
+                s.sentSeq = seq; // volatile, before the sending decrement that stop waits for
+            }
         } finally {
             s.sending.decrementAndGet();
         }
@@ -110,9 +167,10 @@ class ChanTimer {
         if (c == null) {
             return rt.stop();
         }
+        long before = rt.seq();
         boolean pending = rt.stop(); // bumps seq: firings not yet past their check are void
-        if (awaitSends()) {
-            pending = true; // a firing was under way: its value is discarded below
+        if (awaitSends() && sender.sentSeq != before) {
+            pending = true; // a firing under way was voided: it counts as stopped (Go's isSending)
         }
         if (c.tryRecv() != null) {
             pending = true; // a fired value nobody received: it counts as stopped
@@ -121,14 +179,37 @@ class ChanTimer {
         return pending;
     }
 
-    /** Go 1.23's {@code Reset}. Concurrency: any goroutine. */
+    /**
+     * Go 1.23's {@code Reset}: re-arms the timer in place (it stays in its queue), then voids and
+     * drains earlier values. A firing of the new arming during the drain leaves its value in
+     * {@code deferred}, sent once the drain is over (note step 4).
+     *
+     * <p>Concurrency: any goroutine; resets of one timer must not run concurrently (as in Go).
+     */
     final boolean resetTimer(long when, long period) {
         if (c == null) {
             return rt.modify(TimerQueue.current(Carrier.current()), when, period);
         }
-        boolean pending = stopTimer(); // first void every earlier firing (note step 4)
-        TimerQueue q = TimerQueue.current(Carrier.current()); // tryRecv may have moved us
-        rt.modify(q, when, period); // was stopped: never pending
+        sender.resetting = true; // volatile: before the seq bump, seen by every new firing
+        boolean pending;
+        try {
+            long before = rt.seq();
+            pending = rt.modify(TimerQueue.current(Carrier.current()), when, period); // bumps seq
+            if (awaitSends() && sender.sentSeq != before) {
+                pending = true; // a firing under way was voided: it counts as stopped
+            }
+            if (c.tryRecv() != null) {
+                pending = true; // a fired value nobody received: it counts as stopped
+            }
+        } finally {
+            sender.resetting = false; // volatile: StoreLoad with the sending read below
+        }
+        awaitSends(); // firings that saw resetting have left their value
+        Deferred d = sender.deferred.getAndSet(null);
+        if (d != null && d.seq() == rt.seq()) {
+            c.trySend(d.value()); // from the new arming: kept
+        }
+        // Invariant: no value from before this call is in c, and none can arrive.
         return pending;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgo.time;
 
 import dev.jgo.sync.Chan;
+import dev.jgo.sync.RecvChan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -35,16 +36,23 @@ import java.util.Objects;
  *       while {@code sending > 0}, then drains the buffer. Both sides store then load volatile
  *       variables (Dekker): either the firing sees the new number and does not send, or {@code
  *       stop} sees it sending and waits for its value to land before draining. It reports the
- *       timer as pending if the runtime timer was pending, a send was under way, or a value was
+ *       timer as pending if the runtime timer was pending, a firing under way was voided (it did
+ *       not record a send under the old number in {@code sentSeq}), or a value was
  *       drained: as in Go 1.23, a fired timer whose value nobody received counts as stopped.
- *   <li>{@code reset} is {@code stop} followed by re-arming the stopped timer, so a firing of
- *       the new arming cannot be drained by mistake.
+ *   <li>{@code reset} re-arms the runtime timer in place (bumping its sequence number), waits
+ *       out sends under way and drains, as {@code stop}. A firing of the new arming may come
+ *       before the drain ends: {@code reset} sets {@code resetting} first, and a firing that
+ *       sees it leaves its value in {@code deferred} instead of sending; once the drain is over
+ *       {@code reset} clears the flag, waits for firings that saw it (Dekker again, on {@code
+ *       resetting} and {@code sending}) and sends the deferred value. So the new arming's value
+ *       is kept, and the old ones are not.
  *   <li>The timer queue holds only the firing's side ({@code ChanTimer.Sender}), which refers to
  *       the channel weakly; the {@link Timer}, {@link Ticker} and channel are held only by the
- *       user. Once none is reachable the channel is collected, and the next firing finds it gone
- *       and stops the runtime timer (a ticker leaves its queue then; a one-shot timer leaves it
- *       at its deadline anyway). What stays in the queue until then is the runtime timer and its
- *       small sender, not the user's objects.
+ *       user. Once none is reachable the channel is collected and its weak reference queued; the
+ *       next timer created stops the runtime timers of queued references ({@code expunge}, as
+ *       {@code WeakHashMap} does, with no thread of its own), and a firing that finds its channel
+ *       gone stops its timer too. What stays in the queue until one of these happens is the
+ *       runtime timer and its small sender, not the user's objects.
  * </ol>
  *
  * <p>So after {@code stop} or {@code reset} returns, a receive yields only a value from a later
@@ -76,6 +84,25 @@ public final class Time {
         Objects.requireNonNull(d, "duration");
         Objects.requireNonNull(f, "f");
         return new Timer(d, f);
+    }
+
+    /**
+     * Go's {@code time.Tick(d)}: the channel of a ticker that is never stopped, or null when
+     * {@code d <= 0} (Go returns nil). Once nothing references the channel, the ticker is garbage
+     * and leaves its timer queue (see "timer channels").
+     *
+     * <pre>{@code
+     * for (Instant t : Time.tick(Duration.ofSeconds(1))) {
+     *     status(t);
+     * }
+     * }</pre>
+     */
+    public static RecvChan<Instant> tick(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        if (d.isZero() || d.isNegative()) {
+            return null;
+        }
+        return newTicker(d).c();
     }
 
     /**

@@ -3,16 +3,26 @@ package dev.jgo.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jgo.DeadlockException;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
+import dev.jgo.context.CancelContext;
+import dev.jgo.context.Context;
+import dev.jgo.spi.TimerQueue;
+import dev.jgo.spi.TimerQueueFactory;
 import dev.jgo.sync.Chan;
+import dev.jgo.sync.RecvChan;
+import dev.jgo.sync.Semaphore;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Timeout;
@@ -139,16 +149,16 @@ class Go123TimerTest {
     }
 
     /**
-     * An unreferenced ticker that was never stopped is garbage, with its channel, and then leaves
-     * its timer queue: with nothing else pending, a main goroutine blocked forever is reported
-     * as a deadlock (a ticker left in the queue would keep the runtime waiting for it).
+     * An unreferenced ticker, timer or after channel that was never stopped is garbage, with its
+     * channel, and then leaves its timer queue: once collected, the next timer created stops
+     * them (and a ticker's next firing stops it), so no live timer is left in any queue.
      */
     @ParameterizedTest
     @ValueSource(strings = {"heap", "wheel"})
-    void unreferencedTickerIsCollectedAndLeavesTheQueue(String timers) throws Exception {
+    void unreferencedTimersAreCollectedAndLeaveTheQueues(String timers) throws Exception {
         AtomicReference<WeakReference<Ticker>> tickerRef = new AtomicReference<>();
         AtomicReference<WeakReference<Chan<Instant>>> chanRef = new AtomicReference<>();
-        AtomicReference<WeakReference<Timer>> timerRef = new AtomicReference<>();
+        AtomicReference<WeakReference<Chan<Instant>>> timerRef = new AtomicReference<>();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread gc = Thread.ofPlatform().start(() -> {
             while (running.get()) {
@@ -160,33 +170,108 @@ class Go123TimerTest {
                 }
             }
         });
-        try (GoRuntime rt = Runtimes.build(2, timers)) {
-            assertThrows(
-                    DeadlockException.class,
-                    () -> rt.run(() -> {
-                        makeGarbage(tickerRef, chanRef, timerRef);
-                        long deadline = System.nanoTime() + 30_000_000_000L;
-                        while (chanRef.get().get() != null || timerRef.get().get() != null) {
-                            assertTrue(System.nanoTime() < deadline, "the ticker's channel was never collected");
-                            Go.sleep(Duration.ofMillis(10));
-                        }
-                        assertNull(tickerRef.get().get());
-                        Chan.<Object>make(0).recv(); // nobody sends: a deadlock once the ticker left
-                    }));
+        List<TimerQueue> queues = new CopyOnWriteArrayList<>();
+        TimerQueueFactory real = ServiceLoader.load(TimerQueueFactory.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(f -> f.name().equals(timers))
+                .findFirst()
+                .orElseThrow();
+        TimerQueueFactory recording = new TimerQueueFactory() {
+            @Override
+            public String name() {
+                return real.name();
+            }
+
+            @Override
+            public TimerQueue create(int pid, TimerQueue.Host host) {
+                TimerQueue q = real.create(pid, host);
+                queues.add(q);
+                return q;
+            }
+        };
+        try (GoRuntime rt =
+                GoRuntime.builder().procs(2).timerQueueFactory(recording).build()) {
+            rt.run(() -> {
+                makeGarbage(tickerRef, chanRef, timerRef);
+                assertTrue(live(queues) >= 3);
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (chanRef.get().get() != null || timerRef.get().get() != null) {
+                    assertTrue(System.nanoTime() < deadline, "the channels were never collected");
+                    Go.sleep(Duration.ofMillis(10));
+                }
+                assertNull(tickerRef.get().get());
+                for (; ; ) {
+                    Go.sleep(Duration.ofMillis(20)); // the JDK queues cleared references soon after
+                    Time.newTimer(Duration.ZERO); // expunges the collected ones, fires at once
+                    Go.sleep(Duration.ofMillis(20));
+                    if (live(queues) == 0) {
+                        break;
+                    }
+                    assertTrue(System.nanoTime() < deadline, live(queues) + " timers left in the queues");
+                }
+            });
         } finally {
             running.set(false);
             gc.join(10_000);
         }
     }
 
+    private static int live(List<TimerQueue> queues) {
+        int n = 0;
+        for (TimerQueue q : queues) {
+            n += q.liveTimers();
+        }
+        return n;
+    }
+
     private static void makeGarbage(
             AtomicReference<WeakReference<Ticker>> tickerRef,
             AtomicReference<WeakReference<Chan<Instant>>> chanRef,
-            AtomicReference<WeakReference<Timer>> timerRef) {
+            AtomicReference<WeakReference<Chan<Instant>>> timerRef) {
         Ticker t = Time.newTicker(Duration.ofMillis(1));
         tickerRef.set(new WeakReference<>(t));
         chanRef.set(new WeakReference<>(t.c()));
-        Timer once = Time.newTimer(Duration.ofMillis(5)); // fires, unreceived, then is garbage
-        timerRef.set(new WeakReference<>(once));
+        Timer once = Time.newTimer(Duration.ofHours(1)); // pending when it becomes garbage
+        timerRef.set(new WeakReference<>(once.c()));
+        Time.after(Duration.ofHours(1));
+    }
+
+    /** Go's TestTick: ticks arrive about every period; d <= 0 gives null (Go's nil). */
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "wheel"})
+    void tick(String timers) {
+        try (GoRuntime rt = Runtimes.build(2, timers)) {
+            rt.run(() -> {
+                assertNull(Time.tick(Duration.ZERO));
+                assertNull(Time.tick(Duration.ofNanos(-1)));
+                RecvChan<Instant> c = Time.tick(Duration.ofMillis(10));
+                long t0 = System.nanoTime();
+                int n = 0;
+                for (Instant ignored : c) {
+                    if (++n == 5) {
+                        break;
+                    }
+                }
+                long took = System.nanoTime() - t0;
+                assertTrue(took >= 40_000_000L, "5 ticks of 10 ms in " + took + " ns");
+            });
+        }
+    }
+
+    /** A semaphore acquire gives up at the context's deadline with DEADLINE_EXCEEDED. */
+    @ParameterizedTest
+    @ValueSource(strings = {"heap", "wheel"})
+    void semaphoreAcquireTimesOut(String timers) {
+        try (GoRuntime rt = Runtimes.build(2, timers)) {
+            rt.run(() -> {
+                Semaphore sem = new Semaphore(1);
+                sem.acquire(1);
+                CancelContext ctx = Context.withTimeout(Context.background(), Duration.ofMillis(30));
+                CancellationException e = assertThrows(CancellationException.class, () -> sem.acquire(ctx, 1));
+                assertSame(Context.DEADLINE_EXCEEDED, e);
+                sem.release(1);
+                assertTrue(sem.tryAcquire(1), "the timed-out waiter left the queue");
+            });
+        }
     }
 }
