@@ -190,16 +190,13 @@ class CancelCtx implements CancelContext {
 
     @Override
     public Optional<Instant> deadline() {
-        return parent.deadline();
+        return ValueCtx.deadlineOf(parent);
     }
 
     @Override
     public Object value(Object key) {
         Objects.requireNonNull(key, "nil key");
-        if (key == KEY) {
-            return this;
-        }
-        return parent.value(key);
+        return ValueCtx.lookup(this, key);
     }
 
     @Override

@@ -246,6 +246,27 @@ class ContextTest {
         c5.cancel();
     }
 
+    /** A chain of 10^5 nested contexts is created, searched and cancelled without recursion. */
+    @Test
+    void deepChains() {
+        rt.run(() -> {
+            CancelContext root = Context.withCancel(Context.background());
+            Context c = Context.withValue(root, "bottom", 1);
+            for (int i = 0; i < 100_000; i++) {
+                c = i % 2 == 0 ? Context.withCancel(c) : Context.withValue(c, i, i);
+            }
+            assertEquals(1, c.value("bottom"));
+            assertNull(c.value("absent"));
+            assertEquals(Optional.empty(), c.deadline());
+            CancelContext t = Context.withTimeout(c, Duration.ofHours(1));
+            assertTrue(t.deadline().isPresent());
+            root.cancel();
+            assertSame(Context.CANCELED, t.err());
+            assertSame(Context.CANCELED, c.err());
+            assertTrue(isDone(c));
+        });
+    }
+
     /** Go's TestWithValueChecksKey and the nil-parent checks. */
     @Test
     void badArguments() {
