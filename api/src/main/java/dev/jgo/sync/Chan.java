@@ -104,9 +104,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <T> the element type
  */
-public final class Chan<T> implements Iterable<T> {
+public final class Chan<T> implements SendChan<T>, RecvChan<T> {
 
     private static final AtomicLong IDS = new AtomicLong();
+
+    /** Go's nil channel: see {@link #nil()}. */
+    private static final Chan<?> NIL = new Chan<>(0);
 
     /** Returned by {@link #chanrecv} when a non-blocking receive would block. */
     static final Object WOULD_BLOCK = new Object();
@@ -310,6 +313,12 @@ public final class Chan<T> implements Iterable<T> {
      */
     boolean chansend(Object ep, boolean block) {
         Carrier cr = checkpoint(block);
+        if (this == NIL) {
+            if (!block) {
+                return false;
+            }
+            blockForever(WaitReason.CHAN_SEND_NIL_CHAN);
+        }
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -354,6 +363,12 @@ public final class Chan<T> implements Iterable<T> {
      */
     Object chanrecv(boolean block) {
         Carrier cr = checkpoint(block);
+        if (this == NIL) {
+            if (!block) {
+                return WOULD_BLOCK;
+            }
+            blockForever(WaitReason.CHAN_RECEIVE_NIL_CHAN);
+        }
         lock.lock();
         if (closed) {
             if (qcount() == 0) {
@@ -387,6 +402,18 @@ public final class Chan<T> implements Iterable<T> {
         Object v = mysg.success ? mysg.elem : null;
         Sudog.releaseSudog(Carrier.current(), mysg);
         return v;
+    }
+
+    /**
+     * Parks forever (Go's {@code gopark(nil, nil, waitReasonChanSendNilChan, ...)}): nothing can
+     * ready the goroutine, so deadlock detection counts it as blocked.
+     *
+     * <p>Concurrency: a goroutine.
+     */
+    static void blockForever(WaitReason reason) {
+        for (; ; ) {
+            Carrier.current().park(reason, null, null);
+        }
     }
 
     /**
@@ -427,6 +454,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     private void closechan() {
         Carrier cr = checkpoint(false);
+        if (this == NIL) {
+            throw new ClosedChannelException("close of nil channel");
+        }
         lock.lock();
         if (closed) {
             lock.unlock();
@@ -470,6 +500,17 @@ public final class Chan<T> implements Iterable<T> {
             throw new IllegalArgumentException("makechan: size out of range: " + capacity);
         }
         return new Chan<>(capacity);
+    }
+
+    /**
+     * Go's nil channel ({@code var c chan T}): a send or receive blocks forever (deadlock
+     * detection counts the goroutine), {@link #trySend} returns false, {@link #tryRecv} null,
+     * {@link #close()} throws, and a {@link Select} case on it is never ready. One shared
+     * instance.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Chan<T> nil() {
+        return (Chan<T>) NIL;
     }
 
     /**
@@ -529,7 +570,8 @@ public final class Chan<T> implements Iterable<T> {
      * every waiting sender (which throw {@link ClosedChannelException}). Buffered values can still
      * be received.
      *
-     * @throws ClosedChannelException if the channel is already closed
+     * @throws ClosedChannelException if the channel is already closed, or is the {@link #nil()}
+     *     channel ("close of nil channel")
      */
     public void close() {
         closechan();

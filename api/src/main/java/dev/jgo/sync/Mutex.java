@@ -31,7 +31,7 @@ import java.lang.invoke.VarHandle;
  * bits 3..31  waiters   goroutines parked on sema (WAITER_SHIFT)
  * </pre>
  */
-public final class Mutex {
+public final class Mutex implements Locker {
 
     static final int LOCKED = 1;
     static final int WOKEN = 1 << 1;
@@ -185,6 +185,7 @@ public final class Mutex {
     }
 
     /** Go's {@code Lock}: waits (parked) until the mutex is free. */
+    @Override
     public void lock() {
         Carrier.current().operationCheckpoint();
         if (STATE.compareAndSet(this, 0, LOCKED)) {
@@ -210,6 +211,7 @@ public final class Mutex {
      *
      * @throws IllegalStateException if the mutex is not locked ("sync: unlock of unlocked mutex")
      */
+    @Override
     public void unlock() {
         int old;
         int nw;

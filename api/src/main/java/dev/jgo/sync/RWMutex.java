@@ -5,7 +5,7 @@ import dev.jgo.spi.Carrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Go's {@code sync.RWMutex}: many readers or one writer. Writer preference as Go: once a writer
+ * Go's {@code sync.RWMutex}: many readers or one writer; as a {@link Locker}, its write lock. Writer preference as Go: once a writer
  * calls {@link #lock()}, new readers wait until it has had the lock, so a stream of readers cannot
  * starve a writer (and a reader must not recursively read-lock). {@link #rLock()} and {@link
  * #lock()} must be called from a goroutine; the try and unlock methods never park and may be
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code readerWait}); the last of them releases it. Unlock adds {@code MAX_READERS} back and
  * releases one unit of {@code readerSem} per reader that arrived meanwhile.
  */
-public final class RWMutex {
+public final class RWMutex implements Locker {
 
     /** Go's {@code rwmutexMaxReaders}. */
     static final int MAX_READERS = 1 << 30;
@@ -28,6 +28,18 @@ public final class RWMutex {
     private final Sema readerSem = new Sema();
     private final AtomicInteger readerCount = new AtomicInteger();
     private final AtomicInteger readerWait = new AtomicInteger();
+
+    private final Locker rlocker = new Locker() {
+        @Override
+        public void lock() {
+            rLock();
+        }
+
+        @Override
+        public void unlock() {
+            rUnlock();
+        }
+    };
 
     /** An unlocked RWMutex. */
     public RWMutex() {}
@@ -90,6 +102,7 @@ public final class RWMutex {
     }
 
     /** Go's {@code Lock}: waits for other writers, then for the active readers. */
+    @Override
     public void lock() {
         // First, resolve competition with other writers.
         w.lock();
@@ -118,6 +131,7 @@ public final class RWMutex {
      *
      * @throws IllegalStateException if not write-locked ("sync: Unlock of unlocked RWMutex")
      */
+    @Override
     public void unlock() {
         // No checkpoint until w.unlock(), which passes one after releasing (see Mutex#unlock).
         // Announce to readers there is no active writer.
@@ -140,5 +154,14 @@ public final class RWMutex {
         }
         // Allow other writers to proceed.
         w.unlock();
+    }
+
+    /**
+     * Go's {@code RLocker}: a {@link Locker} whose {@code lock} and {@code unlock} are this
+     * mutex's {@link #rLock()} and {@link #rUnlock()}, e.g. for a {@link Cond} waited on by
+     * readers.
+     */
+    public Locker rLocker() {
+        return rlocker;
     }
 }

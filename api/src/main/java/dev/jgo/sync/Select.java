@@ -25,8 +25,8 @@ import java.util.function.Consumer;
  *
  * <p>{@link #select()} waits until one case can proceed, performs it, runs its handler (outside
  * every channel lock) and returns the case's index in the order the cases were added, or -1 for
- * the default case. Among cases ready at once one is chosen uniformly at random. A null channel is
- * Go's nil channel: its case is never ready. With no case that can ever be ready and no default,
+ * the default case. Among cases ready at once one is chosen uniformly at random. A null channel,
+ * like {@link Chan#nil()}, is Go's nil channel: its case is never ready. With no case that can ever be ready and no default,
  * the goroutine blocks forever (Go's {@code select {}}), which deadlock detection sees.
  *
  * <p>A {@code Select} may be built once and selected many times (no allocation per select beyond
@@ -141,7 +141,8 @@ public final class Select {
         return SELECT_DONE.compareAndSet(this, 0, 1);
     }
 
-    private Select add(Chan<?> c, int kind, Object elem, Object handler) {
+    private Select add(Object ch, int kind, Object elem, Object handler) {
+        Chan<?> c = ch == Chan.nil() ? null : (Chan<?>) ch; // the nil channel's case is never ready
         if (ncases == chans.length) {
             int n = ncases * 2;
             chans = Arrays.copyOf(chans, n);
@@ -408,12 +409,12 @@ public final class Select {
      * Adds {@code case v := <-ch}: {@code handler} gets the value, or null if {@code ch} is closed
      * and drained. A null {@code ch} is never ready.
      */
-    public <T> Select recv(Chan<T> ch, Consumer<? super T> handler) {
+    public <T> Select recv(RecvChan<T> ch, Consumer<? super T> handler) {
         return add(ch, RECV, null, Objects.requireNonNull(handler, "handler"));
     }
 
     /** Adds {@code case v, ok := <-ch}. A null {@code ch} is never ready. */
-    public <T> Select recvOk(Chan<T> ch, Consumer<? super Received<T>> handler) {
+    public <T> Select recvOk(RecvChan<T> ch, Consumer<? super Received<T>> handler) {
         return add(ch, RECV_OK, null, Objects.requireNonNull(handler, "handler"));
     }
 
@@ -423,7 +424,7 @@ public final class Select {
      *
      * @throws NullPointerException if {@code v} is null
      */
-    public <T> Select send(Chan<T> ch, T v, Runnable handler) {
+    public <T> Select send(SendChan<T> ch, T v, Runnable handler) {
         return add(ch, SEND, Objects.requireNonNull(v, "chan element"), Objects.requireNonNull(handler, "handler"));
     }
 

@@ -1,7 +1,10 @@
 /**
- * Go's synchronization for goroutines: channels ({@link dev.jgo.sync.Chan}), {@link
- * dev.jgo.sync.Select}, and the {@code sync} package's {@link dev.jgo.sync.Mutex}, {@link
- * dev.jgo.sync.RWMutex}, {@link dev.jgo.sync.WaitGroup} and {@link dev.jgo.sync.Once}.
+ * Go's synchronization for goroutines: channels ({@link dev.jgo.sync.Chan}, with the directional
+ * {@link dev.jgo.sync.SendChan} and {@link dev.jgo.sync.RecvChan} and the nil channel), {@link
+ * dev.jgo.sync.Select}, the {@code sync} package's {@link dev.jgo.sync.Mutex}, {@link
+ * dev.jgo.sync.RWMutex}, {@link dev.jgo.sync.Locker}, {@link dev.jgo.sync.Cond}, {@link
+ * dev.jgo.sync.WaitGroup} and {@link dev.jgo.sync.Once}, and {@code golang.org/x/sync}'s {@link
+ * dev.jgo.sync.ErrGroup} and {@link dev.jgo.sync.Semaphore}.
  *
  * <p>Everything here is built only on the {@link dev.jgo.spi.Carrier} park/ready SPI, so any
  * scheduler implementation can run it. Blocking operations park the calling goroutine, never its

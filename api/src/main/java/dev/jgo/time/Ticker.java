@@ -16,7 +16,7 @@ public final class Ticker {
 
     Ticker(long period) {
         this.t = new ChanTimer(null);
-        t.start(TimerQueue.nanotime() + period, period);
+        t.start(deadline(period), period);
     }
 
     static long period(Duration d, String what) {
@@ -27,8 +27,14 @@ public final class Ticker {
         try {
             return d.toNanos();
         } catch (ArithmeticException e) {
-            return TimerQueue.MAX_WHEN / 2;
+            return Long.MAX_VALUE; // saturate: the deadline below saturates too
         }
+    }
+
+    /** Now plus {@code period}, saturated at {@code MAX_WHEN} instead of wrapping negative. */
+    static long deadline(long period) {
+        long when = TimerQueue.nanotime() + period;
+        return when < 0 ? TimerQueue.MAX_WHEN : when; // both terms positive: a wrap is negative
     }
 
     /** The channel ticks are sent on. */
@@ -49,7 +55,6 @@ public final class Ticker {
      */
     public void reset(Duration d) {
         long p = period(d, "Ticker.reset");
-        long when = TimerQueue.nanotime() + p;
-        t.resetTimer(when < 0 ? TimerQueue.MAX_WHEN : when, p);
+        t.resetTimer(deadline(p), p);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jgo.time;
 
 import dev.jgo.sync.Chan;
+import dev.jgo.sync.RecvChan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -11,29 +12,52 @@ import java.util.Objects;
  *
  * <h2>Design note: timer channels</h2>
  *
- * Go 1.23 made timer channels synchronous: a value is produced only when a receiver takes it, so
- * {@code Stop} and {@code Reset} never leave a stale value behind. jgo keeps Go's older
- * representation, a channel with a one-slot buffer filled by a non-blocking send when the timer
- * fires, and gets the 1.23 guarantee the way Go 1.23's runtime does for its buffered form:
+ * <p>Go 1.23 made timer channels synchronous: a value is produced only when a receiver takes it, so
+ * {@code Stop} and {@code Reset} never leave a stale value behind, and a timer nobody references
+ * is garbage even if never stopped. jgo keeps Go's older representation, a channel with a
+ * one-slot buffer filled by a non-blocking send when the timer fires, and gets the 1.23
+ * guarantees the way Go 1.23's runtime does for its buffered form.
+ *
+ * <p>Rejected: a goroutine per firing that sends (what jgo did before): a 1 ns ticker then
+ * floods the runtime with goroutines and {@code stop} starves behind them; a lock shared by the
+ * firing and {@code stop} (Go's {@code sendLock}): {@code stop} would hold it across a channel
+ * operation, which is a preemption point, while a carrier spins on it.
  *
  * <ol>
- *   <li>A timer's function runs on a carrier outside any goroutine, where channels cannot be
- *       used; it increments {@code sending} and starts a goroutine that sends the current time,
- *       carrying the runtime timer's sequence number read when the firing was decided (Go's
- *       {@code seq} argument; see {@code TimerQueue.Timer#seq}).
- *   <li>That goroutine takes the timer's send lock and sends (dropping the value if the buffer
- *       is full: a ticker drops ticks for slow receivers) only if the sequence number is
- *       unchanged, then decrements {@code sending}.
- *   <li>{@code stop}/{@code reset} take the same lock and stop or re-arm the runtime timer,
- *       which increments its sequence number (so a send in flight is dropped), then drain the
- *       buffer. They
- *       report the timer as pending if the runtime timer was pending, a send was in flight, or
- *       a value was drained: as in Go 1.23, a fired timer whose value nobody received counts as
- *       stopped.
+ *   <li>A timer's function runs on a carrier outside any goroutine, where a channel's
+ *       non-blocking operations work (see {@code Chan}, "Non-blocking operations from any
+ *       thread"). It receives the runtime timer's sequence number read when the firing was
+ *       decided (Go's {@code seq} argument; see {@code TimerQueue.Timer#seq}).
+ *   <li>It increments {@code sending}, re-reads the sequence number and, if unchanged, sends the
+ *       current time with {@code trySend} (dropping the value if the buffer is full: a ticker
+ *       drops ticks for slow receivers), then decrements {@code sending}. No goroutine is
+ *       started.
+ *   <li>{@code stop} stops the runtime timer, which increments its sequence number, then waits
+ *       while {@code sending > 0}, then drains the buffer. Both sides store then load volatile
+ *       variables (Dekker): either the firing sees the new number and does not send, or {@code
+ *       stop} sees it sending and waits for its value to land before draining. It reports the
+ *       timer as pending if the runtime timer was pending, a firing under way was voided (it did
+ *       not record a send under the old number in {@code sentSeq}), or a value was
+ *       drained: as in Go 1.23, a fired timer whose value nobody received counts as stopped.
+ *   <li>{@code reset} re-arms the runtime timer in place (bumping its sequence number), waits
+ *       out sends under way and drains, as {@code stop}. A firing of the new arming may come
+ *       before the drain ends: {@code reset} sets {@code resetting} first, and a firing that
+ *       sees it leaves its value in {@code deferred} instead of sending; once the drain is over
+ *       {@code reset} clears the flag, waits for firings that saw it (Dekker again, on {@code
+ *       resetting} and {@code sending}) and sends the deferred value. So the new arming's value
+ *       is kept, and the old ones are not.
+ *   <li>The timer queue holds only the firing's side ({@code ChanTimer.Sender}), which refers to
+ *       the channel weakly; the {@link Timer}, {@link Ticker} and channel are held only by the
+ *       user. Once none is reachable the channel is collected and its weak reference queued; the
+ *       next timer created stops the runtime timers of queued references ({@code expunge}, as
+ *       {@code WeakHashMap} does, with no thread of its own), and a firing that finds its channel
+ *       gone stops its timer too. What stays in the queue until one of these happens is the
+ *       runtime timer and its small sender, not the user's objects.
  * </ol>
  *
- * So after {@code stop} or {@code reset} returns, a receive yields only a value from a later
- * firing. Values are {@link Instant}s read when the sending goroutine runs.
+ * <p>So after {@code stop} or {@code reset} returns, a receive yields only a value from a later
+ * firing. Values are {@link Instant}s read when the timer fires. Durations saturate: a deadline
+ * past the clock's range is {@code TimerQueue.MAX_WHEN} (never), not a wrapped negative time.
  */
 public final class Time {
     private Time() {}
@@ -60,6 +84,25 @@ public final class Time {
         Objects.requireNonNull(d, "duration");
         Objects.requireNonNull(f, "f");
         return new Timer(d, f);
+    }
+
+    /**
+     * Go's {@code time.Tick(d)}: the channel of a ticker that is never stopped, or null when
+     * {@code d <= 0} (Go returns nil). Once nothing references the channel, the ticker is garbage
+     * and leaves its timer queue (see "timer channels").
+     *
+     * <pre>{@code
+     * for (Instant t : Time.tick(Duration.ofSeconds(1))) {
+     *     status(t);
+     * }
+     * }</pre>
+     */
+    public static RecvChan<Instant> tick(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        if (d.isZero() || d.isNegative()) {
+            return null;
+        }
+        return newTicker(d).c();
     }
 
     /**
