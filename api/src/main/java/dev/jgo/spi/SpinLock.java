@@ -168,8 +168,22 @@ public final class SpinLock {
         return (int) STATE.getOpaque(this) == UNLOCKED && STATE.compareAndSet(this, UNLOCKED, wait);
     }
 
+    /** Waiter records made by {@link #sleep} in this JVM (see {@link #waiterRecords()}). */
+    private static final java.util.concurrent.atomic.AtomicLong WAITER_RECORDS =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * How many waiter records (one small object each) runtime locks of this JVM have made: one
+     * each time a waiter went to sleep. The one allocation of the lock's slow path, counted so
+     * that allocation tests can tell it from the callers' own. Concurrency: any thread (racy).
+     */
+    public static long waiterRecords() {
+        return WAITER_RECORDS.get();
+    }
+
     /** futexsleep(&state, SLEEPING): sleeps unless the state has changed; may wake spuriously. */
     private void sleep() {
+        WAITER_RECORDS.getAndIncrement();
         Waiter w = new Waiter(Carrier.carrierThread()); // the thread that parks below, read afresh
         Waiter h;
         do {
