@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.AdditionalAnswers.delegatesTo;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
@@ -256,18 +257,52 @@ class LifecycleTest {
         verify(spin, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
     }
 
+    /**
+     * A spin policy that answers no keeps Ms from deciding to spin: the only spinning Ms are the
+     * ones {@code wakep} starts spinning (SpinPolicy.none's contract), so the same work spins far
+     * less than under a policy that always answers yes. The steal policy is Go's behind a mock, so
+     * it is not quarantined and is seen to be called.
+     */
     @Test
-    void spinPolicyNoneNeverSteals() {
-        SpinPolicy none = mock(SpinPolicy.class);
-        StealPolicy steal = mock(StealPolicy.class);
+    void spinPolicyNoneKeepsIdleMsFromDecidingToSpin() {
+        SpinPolicy yes = mock(SpinPolicy.class);
+        when(yes.maySpin(anyInt(), anyInt(), anyInt())).thenReturn(true);
+        SpinPolicy none = mock(SpinPolicy.class); // answers false
+        StealPolicy stealYes = mock(StealPolicy.class, delegatesTo(StealPolicy.go()));
+        StealPolicy stealNone = mock(StealPolicy.class, delegatesTo(StealPolicy.go()));
+        long spinsYes = spinsOf(yes, stealYes);
+        long spinsNone = spinsOf(none, stealNone);
+        verify(yes, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
+        verify(none, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
+        verify(stealYes, atLeastOnce()).firstVictim(anyInt(), eq(2), anyInt());
+        assertTrue(spinsYes >= 5, "an always-yes policy spins on every idle look: " + spinsYes);
+        assertTrue(
+                spinsNone * 3 < spinsYes,
+                "spins with the no policy " + spinsNone + ", with the yes policy " + spinsYes);
+    }
+
+    /** Runs 200 waves of 10 yielding goroutines on 2 Ps; returns the Ms' spin count. */
+    private static long spinsOf(SpinPolicy spin, StealPolicy steal) {
         try (GoRuntime rt =
-                GoRuntime.builder().procs(2).spinPolicy(none).stealPolicy(steal).build()) {
-            assertEquals(3, rt.run(() -> {
-                Go.go(() -> {});
-                return 3;
+                GoRuntime.builder().procs(2).spinPolicy(spin).stealPolicy(steal).build()) {
+            assertEquals(2000, rt.run(() -> {
+                int done = 0;
+                for (int wave = 0; wave < 200; wave++) {
+                    dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(10);
+                    for (int i = 0; i < 10; i++) {
+                        Go.go(() -> {
+                            Go.yield();
+                            c.send(1);
+                        });
+                    }
+                    for (int i = 0; i < 10; i++) {
+                        done += c.recv();
+                    }
+                }
+                return done;
             }));
+            return rt.view().counters().spins();
         }
-        verify(steal, times(0)).firstVictim(anyInt(), anyInt(), anyInt());
     }
 
     @Test
