@@ -380,9 +380,10 @@ public final class DebugHttpServer implements DebugServer {
                 case "/debug/pprof/", "/debug/pprof" ->
                     new Response(200, "text/html; charset=utf-8", INDEX.getBytes(StandardCharsets.UTF_8), null, null);
                 case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS), c, in);
-                case "/debug/pprof/goroutine" -> goroutine(intParam(req, "debug", 0, 0, 2));
+                case "/debug/pprof/goroutine" ->
+                    goroutine(intParam(req, "debug", 0, 0, 2), intParam(req, "all", 0, 0, 1) == 1);
                 case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
-                case "/debug/jgo/sched" -> sched();
+                case "/debug/jgo/sched" -> sched(intParam(req, "all", 0, 0, 1) == 1);
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
         } catch (BadParam e) {
@@ -520,7 +521,7 @@ public final class DebugHttpServer implements DebugServer {
      * <p>Invariant: two dumps of this server start at least the interval apart ({@link
      * #nextDumpAt} is claimed by one CAS before a dump starts).
      */
-    private Response goroutine(int debug) {
+    private Response goroutine(int debug, boolean all) {
         long now = System.nanoTime();
         for (; ; ) {
             long next = nextDumpAt.get();
@@ -539,7 +540,7 @@ public final class DebugHttpServer implements DebugServer {
         }
         byte[] b = Go.blocking(() -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Pprof.writeGoroutineProfile(out, debug);
+            GoroutineProfile.write(out, debug, all ? null : rt); // this server's runtime unless all=1
             return out.toByteArray();
         });
         return debug == 0
@@ -590,9 +591,10 @@ public final class DebugHttpServer implements DebugServer {
         return new Response(200, "application/json", null, f, "trace.json");
     }
 
-    private static Response sched() {
+    /** The schedtrace of this server's runtime, or of every live runtime of the JVM with all=1. */
+    private Response sched(boolean all) {
         StringBuilder sb = new StringBuilder();
-        for (GoRuntime r : RuntimeRegistry.live()) {
+        for (GoRuntime r : all ? RuntimeRegistry.live() : java.util.List.of(rt)) {
             sb.append("# ").append(r).append('\n');
             try {
                 sb.append(r.view().schedtrace(true));
