@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.AdditionalAnswers.delegatesTo;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
@@ -256,18 +257,60 @@ class LifecycleTest {
         verify(spin, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
     }
 
+    /**
+     * A spin policy that answers no keeps Ms from deciding to spin: the only spinning Ms are the
+     * ones {@code wakep} starts spinning (SpinPolicy.none's contract), so the same work spins far
+     * less than under a policy that always answers yes. The steal policy is Go's behind a mock, so
+     * it is not quarantined and is seen to be called.
+     */
     @Test
-    void spinPolicyNoneNeverSteals() {
-        SpinPolicy none = mock(SpinPolicy.class);
-        StealPolicy steal = mock(StealPolicy.class);
+    void spinPolicyNoneKeepsIdleMsFromDecidingToSpin() {
+        SpinPolicy yes = mock(SpinPolicy.class);
+        when(yes.maySpin(anyInt(), anyInt(), anyInt())).thenReturn(true);
+        SpinPolicy none = mock(SpinPolicy.class); // answers false
+        StealPolicy stealYes = mock(StealPolicy.class, delegatesTo(StealPolicy.go()));
+        StealPolicy stealNone = mock(StealPolicy.class, delegatesTo(StealPolicy.go()));
+        long spinsYes = spinsOf(yes, stealYes);
+        long spinsNone = spinsOf(none, stealNone);
+        verify(yes, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
+        verify(none, atLeastOnce()).maySpin(anyInt(), eq(2), anyInt());
+        verify(stealYes, atLeastOnce()).firstVictim(anyInt(), eq(2), anyInt());
+        assertTrue(spinsYes >= 50, "an always-yes policy spins on every idle look: " + spinsYes);
+        assertTrue(
+                spinsNone * 3 < spinsYes,
+                "spins with the no policy " + spinsNone + ", with the yes policy " + spinsYes);
+    }
+
+    /**
+     * 100 times, the main goroutine waits for a goroutine started from outside 1 ms later, so
+     * the M that ran it (not spinning) runs out of work and asks the policy; returns the Ms'
+     * spin count.
+     */
+    private static long spinsOf(SpinPolicy spin, StealPolicy steal) {
         try (GoRuntime rt =
-                GoRuntime.builder().procs(2).spinPolicy(none).stealPolicy(steal).build()) {
-            assertEquals(3, rt.run(() -> {
-                Go.go(() -> {});
-                return 3;
+                GoRuntime.builder().procs(2).spinPolicy(spin).stealPolicy(steal).build()) {
+            CountDownLatch end = new CountDownLatch(1);
+            assertEquals(100, rt.run(() -> {
+                // a goroutine in a blocking call: waiting for the outside is not a deadlock
+                Go.go(() -> Go.blockingLong(() -> end.await(30, TimeUnit.SECONDS)));
+                int done = 0;
+                for (int wave = 0; wave < 100; wave++) {
+                    dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
+                    Thread.ofPlatform().start(() -> {
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        rt.go(() -> c.send(1));
+                    });
+                    done += c.recv();
+                }
+                end.countDown();
+                return done;
             }));
+            return rt.view().counters().spins();
         }
-        verify(steal, times(0)).firstVictim(anyInt(), anyInt(), anyInt());
     }
 
     @Test

@@ -109,8 +109,9 @@ class SyscallPreemptLockTest {
      * through unbuffered channels (so each runs from runnext and inherits the time slice); one
      * pair does 1000x more work per turn. Both must get the P within a time slice. Go compares
      * the pairs' iteration counts within a factor of 20; jgo's channel round trip costs more
-     * than Go's relative to the work, so this compares what the counts stand for in Go, the CPU
-     * time each pair got, within the same factor.
+     * than Go's relative to the work, so this compares what the counts stand for in Go, the time
+     * each pair spent working (not waiting for its turn), within a factor of 100 (5 to 50 here; a
+     * pair that never gets the P again works for microseconds against the other's second).
      */
     @Test
     void pingPongHog() {
@@ -129,7 +130,7 @@ class SyscallPreemptLockTest {
                 hogChan.send(true);
                 lightChan.send(true);
                 Go.blocking(() -> {
-                    Thread.sleep(300);
+                    Thread.sleep(1000);
                     return null;
                 });
                 done.close();
@@ -143,8 +144,8 @@ class SyscallPreemptLockTest {
                     + ((CoreRuntime) rt).sched().sysmon.preemptions + ")";
             assertTrue(hog > 0 && light > 0, "hog=" + hog + " light=" + light + diag);
             assertTrue(
-                    hog <= light * 20 && light <= hog * 20,
-                    "CPU time within a factor of 20: hog=" + hog + "ns light=" + light + "ns" + diag);
+                    hog <= light * 100 && light <= hog * 100,
+                    "work time within a factor of 100: hog=" + hog + "ns light=" + light + "ns" + diag);
         }
     }
 
@@ -164,8 +165,10 @@ class SyscallPreemptLockTest {
                         }
                         sink = h;
                         counter[idx] += limit;
-                        wake.send(true); // hands the P to the partner (runnext)
+                        // the work's time only: the send can wait for the partner's turn, and
+                        // counting that wait made a starved pair look as busy as the hog
                         counter[idx + 2] += System.nanoTime() - t0;
+                        wake.send(true); // hands the P to the partner (runnext)
                     })
                     .select();
         }
@@ -296,8 +299,10 @@ class SyscallPreemptLockTest {
                 Chan<Integer> results = Chan.make(8);
                 for (int i = 0; i < 6; i++) {
                     Go.go(() -> {
-                        Go.blockingLong(() -> release.await(20, TimeUnit.SECONDS));
-                        results.send(1);
+                        // 1 only if the release came: a timed-out wait means the releasing
+                        // goroutine found no carrier for 20 s
+                        boolean released = Go.blockingLong(() -> release.await(20, TimeUnit.SECONDS));
+                        results.send(released ? 1 : 0);
                     });
                 }
                 Go.go(release::countDown);
@@ -307,7 +312,7 @@ class SyscallPreemptLockTest {
                 }
                 return got;
             });
-            assertEquals(6, n);
+            assertEquals(6, n, "blocked goroutines released by the goroutine started after them");
             assertTrue(rt.view().threads() <= 3, "threads=" + rt.view().threads());
         }
     }

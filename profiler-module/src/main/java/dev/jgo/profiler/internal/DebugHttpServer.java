@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -64,10 +65,22 @@ public final class DebugHttpServer implements DebugServer {
     /** How long a keep-alive connection may wait for its next request (Go's IdleTimeout). */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Default least time between two goroutine dumps of one server: each dump stops the world
+     * (the profile reads every goroutine's stack), so a client asking for dumps in a loop would
+     * stall the application; further requests get 429 with Retry-After.
+     */
+    public static final Duration DEFAULT_GOROUTINE_DUMP_INTERVAL = Duration.ofSeconds(1);
+
     private final GoRuntime rt;
     private final dev.jgo.net.Listener listener;
     private final Duration readHeaderTimeout;
     private final Duration idleTimeout;
+    private final long dumpIntervalNanos;
+
+    /** {@link System#nanoTime} before which no further goroutine dump is taken; 0 before the first. */
+    private final AtomicLong nextDumpAt = new AtomicLong();
+
     private final Set<dev.jgo.net.Conn> conns = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     /**
@@ -93,11 +106,16 @@ public final class DebugHttpServer implements DebugServer {
     static volatile long traceEndsAt;
 
     private DebugHttpServer(
-            GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
+            GoRuntime rt,
+            dev.jgo.net.Listener listener,
+            Duration readHeaderTimeout,
+            Duration idleTimeout,
+            Duration dumpInterval) {
         this.rt = rt;
         this.listener = listener;
         this.readHeaderTimeout = readHeaderTimeout;
         this.idleTimeout = idleTimeout;
+        this.dumpIntervalNanos = dumpInterval.toNanos();
         this.onRuntimeClose = new RuntimeRegistry.Listener() {
             @Override
             public void added(GoRuntime r) {}
@@ -124,12 +142,31 @@ public final class DebugHttpServer implements DebugServer {
      */
     public static DebugServer start(
             GoRuntime rt, String host, int port, Duration readHeaderTimeout, Duration idleTimeout) throws IOException {
+        return start(rt, host, port, readHeaderTimeout, idleTimeout, DEFAULT_GOROUTINE_DUMP_INTERVAL);
+    }
+
+    /**
+     * As {@link #start(GoRuntime, String, int, Duration, Duration)}, with the least time between
+     * two goroutine dumps ({@link #DEFAULT_GOROUTINE_DUMP_INTERVAL}). Concurrency: any thread.
+     *
+     * @throws IllegalArgumentException if a timeout or the interval is not positive
+     */
+    public static DebugServer start(
+            GoRuntime rt,
+            String host,
+            int port,
+            Duration readHeaderTimeout,
+            Duration idleTimeout,
+            Duration goroutineDumpInterval)
+            throws IOException {
         requirePositive(readHeaderTimeout, "read-header timeout");
         requirePositive(idleTimeout, "idle timeout");
+        requirePositive(goroutineDumpInterval, "goroutine dump interval");
         if (!RuntimeRegistry.live().contains(rt)) {
             throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
         }
-        DebugServer s = serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout);
+        DebugServer s =
+                serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout, goroutineDumpInterval);
         if (!isLoopback(host)) {
             dev.jgo.net.AcceptLoop.log(
                     System.getLogger(LOGGER),
@@ -169,7 +206,16 @@ public final class DebugHttpServer implements DebugServer {
 
     static DebugServer serve(
             GoRuntime rt, dev.jgo.net.Listener listener, Duration readHeaderTimeout, Duration idleTimeout) {
-        DebugHttpServer s = new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout);
+        return serve(rt, listener, readHeaderTimeout, idleTimeout, DEFAULT_GOROUTINE_DUMP_INTERVAL);
+    }
+
+    static DebugServer serve(
+            GoRuntime rt,
+            dev.jgo.net.Listener listener,
+            Duration readHeaderTimeout,
+            Duration idleTimeout,
+            Duration goroutineDumpInterval) {
+        DebugHttpServer s = new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout, goroutineDumpInterval);
         RuntimeRegistry.addListener(s.onRuntimeClose);
         try {
             rt.go(s::acceptLoop);
@@ -340,9 +386,10 @@ public final class DebugHttpServer implements DebugServer {
                 case "/debug/pprof/", "/debug/pprof" ->
                     new Response(200, "text/html; charset=utf-8", INDEX.getBytes(StandardCharsets.UTF_8), null, null);
                 case "/debug/pprof/profile" -> profile(intParam(req, "seconds", 30, 1, MAX_SECONDS), c, in);
-                case "/debug/pprof/goroutine" -> goroutine(intParam(req, "debug", 0, 0, 2));
+                case "/debug/pprof/goroutine" ->
+                    goroutine(intParam(req, "debug", 0, 0, 2), intParam(req, "all", 0, 0, 1) == 1);
                 case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
-                case "/debug/jgo/sched" -> sched();
+                case "/debug/jgo/sched" -> sched(intParam(req, "all", 0, 0, 1) == 1);
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
         } catch (BadParam e) {
@@ -473,10 +520,33 @@ public final class DebugHttpServer implements DebugServer {
         return new Response(200, "application/octet-stream", out.toByteArray(), null, "profile");
     }
 
-    private Response goroutine(int debug) {
+    /**
+     * A goroutine dump, at most one per {@link #dumpIntervalNanos} per server: a request inside
+     * the interval gets 429 with the seconds to wait in Retry-After.
+     *
+     * <p>Invariant: two dumps of this server start at least the interval apart ({@link
+     * #nextDumpAt} is claimed by one CAS before a dump starts).
+     */
+    private Response goroutine(int debug, boolean all) {
+        long now = System.nanoTime();
+        for (; ; ) {
+            long next = nextDumpAt.get();
+            if (next != 0 && now - next < 0) {
+                long wait = TimeUnit.NANOSECONDS.toSeconds(next - now + 999_999_999L);
+                return Response.text(
+                                429,
+                                "goroutine dumps stop the world: at most one every "
+                                        + Duration.ofNanos(dumpIntervalNanos).toMillis() + " ms; try again in "
+                                        + Math.max(1, wait) + " s\n")
+                        .retryAfter(Math.max(1, wait));
+            }
+            if (nextDumpAt.compareAndSet(next, now + dumpIntervalNanos)) {
+                break;
+            }
+        }
         byte[] b = Go.blocking(() -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Pprof.writeGoroutineProfile(out, debug);
+            GoroutineProfile.write(out, debug, all ? null : rt); // this server's runtime unless all=1
             return out.toByteArray();
         });
         return debug == 0
@@ -527,9 +597,10 @@ public final class DebugHttpServer implements DebugServer {
         return new Response(200, "application/json", null, f, "trace.json");
     }
 
-    private static Response sched() {
+    /** The schedtrace of this server's runtime, or of every live runtime of the JVM with all=1. */
+    private Response sched(boolean all) {
         StringBuilder sb = new StringBuilder();
-        for (GoRuntime r : RuntimeRegistry.live()) {
+        for (GoRuntime r : all ? RuntimeRegistry.live() : java.util.List.of(rt)) {
             sb.append("# ").append(r).append('\n');
             try {
                 sb.append(r.view().schedtrace(true));

@@ -37,8 +37,16 @@ final class GoroutineProfile {
     static final long STOP_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     static List<GoroutineInfo> all() {
+        return of(null);
+    }
+
+    /** The goroutines of {@code only}, or of every live runtime of the JVM if null. */
+    static List<GoroutineInfo> of(GoRuntime only) {
         List<GoroutineInfo> gs = new ArrayList<>();
         for (GoRuntime rt : RuntimeRegistry.live()) {
+            if (only != null && rt != only) {
+                continue;
+            }
             try {
                 gs.addAll(snapshot(rt));
             } catch (IllegalStateException | UnsupportedOperationException e) {
@@ -69,7 +77,12 @@ final class GoroutineProfile {
     }
 
     static void write(OutputStream out, int debug) throws IOException {
-        List<GoroutineInfo> gs = all();
+        write(out, debug, null);
+    }
+
+    /** As {@link #write(OutputStream, int)}, for {@code only}'s goroutines (every runtime's if null). */
+    static void write(OutputStream out, int debug, GoRuntime only) throws IOException {
+        List<GoroutineInfo> gs = of(only);
         switch (debug) {
             case 0 -> writeProto(out, gs);
             case 1 -> writeText(out, gs, 1);

@@ -10,6 +10,7 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.prof.JgoRuntimeMXBean;
 import dev.jgo.prof.Jmx;
+import dev.jgo.spi.RuntimeView;
 import dev.jgo.sync.Chan;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,15 @@ class JmxTest {
                 Jmx.Registration reg = Jmx.register(rt)) {
             assertEquals(name, reg.objectName());
             assertTrue(SERVER.isRegistered(name));
+            // a goroutine that runs for over 10 ms is preempted by sysmon: a counter that is not 0
+            long preempted = rt.run(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (rt.view().sysmon().preemptions() == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                return rt.view().sysmon().preemptions();
+            });
+            assertTrue(preempted > 0, "sysmon preempted the spinning goroutine");
             Chan<Integer> c = Chan.make(0);
             Goroutine[] gs = new Goroutine[5];
             for (int i = 0; i < gs.length; i++) {
@@ -52,7 +62,26 @@ class JmxTest {
             assertTrue((Long) counters.get("schedticks") >= 5, counters.toString());
             assertTrue(counters.containsKey("steals") && counters.containsKey("MParks"), counters.toString());
             assertTrue(counters.containsKey("MWakeups") && counters.containsKey("spinRounds"), counters.toString());
-            assertTrue((Long) counters.get("MWakeups") >= 0, counters.toString());
+            // each counter is the runtime's own (read before and after: the runtime is idle, but
+            // sysmon and the parked goroutines' Ms may still move them)
+            RuntimeView.Counters c0 = rt.view().counters();
+            RuntimeView.SysmonCounters s0 = rt.view().sysmon();
+            counters = (CompositeData) SERVER.getAttribute(name, "Counters");
+            CompositeData sysmon = (CompositeData) SERVER.getAttribute(name, "Sysmon");
+            long steals = (Long) SERVER.getAttribute(name, "Steals");
+            RuntimeView.Counters c1 = rt.view().counters();
+            RuntimeView.SysmonCounters s1 = rt.view().sysmon();
+            assertBetween(c0.mWakeups(), (Long) counters.get("MWakeups"), c1.mWakeups(), "MWakeups");
+            assertBetween(c0.steals(), steals, c1.steals(), "Steals");
+            assertBetween(s0.retakes(), (Long) sysmon.get("retakes"), s1.retakes(), "retakes");
+            assertBetween(s0.preemptions(), (Long) sysmon.get("preemptions"), s1.preemptions(), "preemptions");
+            assertBetween(s0.autoHandoffs(), (Long) sysmon.get("autoHandoffs"), s1.autoHandoffs(), "autoHandoffs");
+            assertBetween(
+                    s0.overdueTimerWakes(),
+                    (Long) sysmon.get("overdueTimerWakes"),
+                    s1.overdueTimerWakes(),
+                    "overdueTimerWakes");
+            assertTrue((Long) sysmon.get("preemptions") >= preempted, sysmon.toString());
             CompositeData[] procs = (CompositeData[]) SERVER.getAttribute(name, "Procs");
             assertEquals(2, procs.length);
             long perP = 0;
@@ -61,11 +90,6 @@ class JmxTest {
                 perP += (Long) ((CompositeData) procs[i].get("counters")).get("schedticks");
             }
             assertEquals(perP, (Long) counters.get("schedticks"), "summed schedticks = sum over Ps");
-            CompositeData sysmon = (CompositeData) SERVER.getAttribute(name, "Sysmon");
-            for (String k : new String[] {"retakes", "preemptions", "autoHandoffs", "overdueTimerWakes"}) {
-                assertTrue((Long) sysmon.get(k) >= 0, k);
-            }
-            assertTrue((Long) SERVER.getAttribute(name, "Steals") >= 0);
             String st = (String)
                     SERVER.invoke(name, "schedtrace", new Object[] {true}, new String[] {boolean.class.getName()});
             assertTrue(st.startsWith("SCHED ") && st.contains("  P1: "), st);
@@ -146,5 +170,11 @@ class JmxTest {
             assertEquals(1, rt.gomaxprocs());
             assertArrayEquals(new int[] {1}, new int[] {(Integer) SERVER.getAttribute(reg.objectName(), "Gomaxprocs")});
         }
+    }
+
+    private static void assertBetween(long low, long value, long high, String what) {
+        assertTrue(
+                low <= value && value <= high,
+                what + " " + value + " outside the runtime's [" + low + ", " + high + "]");
     }
 }
