@@ -118,12 +118,18 @@ class SnapshotStressTest {
             };
             dev.jgo.spi.EventsControl ec = (dev.jgo.spi.EventsControl) rt;
             ec.attachEvents(l);
-            // the child has started before run returns (it sent), so no start is still in flight
             rt.run(() -> {
                 dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
                 Go.go(() -> c.send(1));
                 return c.recv();
             });
+            // A child that parked in send is readied by the receive and starts again, possibly
+            // after run returned: wait until it has exited, so no start is still in flight.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (rt.numGoroutine() != 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, rt.numGoroutine());
             assertTrue(starts.get() >= 2);
             assertTrue(ec.detachEvents(l));
             assertTrue(!ec.detachEvents(l));
