@@ -2,7 +2,6 @@ package dev.jgo.sync;
 
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
-import dev.jgo.spi.Carrier.ParkUnlock;
 import dev.jgo.spi.SpinLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -123,12 +122,6 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T> {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Port of runtime.chanparkcommit: releases the channel lock once the goroutine is parked. */
-    private static final ParkUnlock CHAN_PARK_COMMIT = (g, l) -> {
-        ((SpinLock) l).unlock();
-        return true;
-    };
 
     // ---- immutable ----
 
@@ -427,7 +420,7 @@ public final class Chan<T> implements SendChan<T>, RecvChan<T> {
     private void parkOn(Carrier cr, WaitReason reason, Sudog mysg, WaitQ q) {
         assert lock.isHeld();
         try {
-            cr.park(reason, lock, CHAN_PARK_COMMIT);
+            cr.park(reason, lock, ParkCommit.UNLOCK_SPINLOCK);
         } catch (IllegalStateException e) {
             // Precondition of the cleanup: the lock is not held (park released it).
             withdraw(mysg, q);

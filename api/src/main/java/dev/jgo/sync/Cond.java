@@ -2,7 +2,6 @@ package dev.jgo.sync;
 
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
-import dev.jgo.spi.Carrier.ParkUnlock;
 import dev.jgo.spi.SpinLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -75,12 +74,6 @@ public final class Cond {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Go's goparkunlock for the list lock. */
-    private static final ParkUnlock COND_PARK_COMMIT = (g, l) -> {
-        ((SpinLock) l).unlock();
-        return true;
-    };
 
     private final Locker l;
 
@@ -160,7 +153,7 @@ public final class Cond {
         }
         tail = s;
         try {
-            cr.park(WaitReason.SYNC_COND_WAIT, lock, COND_PARK_COMMIT);
+            cr.park(WaitReason.SYNC_COND_WAIT, lock, ParkCommit.UNLOCK_SPINLOCK);
         } catch (IllegalStateException e) {
             // The runtime closed under a goroutine that could not leave its carrier: the park's
             // unlock function released the lock (Carrier.park's postcondition). Withdraw under the

@@ -2,7 +2,6 @@ package dev.jgo.sync;
 
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
-import dev.jgo.spi.Carrier.ParkUnlock;
 import dev.jgo.spi.SpinLock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -46,12 +45,6 @@ final class Sema {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** Go's goparkunlock for the semaphore lock. */
-    private static final ParkUnlock SEMA_PARK_COMMIT = (g, l) -> {
-        ((SpinLock) l).unlock();
-        return true;
-    };
 
     /** Available units (Go's {@code *addr}). Volatile accesses only. */
     @SuppressWarnings("unused")
@@ -105,7 +98,7 @@ final class Sema {
             s.ticket = 0;
             queue(s, lifo);
             try {
-                cr.park(reason, lock, SEMA_PARK_COMMIT);
+                cr.park(reason, lock, ParkCommit.UNLOCK_SPINLOCK);
             } catch (IllegalStateException e) {
                 // The runtime closed under a goroutine that could not leave its carrier: the park's
                 // unlock function released the lock (Carrier.park's postcondition). Withdraw under
