@@ -204,6 +204,34 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
     }
 
+    @Override
+    public long nanotime() {
+        return sched.nanotime();
+    }
+
+    @Override
+    public java.time.Instant now() {
+        return sched.synctest.instant();
+    }
+
+    @Override
+    public long decisionNanotime() {
+        if (sched.seed != null && !sched.synctest.virtual) {
+            return 1; // stands still: no decision reads the wall clock (Seeded "Seeded choices")
+        }
+        return sched.nanotime();
+    }
+
+    @Override
+    public void awaitBlocked() {
+        sched.synctest.awaitBlocked();
+    }
+
+    @Override
+    public int awaitOthersDone() {
+        return sched.synctest.awaitOthersDone();
+    }
+
     // ---- PolicyControl ----
     // The setters install a guard around a policy from outside jgo (PolicyGuard's note "Policies
     // that fail"); the getters return what was installed, never the guard. No lock is taken.
