@@ -937,6 +937,13 @@ final class Sched {
             // already have run and parked for good, with every M idle and nobody left to call
             // checkdead, so check once here.
             mains.add(main);
+            // Invariant: a run registered after a panic ended the runtime fails with it. die
+            // writes fatal (volatile) before it reads mains; we add to mains before reading
+            // fatal: one of the two sees the other (MainRegistrationRaceTest).
+            Throwable f = fatal;
+            if (f != null && mains.remove(main)) {
+                main.completeExceptionally(f);
+            }
             lock.lock();
             try {
                 checkdead();

@@ -35,11 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  *       the same lock, so an advance made for it is never missed.
  *   <li>{@code checkdead} runs whenever an M goes idle. When every M is idle, no goroutine is
  *       runnable and no waker is registered, every goroutine is durably blocked, and {@link
- *       #allBlocked} does the first of: wake an {@link #awaitOthersDone} waiter whose others
- *       have all ended; run timers that are due (they go first); wake the {@link
+ *       #allBlocked} does the first of: run timers that are due (they go first); wake the {@link
  *       #awaitBlocked} waiter; jump the clock to the earliest timer and run it. If none applies
- *       the runtime is deadlocked, or the {@code awaitOthersDone} waiter is woken with
- *       goroutines left that can never run.
+ *       the runtime is deadlocked. An {@link #awaitOthersDone} waiter (the end of a test, when
+ *       Go's clock stops) is woken instead of any jump: its others have ended, or those left
+ *       can never run.
  *   <li>Waking happens under sched.lock, where {@code wakep} cannot be called (it takes the
  *       lock): the M waiting for timers is kicked (lock-free), or an idle P is handed to an idle
  *       M as {@code startm} does; with no idle M, sysmon is asked to start one ({@code
@@ -163,11 +163,18 @@ final class Synctest {
                 return false; // checkdead's own checks see it
             }
         }
-        if (w != null && waitMode == WAIT_OTHERS_DONE && sched.gcount() <= 1) {
-            wake(w);
+        long next = earliestTimer();
+        if (w != null && waitMode == WAIT_OTHERS_DONE) {
+            if (sched.gcount() > 1 && next != 0 && next <= nanotime()) {
+                wakeForTimers(); // due timers still run; the clock itself stays (Go: time stops)
+                return true;
+            }
+            if (sched.gcount() > 1 && !virtual && Timers.pending(sched)) {
+                return false; // on the wall clock the pending timers still come
+            }
+            wake(w); // all others ended, or those left can never run
             return true;
         }
-        long next = earliestTimer();
         if (next != 0 && next <= nanotime()) {
             wakeForTimers(); // timers due now run before a waiter is woken or the clock moves
             return true;
@@ -181,10 +188,6 @@ final class Synctest {
             assert next > now : "the clock moves forward only";
             now = next; // volatile write under sched.lock: the jump to the next timer (step 4)
             wakeForTimers();
-            return true;
-        }
-        if (w != null && !timers) {
-            wake(w); // the goroutines left can never run: the waiter reports them
             return true;
         }
         return false;
