@@ -111,6 +111,7 @@ public interface Scheduler {
      *     #awaitBlocked()}
      */
     default int awaitOthersDone() {
-        throw new UnsupportedOperationException("awaitOthersDone is not supported by " + getClass().getName());
+        throw new UnsupportedOperationException(
+                "awaitOthersDone is not supported by " + getClass().getName());
     }
 }

@@ -213,7 +213,8 @@ class GoTestExtensionTest {
         IllegalStateException e = new IllegalStateException("original");
         Throwable w = GoTestExtension.withSeed(e, 5);
         assertSame(e, w.getCause());
-        assertEquals("original [jgo seed=5] (rerun this schedule with -Djgo.seed=5 or @GoTest(seed = 5L))", w.getMessage());
+        assertEquals(
+                "original [jgo seed=5] (rerun this schedule with -Djgo.seed=5 or @GoTest(seed = 5L))", w.getMessage());
         TestAbortedException ab = new TestAbortedException("skip");
         assertSame(ab, GoTestExtension.withSeed(ab, 5));
     }

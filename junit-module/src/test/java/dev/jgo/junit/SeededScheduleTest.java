@@ -32,7 +32,8 @@ class SeededScheduleTest {
     record Outcome(int counter, List<String> trace) {}
 
     static Outcome racyProgram(long seed) {
-        try (GoRuntime rt = GoRuntime.builder().procs(1).virtualTime(true).seed(seed).build()) {
+        try (GoRuntime rt =
+                GoRuntime.builder().procs(1).virtualTime(true).seed(seed).build()) {
             return rt.run(() -> {
                 int[] counter = {0};
                 List<String> trace = new ArrayList<>();

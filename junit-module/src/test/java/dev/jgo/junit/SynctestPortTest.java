@@ -190,9 +190,11 @@ class SynctestPortTest {
     @Test
     void deadlockRoot() {
         try (GoRuntime rt = GoRuntime.builder().procs(1).virtualTime(true).build()) {
-            assertThrows(DeadlockException.class, () -> rt.run(() -> {
-                Select.create().select(); // select {}
-            }));
+            assertThrows(
+                    DeadlockException.class,
+                    () -> rt.run(() -> {
+                        Select.create().select(); // select {}
+                    }));
         }
     }
 
@@ -259,7 +261,8 @@ class SynctestPortTest {
             }
             done.close();
         });
-        List<Instant> want = List.of(Time.now(), Time.now().plusSeconds(1), Time.now().plusSeconds(2));
+        List<Instant> want =
+                List.of(Time.now(), Time.now().plusSeconds(1), Time.now().plusSeconds(2));
         Go.sleep(Duration.ofSeconds(5));
         Go.awaitBlocked();
         assertEquals(want, got);

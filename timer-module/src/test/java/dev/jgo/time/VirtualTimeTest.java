@@ -121,13 +121,15 @@ class VirtualTimeTest {
     @CsvSource({"heap", "wheel"})
     void allBlockedWithNoTimerIsADeadlock(String timers) {
         try (GoRuntime rt = virtual(1, timers)) {
-            DeadlockException e = assertThrows(DeadlockException.class, () -> rt.run(() -> {
-                Go.sleep(Duration.ofHours(5)); // the clock moves first: a timer is pending
-                Chan<Integer> c = Chan.make(0);
-                Go.go(() -> c.send(1));
-                c.recv();
-                c.recv(); // nobody sends again and no timer is left
-            }));
+            DeadlockException e = assertThrows(
+                    DeadlockException.class,
+                    () -> rt.run(() -> {
+                        Go.sleep(Duration.ofHours(5)); // the clock moves first: a timer is pending
+                        Chan<Integer> c = Chan.make(0);
+                        Go.go(() -> c.send(1));
+                        c.recv();
+                        c.recv(); // nobody sends again and no timer is left
+                    }));
             assertTrue(e.getMessage().contains("asleep"), e.getMessage());
         }
     }
