@@ -103,6 +103,25 @@ class SeededScheduleTest {
         }
     }
 
+    /** Without the time slice, a loop that only checkpoints yields by the operation budget. */
+    @Test
+    @Timeout(60)
+    void aCheckpointLoopYieldsUnderASeed() {
+        try (GoRuntime rt = GoRuntime.builder().procs(1).seed(7).build()) {
+            int spins = rt.run(() -> {
+                java.util.concurrent.atomic.AtomicBoolean flag = new java.util.concurrent.atomic.AtomicBoolean();
+                Go.go(() -> flag.set(true));
+                int n = 0;
+                while (!flag.get()) {
+                    Go.checkpoint();
+                    n++;
+                }
+                return n;
+            });
+            assertTrue(spins > 0 && spins <= 1000, "spun " + spins + " times before the other goroutine ran");
+        }
+    }
+
     @Test
     void differentSeedsMakeDifferentChoices() {
         List<List<String>> traces = new ArrayList<>();

@@ -57,6 +57,11 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         sched.sysmon = sm;
         sm.start();
         this.eventsMux = new EventsMux(sched);
+        if (sched.seed != null) {
+            // Go.checkpoint's fast path skips the carrier unless a preemption is pending: while a
+            // seeded runtime lives, count one, so its checkpoints reach the budget (M.checkpoint).
+            M.countPreempt(1);
+        }
     }
 
     Sched sched() {
@@ -302,6 +307,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         RuntimeRegistry.unregister(this);
         sched.shutdown = true;
+        if (sched.seed != null) {
+            M.countPreempt(-1); // the count the constructor added
+        }
         IllegalStateException e = new IllegalStateException("runtime is closed");
         for (CompletableFuture<Object> f : sched.mains) {
             sched.mains.remove(f);

@@ -1602,7 +1602,9 @@ final class M extends Carrier {
     public void checkpoint() {
         int prev = enterRuntime();
         G gp = curg;
-        if (gp.preemptRequested() && p != null) {
+        // With a seed the time slice is off (Seeded "Seeded choices", step 2): a checkpoint spends
+        // the operation budget, so a loop that only checkpoints still yields, at a fixed count.
+        if ((gp.preemptRequested() || (sched.seed != null && gp.budget > 0 && --gp.budget == 0)) && p != null) {
             mcall(OP_GOSCHED);
             return;
         }

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  *   <li>No choice reads the wall clock: sysmon neither preempts at the end of a time slice nor
  *       for overdue timers, and the mutex's starvation clock stands still ({@code
  *       Scheduler.decisionNanotime}). The operation budget still forces yields, counted in
- *       operations.
+ *       operations; {@code Go.checkpoint()} spends it too, so a loop that only checkpoints
+ *       yields after a fixed count instead of at the end of a time slice.
  *   <li>With {@code procs(1)} the same seed therefore gives the same interleaving, provided the
  *       program takes no input from outside (real-time timers, I/O, goroutines started from
  *       plain threads): use virtual time when it sleeps. With more Ps every choice still comes
