@@ -147,7 +147,8 @@ final class Synctest {
     }
 
     /**
-     * Note step 4, called by checkdead once every M is idle, no goroutine waits in the global
+     * Port of runtime.(*synctestBubble).maybeWakeLocked with the clock advance of synctestRun:
+     * note step 4, called by checkdead once every M is idle, no goroutine waits in the global
      * queue and no waker is registered. Returns true if it woke something (no deadlock).
      *
      * <p>Concurrency: requires sched.lock.
@@ -195,6 +196,7 @@ final class Synctest {
 
     /** The earliest wake time of any P's timers, 0 if none. Concurrency: requires sched.lock. */
     private long earliestTimer() {
+        assert sched.lock.isHeld();
         if (sched.timerFactory == null) {
             return 0;
         }
@@ -215,6 +217,7 @@ final class Synctest {
      * <p>Concurrency: requires sched.lock.
      */
     private void wakeForTimers() {
+        assert sched.lock.isHeld();
         M tw = sched.timerWaiter;
         if (tw != null) {
             tw.kickTimer(); // lock-free: a flag and an unpark (or a poller wakeup)
@@ -229,6 +232,7 @@ final class Synctest {
      * <p>Concurrency: requires sched.lock.
      */
     private void wake(G gp) {
+        assert sched.lock.isHeld();
         waiter = null;
         M pinned = gp.pinnedM;
         if (pinned != null) { // parked on a pinned carrier (M "Pinned goroutines")
@@ -252,6 +256,7 @@ final class Synctest {
      * <p>Concurrency: requires sched.lock.
      */
     private void startmLocked(boolean spinning) {
+        assert sched.lock.isHeld();
         P pp = sched.pidleget();
         if (pp == null) {
             return; // a P is held: its M is about to find the work
