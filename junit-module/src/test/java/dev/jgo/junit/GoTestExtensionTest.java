@@ -156,6 +156,15 @@ class GoTestExtensionTest {
         }
 
         @GoTest
+        @Timeout(1)
+        void outlivesItsTimeout() {
+            Go.blocking(() -> {
+                Thread.sleep(60_000); // interrupted by close once JUnit gave up on the test
+                return null;
+            });
+        }
+
+        @GoTest
         void aGoroutineThrows() {
             Chan<Integer> c = Chan.make(0);
             Go.go(() -> {
@@ -196,6 +205,9 @@ class GoTestExtensionTest {
         TestExecutionResult a = rs.get("abortsOnAnAssumption");
         assertEquals(TestExecutionResult.Status.ABORTED, a.getStatus());
         assertInstanceOf(TestAbortedException.class, a.getThrowable().orElseThrow());
+
+        Throwable t = failure(rs, "outlivesItsTimeout");
+        assertInstanceOf(java.util.concurrent.TimeoutException.class, t, t::toString);
 
         Throwable g = failure(rs, "aGoroutineThrows");
         assertEquals("thrown in a goroutine", g.getCause().getMessage());
