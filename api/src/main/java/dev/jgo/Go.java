@@ -48,8 +48,8 @@ public final class Go {
             return;
         }
         TimerQueue q = TimerQueue.current(cr);
-        long when = TimerQueue.when(d);
         Scheduler s = cr.scheduler();
+        long when = TimerQueue.when(s.nanotime(), d); // the runtime's clock: virtual under virtualTime
         TimerQueue.Timer t = q.newTimer((g, seq, now) -> s.ready((Goroutine) g), cr.currentGoroutine());
         IllegalStateException[] refused = new IllegalStateException[1];
         cr.park(WaitReason.SLEEP, t, (g, lock) -> {
@@ -64,6 +64,20 @@ public final class Go {
         if (refused[0] != null) {
             throw new IllegalStateException("cannot sleep: " + refused[0].getMessage(), refused[0]);
         }
+    }
+
+    /**
+     * Port of synctest.Wait: returns once every other goroutine of the runtime is durably blocked
+     * (on channels, {@code Select}, sync types including {@code Mutex}, timers or sleeps; not
+     * inside {@link #blocking} or network I/O) and no timer is due; timers due now, such as an
+     * {@code afterFunc(0)}, run first. The clock does not move while a goroutine waits here and
+     * others can still run.
+     *
+     * @throws IllegalStateException outside a runtime built with {@code virtualTime(true)}, on a
+     *     plain thread, or if another goroutine is already waiting in it
+     */
+    public static void awaitBlocked() {
+        Carrier.current().scheduler().awaitBlocked();
     }
 
     /**

@@ -102,6 +102,8 @@ public interface GoRuntime extends AutoCloseable {
         private long autoHandoffNanos;
         private RuntimeProvider provider;
         private TimerQueueFactory timerFactory;
+        private boolean virtualTime;
+        private Long seed;
 
         Builder() {}
 
@@ -201,6 +203,36 @@ public interface GoRuntime extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Virtual time, as Go 1.25's {@code testing/synctest}: the runtime's clock ({@code
+         * Time.now()}, timers, {@link Go#sleep}, tickers, deadlines, context deadlines) starts at
+         * {@code 2000-01-01T00:00:00Z} and moves only when every goroutine is durably blocked (on
+         * channels, sync types including {@code Mutex}, timers; not inside {@link Go#blocking} or
+         * network I/O), jumping to the next timer. All blocked with no timer left is a {@link
+         * DeadlockException}. Channels and sync objects its goroutines block on must be operated
+         * only by its own goroutines: a wake-up from a plain thread or another runtime is
+         * undefined. When the main goroutine returns, {@link GoRuntime#run} returns, the clock
+         * stops, and goroutines left over are abandoned. See {@link Go#awaitBlocked()}.
+         */
+        public Builder virtualTime(boolean on) {
+            this.virtualTime = on;
+            return this;
+        }
+
+        /**
+         * Seeds every random scheduling choice ({@code Select}'s case order, the steal victim
+         * order, the shuffles of {@link #randomizeScheduler}) and turns off the choices that read
+         * the wall clock (sysmon's time-slice preemption; the operation budget still forces
+         * yields). With {@code procs(1)} the run is reproducible: the same seed gives the same
+         * interleaving, the same choices and the same output, for programs without real-time
+         * timers or I/O (use {@link #virtualTime} when they sleep). With more Ps the choices still
+         * come from the seed, but which carrier gets where first is up to the operating system.
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
         /** Uses this provider instead of looking one up with {@link ServiceLoader}. */
         public Builder provider(RuntimeProvider p) {
             this.provider = Objects.requireNonNull(p, "provider");
@@ -223,7 +255,9 @@ public interface GoRuntime extends AutoCloseable {
                     uncaughtHandler,
                     randomize,
                     autoHandoffNanos,
-                    timerFactory);
+                    timerFactory,
+                    virtualTime,
+                    seed);
         }
 
         /**

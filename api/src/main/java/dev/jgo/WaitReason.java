@@ -13,6 +13,8 @@ public enum WaitReason {
     SELECT("select"),
     SELECT_NO_CASES("select (no cases)"),
     SLEEP("sleep"),
+    /** In {@link Go#awaitBlocked()} (Go's {@code waitReasonSynctestWait}). */
+    SYNCTEST_WAIT("synctest.Wait"),
     SEMACQUIRE("semacquire"),
     SYNC_MUTEX_LOCK("sync.Mutex.Lock"),
     SYNC_RWMUTEX_LOCK("sync.RWMutex.Lock"),

@@ -1,6 +1,7 @@
 package dev.jgo.context;
 
 import dev.jgo.sync.RecvChan;
+import dev.jgo.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -93,7 +94,7 @@ public interface Context {
      */
     static CancelContext withTimeout(Context parent, Duration d) {
         Objects.requireNonNull(d, "duration");
-        Instant now = Instant.now();
+        Instant now = Time.now();
         Instant t;
         try {
             t = now.plus(d);

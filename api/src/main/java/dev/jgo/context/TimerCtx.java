@@ -42,7 +42,7 @@ final class TimerCtx extends CancelCtx {
         }
         TimerCtx c = new TimerCtx(parent, d);
         propagateCancel(parent, c);
-        Duration dur = Duration.between(Instant.now(), d);
+        Duration dur = Duration.between(Time.now(), d);
         if (dur.isNegative() || dur.isZero()) {
             c.cancel(true, Context.DEADLINE_EXCEEDED, null); // deadline already passed
             return c;
@@ -86,6 +86,6 @@ final class TimerCtx extends CancelCtx {
 
     @Override
     public String toString() {
-        return parent + ".WithDeadline(" + deadline + " [" + Duration.between(Instant.now(), deadline) + "])";
+        return parent + ".WithDeadline(" + deadline + " [" + Duration.between(Time.now(), deadline) + "])";
     }
 }

@@ -208,6 +208,17 @@ public abstract class Carrier extends Thread {
      */
     public abstract void operationCheckpoint();
 
+    /**
+     * Port of runtime.cheaprandn: a random int in {@code [0, n)} for a scheduling choice (the case
+     * order of {@code Select}). A runtime built with a seed draws it from the seeded source of the
+     * P this carrier holds, so a run with {@code procs(1)} makes the same choices every time.
+     *
+     * <p>Concurrency: this carrier only.
+     */
+    public int cheaprandn(int n) {
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt(n);
+    }
+
     /** Slot of {@link #pLocal()} for the sudog cache of {@code dev.jgo.sync}. */
     public static final int PLOCAL_SUDOG = 0;
 

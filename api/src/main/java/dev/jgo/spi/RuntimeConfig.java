@@ -25,6 +25,10 @@ import java.util.function.BiConsumer;
  * @param timerFactory the per-P timer queues' factory, or null to find one with {@link
  *     java.util.ServiceLoader} (the {@value TimerQueueFactory#PROPERTY} property, else the highest
  *     priority); a container passes the factory its registry gave it
+ * @param virtualTime whether the runtime's clock is virtual (see {@link
+ *     dev.jgo.GoRuntime.Builder#virtualTime})
+ * @param seed the seed of every random scheduling choice, or null to draw them from unseeded
+ *     sources (see {@link dev.jgo.GoRuntime.Builder#seed})
  */
 public record RuntimeConfig(
         String name,
@@ -37,7 +41,9 @@ public record RuntimeConfig(
         BiConsumer<Goroutine, Throwable> uncaughtHandler,
         boolean randomizeScheduler,
         long autoHandoffNanos,
-        TimerQueueFactory timerFactory) {
+        TimerQueueFactory timerFactory,
+        boolean virtualTime,
+        Long seed) {
 
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
@@ -132,6 +138,35 @@ public record RuntimeConfig(
                     "procs (GOMAXPROCS) must be at most RuntimeConfig.MAX_PROCS (" + MAX_PROCS + "), got " + procs);
         }
         return procs;
+    }
+
+    /** A configuration with the wall clock and unseeded scheduling choices. */
+    public RuntimeConfig(
+            String name,
+            int procs,
+            int maxThreads,
+            StealPolicy stealPolicy,
+            SpinPolicy spinPolicy,
+            FairnessPolicy fairnessPolicy,
+            SchedEvents events,
+            BiConsumer<Goroutine, Throwable> uncaughtHandler,
+            boolean randomizeScheduler,
+            long autoHandoffNanos,
+            TimerQueueFactory timerFactory) {
+        this(
+                name,
+                procs,
+                maxThreads,
+                stealPolicy,
+                spinPolicy,
+                fairnessPolicy,
+                events,
+                uncaughtHandler,
+                randomizeScheduler,
+                autoHandoffNanos,
+                timerFactory,
+                false,
+                null);
     }
 
     /** A configuration whose timer factory is found with {@link java.util.ServiceLoader}. */

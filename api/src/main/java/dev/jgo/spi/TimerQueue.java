@@ -57,6 +57,16 @@ public interface TimerQueue {
 
         /** Whether the runtime is closed: new timers are refused. */
         boolean closed();
+
+        /**
+         * The runtime's clock ({@link Scheduler#nanotime()}), which the queue reads when asked to
+         * run its timers at "now": the wall clock unless the runtime keeps virtual time.
+         *
+         * <p>Concurrency: any thread.
+         */
+        default long nanotime() {
+            return TimerQueue.nanotime();
+        }
     }
 
     /** A timer ({@code runtime.timer}), made by {@link #newTimer}. */
@@ -149,7 +159,14 @@ public interface TimerQueue {
 
     /** Go's {@code when(d)}: now plus {@code d}, saturated at {@link #MAX_WHEN}; d {@code <= 0} is now. */
     static long when(Duration d) {
-        long now = nanotime();
+        return when(nanotime(), d);
+    }
+
+    /**
+     * {@link #when(Duration)} on a given clock reading (a runtime's {@link Scheduler#nanotime()}):
+     * {@code now} plus {@code d}, saturated at {@link #MAX_WHEN}; d {@code <= 0} is {@code now}.
+     */
+    static long when(long now, Duration d) {
         long ns;
         try {
             ns = d.toNanos();

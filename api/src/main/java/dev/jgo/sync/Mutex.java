@@ -130,10 +130,10 @@ public final class Mutex implements Locker {
                 }
                 boolean queueLifo = waitStartTime != 0;
                 if (waitStartTime == 0) {
-                    waitStartTime = System.nanoTime();
+                    waitStartTime = clock();
                 }
                 sema.acquire(queueLifo, WaitReason.SYNC_MUTEX_LOCK);
-                starving = starving || System.nanoTime() - waitStartTime > STARVATION_THRESHOLD_NS;
+                starving = starving || clock() - waitStartTime > STARVATION_THRESHOLD_NS;
                 old = state();
                 if ((old & STARVING) != 0) {
                     // Handed off in starvation mode: LOCKED is clear and we are counted as a
@@ -236,5 +236,15 @@ public final class Mutex implements Locker {
         int s = state();
         return "Mutex[" + ((s & LOCKED) != 0 ? "locked" : "unlocked") + ((s & STARVING) != 0 ? ", starving" : "")
                 + ", waiters=" + (s >>> WAITER_SHIFT) + "]";
+    }
+
+    /**
+     * The clock the starvation threshold is measured on: the runtime's decision clock ({@code
+     * Scheduler.decisionNanotime()}: virtual under virtual time, still under a seed), the wall
+     * clock for a caller that is not a goroutine.
+     */
+    private static long clock() {
+        dev.jgo.spi.Carrier c = dev.jgo.spi.Carrier.currentOrNull();
+        return c != null ? c.scheduler().decisionNanotime() : System.nanoTime();
     }
 }

@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -219,7 +218,6 @@ public final class Select {
         }
         // Step 1: poll order, a uniform random permutation of the non-nil cases (Go's insertion
         // form of Fisher-Yates), then lock order by channel id (insertion sort: n is small).
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
         int[] po = pollorder;
         int[] lo = lockorder;
         int k = 0;
@@ -227,7 +225,7 @@ public final class Select {
             if (chans[i] == null) {
                 continue;
             }
-            int j = rnd.nextInt(k + 1);
+            int j = cr.cheaprandn(k + 1); // seeded per P when the runtime has a seed
             po[k] = po[j];
             po[j] = i;
             k++;

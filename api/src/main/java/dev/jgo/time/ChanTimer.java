@@ -59,8 +59,12 @@ class ChanTimer {
         /** Set once, before the timer is added (the queue's add publishes it). */
         TimerQueue.Timer rt;
 
-        Sender(Chan<Instant> c) {
+        /** The runtime whose clock stamps the values sent ({@link Scheduler#now()}). */
+        final Scheduler sched;
+
+        Sender(Chan<Instant> c, Scheduler sched) {
             this.c = new ChanRef(c, this);
+            this.sched = sched;
         }
     }
 
@@ -78,7 +82,7 @@ class ChanTimer {
         TimerQueue q = TimerQueue.current(cr);
         if (fn == null) {
             this.c = Chan.make(1);
-            this.sender = new Sender(c);
+            this.sender = new Sender(c, cr.scheduler());
             this.rt = q.newTimer(ChanTimer::fire, sender);
             sender.rt = rt;
         } else {
@@ -102,6 +106,16 @@ class ChanTimer {
                 t.stop();
             }
         }
+    }
+
+    /**
+     * The calling goroutine's runtime clock ({@link Scheduler#nanotime()}), which timer deadlines
+     * are measured on.
+     *
+     * @throws IllegalStateException outside a goroutine
+     */
+    static long nanotime() {
+        return Carrier.current().scheduler().nanotime();
     }
 
     /** Adds the timer to the caller's P's queue. Concurrency: the creating goroutine. */
@@ -138,8 +152,8 @@ class ChanTimer {
             if (s.resetting) { // volatile read after the sending increment (note step 4)
                 // A reset is draining: it sends this afterwards if seq is its new arming's (a
                 // firing of the old arming that passed its check before the bump is dropped).
-                s.deferred.set(new Deferred(seq, Instant.now()));
-            } else if (ch.trySend(Instant.now())) { // a full buffer drops it (ticker: slow receiver)
+                s.deferred.set(new Deferred(seq, s.sched.now()));
+            } else if (ch.trySend(s.sched.now())) { // a full buffer drops it (ticker: slow receiver)
                 s.sentSeq = seq; // volatile, before the sending decrement that stop waits for
             }
         } finally {

@@ -33,7 +33,7 @@ public final class Ticker {
 
     /** Now plus {@code period}, saturated at {@code MAX_WHEN} instead of wrapping negative. */
     static long deadline(long period) {
-        long when = TimerQueue.nanotime() + period;
+        long when = ChanTimer.nanotime() + period;
         return when < 0 ? TimerQueue.MAX_WHEN : when; // both terms positive: a wrap is negative
     }
 

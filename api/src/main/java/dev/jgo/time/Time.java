@@ -1,5 +1,6 @@
 package dev.jgo.time;
 
+import dev.jgo.spi.Carrier;
 import dev.jgo.sync.Chan;
 import dev.jgo.sync.RecvChan;
 import java.time.Duration;
@@ -61,6 +62,17 @@ import java.util.Objects;
  */
 public final class Time {
     private Time() {}
+
+    /**
+     * Go's {@code time.Now()}: the runtime's clock. Under virtual time ({@code
+     * GoRuntime.Builder.virtualTime(true)}) it starts at {@code 2000-01-01T00:00:00Z} and moves
+     * only when every goroutine is durably blocked; otherwise, and outside any goroutine, it is
+     * the wall clock ({@link Instant#now()}).
+     */
+    public static Instant now() {
+        Carrier c = Carrier.currentOrNull();
+        return c != null ? c.scheduler().now() : Instant.now();
+    }
 
     /** Go's {@code time.After(d)}: a channel that receives the time once {@code d} has passed. */
     public static Chan<Instant> after(Duration d) {

@@ -12,7 +12,7 @@ public final class Timer {
 
     Timer(Duration d, Runnable fn) {
         this.t = new ChanTimer(fn);
-        t.start(TimerQueue.when(d), 0);
+        t.start(TimerQueue.when(ChanTimer.nanotime(), d), 0);
     }
 
     /** The channel the time is sent on; null for a timer made by {@link Time#afterFunc}. */
@@ -36,6 +36,6 @@ public final class Timer {
      */
     public boolean reset(Duration d) {
         Objects.requireNonNull(d, "duration");
-        return t.resetTimer(TimerQueue.when(d), 0);
+        return t.resetTimer(TimerQueue.when(ChanTimer.nanotime(), d), 0);
     }
 }

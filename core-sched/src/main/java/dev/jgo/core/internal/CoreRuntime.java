@@ -57,6 +57,11 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         sched.sysmon = sm;
         sm.start();
         this.eventsMux = new EventsMux(sched);
+        if (sched.seed != null) {
+            // Go.checkpoint's fast path skips the carrier unless a preemption is pending: while a
+            // seeded runtime lives, count one, so its checkpoints reach the budget (M.checkpoint).
+            M.countPreempt(1);
+        }
     }
 
     Sched sched() {
@@ -204,6 +209,34 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
     }
 
+    @Override
+    public long nanotime() {
+        return sched.nanotime();
+    }
+
+    @Override
+    public java.time.Instant now() {
+        return sched.synctest.instant();
+    }
+
+    @Override
+    public long decisionNanotime() {
+        if (sched.seed != null && !sched.synctest.virtual) {
+            return 1; // stands still: no decision reads the wall clock (Seeded "Seeded choices")
+        }
+        return sched.nanotime();
+    }
+
+    @Override
+    public void awaitBlocked() {
+        sched.synctest.awaitBlocked();
+    }
+
+    @Override
+    public int awaitOthersDone() {
+        return sched.synctest.awaitOthersDone();
+    }
+
     // ---- PolicyControl ----
     // The setters install a guard around a policy from outside jgo (PolicyGuard's note "Policies
     // that fail"); the getters return what was installed, never the guard. No lock is taken.
@@ -274,6 +307,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         RuntimeRegistry.unregister(this);
         sched.shutdown = true;
+        if (sched.seed != null) {
+            M.countPreempt(-1); // the count the constructor added
+        }
         IllegalStateException e = new IllegalStateException("runtime is closed");
         for (CompletableFuture<Object> f : sched.mains) {
             sched.mains.remove(f);

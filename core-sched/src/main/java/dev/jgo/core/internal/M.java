@@ -222,6 +222,21 @@ final class M extends Carrier {
         setDaemon(true);
     }
 
+    /**
+     * Port of runtime.cheaprandn for goroutine code (Select's case order): seeded per P when the
+     * runtime has a seed (Seeded "Seeded choices", step 1).
+     *
+     * <p>Concurrency: this M, running a goroutine.
+     */
+    @Override
+    public int cheaprandn(int n) {
+        if (sched.seed == null) {
+            return super.cheaprandn(n);
+        }
+        P pp = p;
+        return pp != null ? Seeded.rand(sched, pp).nextInt(n) : Seeded.noPDraw(sched, n);
+    }
+
     /** xorshift32, Go's cheaprand. Concurrency: this M only. */
     int fastrand() {
         int x = fastrand;
@@ -728,7 +743,13 @@ final class M extends Carrier {
             // blocks in the poller; only one does (lastpoll swapped to 0).
             long pollUntil = Timers.wakeTime(sched);
             np = sched.netpoller();
-            if (np != null && (np.waiters() > 0 || pollUntil != 0) && sched.lastpoll.getAndSet(0) != 0) {
+            // Under virtual time an M blocked in the poller is not idle, so the clock could not
+            // move: poll only while this runtime's goroutines wait on the network (wakers), when
+            // the clock is stopped anyway (Synctest "Virtual time", step 2).
+            if (np != null
+                    && (np.waiters() > 0 || pollUntil != 0)
+                    && (!sched.synctest.virtual || sched.wakers.get() > 0)
+                    && sched.lastpoll.getAndSet(0) != 0) {
                 int r = netpollBlock(np, pollUntil);
                 if (r == STOPM_STOPPING) {
                     return null;
@@ -745,7 +766,7 @@ final class M extends Carrier {
                 // NETPOLL_BUSY: another thread polls (another runtime's M, or the poller's own
                 // thread). It may stop polling without a word to us (its runtime closes), so
                 // wait at most NETPOLL_RETRY_NANOS before trying again.
-                long again = TimerQueue.nanotime() + NETPOLL_RETRY_NANOS;
+                long again = sched.nanotime() + NETPOLL_RETRY_NANOS;
                 pollUntil = pollUntil == 0 ? again : Math.min(pollUntil, again);
             }
             // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
@@ -772,7 +793,9 @@ final class M extends Carrier {
     /** Polls the global queue for SpinPolicy.idleSpinNanos. Concurrency: this M, spinning, holding pp. */
     private G idleSpin(P pp) {
         long ns = sched.spinPolicy.idleSpinNanos();
-        if (ns <= 0) {
+        if (ns <= 0 || sched.synctest.virtual) {
+            // Under virtual time the spin would only delay the clock's next jump: work comes from
+            // the runtime's own goroutines, which checkdead sees (Synctest "Virtual time").
             return null;
         }
         long deadline = System.nanoTime() + ns;
@@ -827,7 +850,7 @@ final class M extends Carrier {
             }
             spinRounds++;
             boolean stealRunnext = sp.mayStealRunnext(i, rounds);
-            int r = fastrand();
+            int r = sched.seed != null ? Seeded.rand(sched, pp).nextInt() : fastrand();
             int pos = sp.firstVictim(pp.id, n, r);
             int stride = sp.stride(n, r);
             for (int k = 0; k < n; k++, pos = (pos + stride) % n) {
@@ -952,7 +975,10 @@ final class M extends Carrier {
         List<NetPoller.Wake> ws;
         try {
             ignoreInterrupt(); // a selector returns at once for an interrupted thread
-            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - TimerQueue.nanotime());
+            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - sched.nanotime());
+            if (delay > 0 && sched.synctest.virtual) {
+                delay = -1; // a virtual deadline comes only by an advance, which kicks us
+            }
             ws = sched.stopping() ? List.of() : Sched.netpoll(np, delay);
         } finally {
             inNetpoll = false;
@@ -1028,9 +1054,15 @@ final class M extends Carrier {
                 LockSupport.park(this);
                 continue;
             }
-            long left = deadline - TimerQueue.nanotime();
+            long left = deadline - sched.nanotime();
             if (left <= 0) {
                 break;
+            }
+            if (sched.synctest.virtual) {
+                // Virtual time moves only by an advance, which kicks the timer waiter or hands
+                // out a P (Synctest "Virtual time", step 3).
+                LockSupport.park(this);
+                continue;
             }
             LockSupport.parkNanos(this, left);
         }
@@ -1570,7 +1602,9 @@ final class M extends Carrier {
     public void checkpoint() {
         int prev = enterRuntime();
         G gp = curg;
-        if (gp.preemptRequested() && p != null) {
+        // With a seed the time slice is off (Seeded "Seeded choices", step 2): a checkpoint spends
+        // the operation budget, so a loop that only checkpoints still yields, at a fixed count.
+        if ((gp.preemptRequested() || (sched.seed != null && gp.budget > 0 && --gp.budget == 0)) && p != null) {
             mcall(OP_GOSCHED);
             return;
         }

@@ -123,6 +123,8 @@ final class P {
     long mParks;
     long mUnparks;
     long emptyWakeups;
+    /** The seeded source of this P's random choices, made on first use (see Seeded). Owner only. */
+    java.util.SplittableRandom seededRand;
 
     P(int id, int runqCapacity, Queue<G> global) {
         this.id = id;

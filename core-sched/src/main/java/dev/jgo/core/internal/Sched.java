@@ -139,6 +139,11 @@ final class Sched {
     /** Set once by an unhandled goroutine exception (die) or an internal failure (fail); the runtime is ended. */
     volatile Throwable fatal;
 
+    /** Virtual time and the waits of Go.awaitBlocked (see Synctest "Virtual time"). */
+    final Synctest synctest;
+    /** The seed of every random scheduling choice, null for none (see Seeded). */
+    final Long seed;
+
     /** timers: the timer module's factory, null if none is on the class path. See Timers. */
     final dev.jgo.spi.TimerQueueFactory timerFactory = Timers.loadFactory();
     /** timers: the M parked until the earliest timer (Go's M in netpoll); written under sched.lock. */
@@ -265,6 +270,8 @@ final class Sched {
         this.uncaughtHandler = cfg.uncaughtHandler();
         this.randomize = cfg.randomizeScheduler();
         this.autoHandoffNanos = cfg.autoHandoffNanos();
+        this.synctest = new Synctest(this, cfg.virtualTime());
+        this.seed = cfg.seed();
         this.runqCapacity = runqCapacity;
         this.threadGroup = new ThreadGroup(cfg.name());
         setStealPolicy(cfg.stealPolicy());
@@ -930,6 +937,13 @@ final class Sched {
             // already have run and parked for good, with every M idle and nobody left to call
             // checkdead, so check once here.
             mains.add(main);
+            // Invariant: a run registered after a panic ended the runtime fails with it. die
+            // writes fatal (volatile) before it reads mains; we add to mains before reading
+            // fatal: one of the two sees the other (MainRegistrationRaceTest).
+            Throwable f = fatal;
+            if (f != null && mains.remove(main)) {
+                main.completeExceptionally(f);
+            }
             lock.lock();
             try {
                 checkdead();
@@ -974,7 +988,7 @@ final class Sched {
         }
         G g = gp.schedlink;
         gp.schedlink = null;
-        SplittableRandom rnd = randomize && g != null ? new SplittableRandom() : null;
+        SplittableRandom rnd = randomize && g != null ? Seeded.shuffleSource(this, pp) : null;
         while (g != null) {
             G next = g.schedlink;
             g.schedlink = null;
@@ -1046,7 +1060,7 @@ final class Sched {
     /** runqput with this runtime's options. Concurrency: owner of {@code pp}. */
     void runqput(P pp, G gp, boolean next, M mp) {
         long since = next && trackRunnextAge ? System.nanoTime() : 0;
-        pp.runq.runqput(gp, next, since, randomize ? mp.rnd : null);
+        pp.runq.runqput(gp, next, since, randomize ? (seed != null ? Seeded.rand(this, pp) : mp.rnd) : null);
     }
 
     /**
@@ -1180,6 +1194,9 @@ final class Sched {
         if (wakers.get() > 0 || !runq.isEmpty()) {
             return;
         }
+        if (synctest.allBlocked()) { // every goroutine durably blocked: see Synctest "Virtual time"
+            return;
+        }
         if (Timers.pending(this)) { // timers: a live timer can still wake a goroutine
             return;
         }
@@ -1275,6 +1292,11 @@ final class Sched {
         if (np != null) {
             np.wakeup(); // an M blocked in the poller
         }
+    }
+
+    /** The runtime's clock (Synctest "Virtual time", step 1). Concurrency: any thread. */
+    long nanotime() {
+        return synctest.nanotime();
     }
 
     /** Whether Ms must stop scheduling. */

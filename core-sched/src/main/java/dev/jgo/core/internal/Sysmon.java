@@ -198,7 +198,9 @@ final class Sysmon extends Thread {
                     schedtick[i] = t;
                     schedwhen[i] = now;
                 } else if (schedwhen[i] + slice <= now) {
-                    preemptone(pp);
+                    if (sched.seed == null) { // with a seed no choice reads the wall clock (Seeded)
+                        preemptone(pp);
+                    }
                     // In case of syscall, preemptone() doesn't work, because there is no M
                     // wired to P.
                     sysretake = true;
@@ -279,10 +281,10 @@ final class Sysmon extends Thread {
      * <p>Concurrency: sysmon only.
      */
     private boolean overdueTimers() {
-        if (sched.timerFactory == null) {
-            return false;
+        if (sched.timerFactory == null || sched.seed != null) {
+            return false; // with a seed no choice reads the wall clock (Seeded "Seeded choices")
         }
-        long late = TimerQueue.nanotime() - MIN_DELAY_NANOS;
+        long late = sched.nanotime() - MIN_DELAY_NANOS;
         boolean overdue = false;
         for (P pp : sched.allp) {
             TimerQueue q = pp.timers;

@@ -93,6 +93,11 @@ final class Timers {
             public boolean closed() {
                 return s.stopping();
             }
+
+            @Override
+            public long nanotime() {
+                return s.nanotime(); // virtual under virtualTime (Synctest "Virtual time", step 1)
+            }
         };
         for (P pp : ps) {
             pp.timers = s.timerFactory.create(pp.id, host);

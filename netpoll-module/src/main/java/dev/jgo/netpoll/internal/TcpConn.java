@@ -157,9 +157,9 @@ final class TcpConn implements Conn {
         long now = TimerQueue.nanotime();
         long ns;
         try {
-            ns = Duration.between(Instant.now(), t).toNanos();
+            ns = Duration.between(dev.jgo.time.Time.now(), t).toNanos();
         } catch (ArithmeticException e) {
-            return t.isBefore(Instant.now()) ? 1 : TimerQueue.MAX_WHEN;
+            return t.isBefore(dev.jgo.time.Time.now()) ? 1 : TimerQueue.MAX_WHEN;
         }
         if (ns <= 0) {
             return Math.max(1, now + Math.max(ns, -now + 1));

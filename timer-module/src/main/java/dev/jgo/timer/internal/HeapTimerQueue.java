@@ -211,7 +211,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
         RTimer t = (RTimer) timer;
         checkOpen();
         if (when <= 0) {
-            when = TimerQueue.nanotime();
+            when = host.nanotime();
         }
         if (period < 0) {
             throw new IllegalArgumentException("negative period " + period);
@@ -611,7 +611,7 @@ final class HeapTimerQueue extends AbstractTimerQueue {
             return 0;
         }
         if (now == 0) {
-            now = TimerQueue.nanotime();
+            now = host.nanotime();
         }
         if (now < next) {
             // Next timer is not ready to run, but keep going if we would clear deleted timers.

@@ -151,7 +151,7 @@ final class RTimer implements TimerQueue.Timer {
             throw new IllegalArgumentException("negative period " + period);
         }
         if (when <= 0) {
-            when = TimerQueue.nanotime();
+            when = ((AbstractTimerQueue) current).host.nanotime(); // the runtime's clock
         }
         return heap
                 ? HeapTimerQueue.modtimer(this, (HeapTimerQueue) current, when, period)

@@ -61,7 +61,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             throw new IllegalArgumentException("tickShift must be in [0, 30], got " + tickShift);
         }
         this.tickShift = tickShift;
-        this.curTick = TimerQueue.nanotime() >>> tickShift;
+        this.curTick = host.nanotime() >>> tickShift;
     }
 
     @Override
@@ -138,7 +138,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             throw new IllegalArgumentException("negative period " + period);
         }
         if (when <= 0) {
-            when = TimerQueue.nanotime();
+            when = host.nanotime();
         }
         if (t.heap || !t.casStatus(RTimer.NO_STATUS, RTimer.MODIFYING)) {
             throw new IllegalStateException("add called with an already started timer: " + t);
@@ -244,7 +244,7 @@ final class WheelTimerQueue extends AbstractTimerQueue {
             return 0;
         }
         if (now == 0) {
-            now = TimerQueue.nanotime();
+            now = host.nanotime();
         }
         if (now < next) {
             return next;
