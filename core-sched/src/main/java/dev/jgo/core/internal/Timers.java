@@ -140,6 +140,30 @@ final class Timers {
     }
 
     /**
+     * checkTimers for the owner when one of pp's timers is due now: true if it ran timers (their
+     * goroutines are on pp's queue). Cheaper than {@link #checkTimers} when none is due (no
+     * clean-up of deleted timers). Concurrency: owner of pp.
+     */
+    static boolean checkTimersDue(Sched s, P pp) {
+        TimerQueue q = pp.timers;
+        if (q == null || s.stopping()) {
+            return false;
+        }
+        if (!ownDue(pp)) {
+            return false;
+        }
+        q.checkTimers(0, true);
+        return true;
+    }
+
+    /** Whether one of pp's timers is due now. Concurrency: owner of pp, racy. */
+    static boolean ownDue(P pp) {
+        TimerQueue q = pp.timers;
+        long w = q == null ? 0 : q.nobarrierWakeTime();
+        return w != 0 && w <= TimerQueue.nanotime();
+    }
+
+    /**
      * Runs p2's due timers from a stealing M (step 1). Their goroutines go to the stealer's P.
      * {@code all} is the snapshot p2 was taken from (AllP: masks only with their own Ps).
      *
@@ -149,6 +173,26 @@ final class Timers {
         TimerQueue q = p2.timers;
         if (q != null && all.timerp(p2.id) && q.nobarrierWakeTime() != 0 && !s.stopping()) {
             q.checkTimers(0, false);
+        }
+    }
+
+    /**
+     * Runs the due timers of every P in {@code timerpMask}, for an M that woke at the deadline
+     * {@link #wakeTime} gave it and took {@code pp}: pp's own as the owner, the others' as {@link
+     * #stealTimers} does; their goroutines go to pp.
+     *
+     * <p>Concurrency: an M holding pp.
+     */
+    static void stealDueTimers(Sched s, P pp) {
+        if (s.timerFactory == null) {
+            return;
+        }
+        checkTimers(s, pp);
+        AllP all = s.allP; // one snapshot: the mask of these Ps (AllP)
+        for (P p2 : all.ps) {
+            if (p2 != pp) {
+                stealTimers(s, all, p2);
+            }
         }
     }
 
