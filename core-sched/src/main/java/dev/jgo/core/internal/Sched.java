@@ -865,7 +865,10 @@ final class Sched {
         newg.result = null;
         newg.labels = null; // go() sets the creator's labels before queueing
         G g = newg;
-        newg.cont = new G.GCont(() -> body(g));
+        if (newg.contBody == null) {
+            newg.contBody = () -> body(g);
+        }
+        newg.cont = new G.GCont(newg.contBody);
         if (pp != null) {
             if (pp.goidcache == pp.goidcacheend) {
                 // Sched.goidgen is the last allocated id, this batch must be [goidgen+1,
