@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
 import dev.jgo.spi.RuntimeView.Counters;
+import dev.jgo.sync.Chan;
 import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * deadline runs the due timers at once. A goroutine sleeping 10 microseconds at a time, 5,000
  * times, counts the Ms woken.
  */
-@Timeout(120)
+@Timeout(300)
 class TimerHandoffTest {
 
     private static final int SLEEPS = 5_000;
@@ -51,6 +56,65 @@ class TimerHandoffTest {
                             woken);
             assertTrue(woken < maxPerSleep * SLEEPS, "Ms woken: " + woken + " for " + SLEEPS + " sleeps");
         }
+    }
+
+    /**
+     * Stress of the same paths: 100 rounds with a random number of Ps (1 to 4), where pairs of
+     * goroutines ping-pong over unbuffered channels and sleep 0 to 50 microseconds between round
+     * trips, so that Ms keep going idle with timers pending, waking at deadlines and taking each
+     * other's due timers. Every sleeper must wake (no lost wake-up): each round has to finish,
+     * its sum checked, within a bound far above its run time.
+     */
+    @Test
+    void sleepsBetweenHandoffsNeverLoseAWakeup() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int rounds = 100;
+        for (int r = 0; r < rounds; r++) {
+            int procs = 1 + rnd.nextInt(4);
+            int pairs = 1 + rnd.nextInt(4);
+            int trips = 500;
+            long seed = rnd.nextLong();
+            try (GoRuntime rt = GoRuntime.builder().procs(procs).build()) {
+                CompletableFuture<Long> f =
+                        CompletableFuture.supplyAsync(() -> rt.run(() -> pairsPingPongWithSleeps(pairs, trips, seed)));
+                long sum = f.get(60, TimeUnit.SECONDS);
+                assertEquals((long) pairs * trips * (trips - 1) / 2, sum, "round " + r + " procs " + procs);
+            }
+        }
+    }
+
+    private static long pairsPingPongWithSleeps(int pairs, int trips, long seed) {
+        Chan<Long> results = Chan.make(pairs);
+        for (int k = 0; k < pairs; k++) {
+            SplittableRandom rnd = new SplittableRandom(seed + k);
+            Chan<Long> ping = Chan.make(0);
+            Chan<Long> pong = Chan.make(0);
+            long[] naps = new long[trips];
+            for (int i = 0; i < trips; i++) {
+                naps[i] = rnd.nextInt(51) * 1_000L;
+            }
+            Go.go(() -> {
+                for (int i = 0; i < trips; i++) {
+                    Long v = ping.recv();
+                    Go.sleep(Duration.ofNanos(naps[i]));
+                    pong.send(v);
+                }
+            });
+            Go.go(() -> {
+                long sum = 0;
+                for (long i = 0; i < trips; i++) {
+                    ping.send(i);
+                    sum += pong.recv();
+                    Go.sleep(Duration.ofNanos(naps[(int) i] / 2));
+                }
+                results.send(sum);
+            });
+        }
+        long total = 0;
+        for (int k = 0; k < pairs; k++) {
+            total += results.recv();
+        }
+        return total;
     }
 
     private static int sleepLoop(int n) {
