@@ -63,7 +63,7 @@ public final class SleepLateness {
         return 1 + (i * 7919L) % spread;
     }
 
-    private static long[] runJgo(GoRuntime rt, int n, int spread, int busy) {
+    static long[] runJgo(GoRuntime rt, int n, int spread, int busy) {
         long[] late = new long[n];
         rt.run(() -> {
             AtomicBoolean done = new AtomicBoolean();
@@ -98,7 +98,7 @@ public final class SleepLateness {
         return late;
     }
 
-    private static long[] runVt(int n, int spread, int busy) throws Exception {
+    static long[] runVt(int n, int spread, int busy) throws Exception {
         long[] late = new long[n];
         Workload.inVirtualThread(() -> {
             AtomicBoolean done = new AtomicBoolean();
