@@ -689,6 +689,7 @@ final class M extends Carrier {
             if (Timers.checkTimersDue(sched, pp)) {
                 gp = pp.runq.runqget();
                 if (gp != null) {
+                    inheritTime = pp.runq.lastFromRunnext && sched.fairness.runnextInheritsTimeSlice();
                     return gp;
                 }
             }

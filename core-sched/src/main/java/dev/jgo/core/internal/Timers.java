@@ -22,8 +22,10 @@ import java.util.ServiceLoader;
  *
  * <ol>
  *   <li>An M runs its own P's due timers at the top of {@code schedule} and of each {@code
- *       findRunnable} pass; a stealing M runs the due timers of every P in {@code timerpMask} in
- *       its last steal round (a busy P's timers are not held up by a long-running goroutine).
+ *       findRunnable} pass, and once more before it gives up the P (a spinning M ends its idle
+ *       poll when one falls due); a stealing M runs the due timers of every P in {@code
+ *       timerpMask} in its last steal round (a busy P's timers are not held up by a long-running
+ *       goroutine).
  *   <li>{@code timerpMask}: bit i is set while P i runs, and kept on {@code pidleput} only if P i
  *       has timers ({@code updateTimerPMask}); only a P's owner adds timers to it, so an idle P
  *       with a clear bit gets none.
@@ -31,8 +33,9 @@ import java.util.ServiceLoader;
  *       full fences), the earliest {@code nobarrierWakeTime} over the masked Ps. If there is one,
  *       it parks with that deadline and, if no M waits for an earlier time, records itself as
  *       {@code sched.timerWaiter} with {@code sched.pollUntil} (Go's M blocked in {@code
- *       netpoll(delay)}). At the deadline it leaves the idle M list, takes an idle P and looks
- *       again.
+ *       netpoll(delay)}). At the deadline it leaves the idle M list, takes an idle P, runs the
+ *       due timers of every masked P ({@link #stealDueTimers}, whether or not it may spin) and
+ *       looks again.
  *   <li>Adding a timer, or moving one earlier ({@code wakeNetPoller}): if a waiter is parked
  *       until later, kick it (set its flag, unpark); with no waiter, {@code wakep}. The adder
  *       writes the queue, then reads the waiter and (in {@code wakep}, after a full fence) {@code
