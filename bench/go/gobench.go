@@ -6,6 +6,7 @@
 //	CGO_ENABLED=0 go build -o gobench bench/go/gobench.go
 //	GOMAXPROCS=4 ./gobench -n 1000000 -runs 5 -warmup 2
 //	GOMAXPROCS=2 ./gobench -workload skynet -trace -runs 9   # the cost of runtime/trace
+//	GOMAXPROCS=2 ./gobench -workload sleepers-lateness -n 100000 -spread 1000 -busy 1 -runs 5 -warmup 1
 package main
 
 import (
@@ -125,6 +126,83 @@ func pingPong(n int) int64 {
 	return sum
 }
 
+// work is jgo's Sleepers.work: a chunk of CPU work (tens of microseconds) between yields.
+func work(x int64) int64 {
+	for i := 0; i < 20000; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
+}
+
+// sleepersLateness is jgo's bench SleepLateness: n goroutines each sleep 1 + (i*7919)%spread ms
+// while busy goroutines do chunks of work and yield until the last sleeper woke; it returns each
+// sleeper's lateness (resumption minus due time, taken just before the sleep). The busy
+// goroutines stop after 2*spread ms + 2 s at the latest, as jgo's do.
+func sleepersLateness(n, spread, busy int) []time.Duration {
+	late := make([]time.Duration, n)
+	var done int32
+	var load sync.WaitGroup
+	load.Add(busy)
+	for b := 0; b < busy; b++ {
+		go func() {
+			x := int64(1)
+			end := time.Now().Add(time.Duration(2*spread+2000) * time.Millisecond)
+			for atomic.LoadInt32(&done) == 0 && time.Now().Before(end) {
+				x = work(x)
+				runtime.Gosched()
+			}
+			if x == 0 {
+				fmt.Print("")
+			}
+			load.Done()
+		}()
+	}
+	var wg sync.WaitGroup
+	wg.Add(n)
+	for i := 0; i < n; i++ {
+		k := i
+		go func() {
+			d := time.Duration(1+(int64(k)*7919)%int64(spread)) * time.Millisecond
+			due := time.Now().Add(d)
+			time.Sleep(d)
+			late[k] = time.Since(due)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	atomic.StoreInt32(&done, 1)
+	load.Wait()
+	return late
+}
+
+// latenessRuns prints each run's lateness p50/p99/max and the medians over the measured runs.
+func latenessRuns(n, spread, busyPer, runs, warmup int) {
+	busy := busyPer * runtime.GOMAXPROCS(0)
+	fmt.Printf("# sleepers-lateness n=%d spread=%d ms busy=%d\n", n, spread, busy)
+	var rows [][3]float64
+	for r := 0; r < warmup+runs; r++ {
+		runtime.GC()
+		late := sleepersLateness(n, spread, busy)
+		sort.Slice(late, func(a, b int) bool { return late[a] < late[b] })
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		row := [3]float64{ms(late[n/2]), ms(late[int(float64(n)*0.99)]), ms(late[n-1])}
+		fmt.Printf("run %d  go p50 %7.2f p99 %7.2f max %7.2f ms\n", r, row[0], row[1], row[2])
+		if r >= warmup {
+			rows = append(rows, row)
+		}
+	}
+	var med [3]float64
+	for c := 0; c < 3; c++ {
+		v := make([]float64, len(rows))
+		for i, row := range rows {
+			v[i] = row[c]
+		}
+		sort.Float64s(v)
+		med[c] = v[len(v)/2]
+	}
+	fmt.Printf("median  go p50 %7.2f p99 %7.2f max %7.2f ms\n", med[0], med[1], med[2])
+}
+
 type workload struct {
 	name     string
 	run      func(int) int64
@@ -136,6 +214,8 @@ func main() {
 	runs := flag.Int("runs", 5, "measured runs (median reported)")
 	warmup := flag.Int("warmup", 2, "unmeasured runs first")
 	only := flag.String("workload", "", "comma-separated workload names (default: all)")
+	spread := flag.Int("spread", 1000, "sleepers-lateness: sleeps spread over this many ms")
+	busy := flag.Int("busy", 1, "sleepers-lateness: busy yielding goroutines per GOMAXPROCS")
 	traced := flag.Bool("trace", false, "alternate each run without and with runtime/trace (to a discarding writer) and report both, with process CPU time")
 	flag.Parse()
 	all := []workload{
@@ -146,6 +226,10 @@ func main() {
 		{"ping-pong", pingPong, triangle},
 	}
 	fmt.Printf("# %s GOMAXPROCS=%d n=%d runs=%d warmup=%d\n", runtime.Version(), runtime.GOMAXPROCS(0), *n, *runs, *warmup)
+	if *only == "sleepers-lateness" {
+		latenessRuns(*n, *spread, *busy, *runs, *warmup)
+		return
+	}
 	for _, w := range all {
 		if *only != "" && !strings.Contains(","+*only+",", ","+w.name+",") {
 			continue

@@ -134,6 +134,12 @@ final class G implements Goroutine {
     Runnable fn;
     GCont cont;
     /**
+     * The body of this G's continuations ({@code Sched.body} of this G), made by the first
+     * newproc1 of the G and kept across its reuse, so that a spawn of a reused G allocates no
+     * lambda. Concurrency: the creating thread, published with the G.
+     */
+    Runnable contBody;
+    /**
      * The carrier blocked in a pinned park (see M "Pinned goroutines") or in a park inside
      * Go.blocking (M "Parking inside Go.blocking"), else null.
      */

@@ -699,6 +699,16 @@ final class M extends Carrier {
                 }
             }
 
+            // timers: run this P's timers that fell due while it stole and spun, before it gives
+            // up the P. Invariant: a P does not go idle with a due timer of its own.
+            if (Timers.checkTimersDue(sched, pp)) {
+                gp = pp.runq.runqget();
+                if (gp != null) {
+                    inheritTime = pp.runq.lastFromRunnext && sched.fairness.runnextInheritsTimeSlice();
+                    return gp;
+                }
+            }
+
             // return P and block
             sched.lock.lock();
             try {
@@ -781,6 +791,10 @@ final class M extends Carrier {
                 pp = sched.pidlegetLocked();
                 if (pp != null) {
                     acquirep(pp);
+                    // timers: this M woke for the due timers of some P: run them now, whatever
+                    // the spin policy says (without it, a non-spinning M parks again until the
+                    // same past deadline and loops until the P's owner runs them)
+                    Timers.stealDueTimers(sched, pp);
                     continue;
                 }
             }
@@ -809,7 +823,8 @@ final class M extends Carrier {
                 }
                 Thread.onSpinWait();
             }
-        } while (System.nanoTime() < deadline && !sched.stopping() && sched.safepoint == 0);
+            // timers: stop spinning when one of this P's timers is due (findRunnable runs it)
+        } while (System.nanoTime() < deadline && !Timers.ownDue(pp) && !sched.stopping() && sched.safepoint == 0);
         return null;
     }
 

@@ -572,6 +572,16 @@ final class Sched {
     M mget() {
         assert lock.isHeld();
         M mp = midle;
+        if (mp != null && mp == timerWaiter && mp.schedlink != null) {
+            // timers: leave the M parked until the next timer where it is and hand out the next
+            // idle M (Go: the M blocked in netpoll(delay) is not on the idle list). Taking it
+            // would drop the wait: the other idle Ms sleep without a deadline.
+            M next = mp.schedlink;
+            mp.schedlink = next.schedlink;
+            next.schedlink = null;
+            nmidle--;
+            return next;
+        }
         if (mp != null) {
             midle = mp.schedlink;
             mp.schedlink = null;
@@ -872,7 +882,10 @@ final class Sched {
         newg.result = null;
         newg.labels = null; // go() sets the creator's labels before queueing
         G g = newg;
-        newg.cont = new G.GCont(() -> body(g));
+        if (newg.contBody == null) {
+            newg.contBody = () -> body(g);
+        }
+        newg.cont = new G.GCont(newg.contBody);
         if (pp != null) {
             if (pp.goidcache == pp.goidcacheend) {
                 // Sched.goidgen is the last allocated id, this batch must be [goidgen+1,

@@ -22,8 +22,10 @@ import java.util.ServiceLoader;
  *
  * <ol>
  *   <li>An M runs its own P's due timers at the top of {@code schedule} and of each {@code
- *       findRunnable} pass; a stealing M runs the due timers of every P in {@code timerpMask} in
- *       its last steal round (a busy P's timers are not held up by a long-running goroutine).
+ *       findRunnable} pass, and once more before it gives up the P (a spinning M ends its idle
+ *       poll when one falls due); a stealing M runs the due timers of every P in {@code
+ *       timerpMask} in its last steal round (a busy P's timers are not held up by a long-running
+ *       goroutine).
  *   <li>{@code timerpMask}: bit i is set while P i runs, and kept on {@code pidleput} only if P i
  *       has timers ({@code updateTimerPMask}); only a P's owner adds timers to it, so an idle P
  *       with a clear bit gets none.
@@ -31,8 +33,9 @@ import java.util.ServiceLoader;
  *       full fences), the earliest {@code nobarrierWakeTime} over the masked Ps. If there is one,
  *       it parks with that deadline and, if no M waits for an earlier time, records itself as
  *       {@code sched.timerWaiter} with {@code sched.pollUntil} (Go's M blocked in {@code
- *       netpoll(delay)}). At the deadline it leaves the idle M list, takes an idle P and looks
- *       again.
+ *       netpoll(delay)}). At the deadline it leaves the idle M list, takes an idle P, runs the
+ *       due timers of every masked P ({@link #stealDueTimers}, whether or not it may spin) and
+ *       looks again.
  *   <li>Adding a timer, or moving one earlier ({@code wakeNetPoller}): if a waiter is parked
  *       until later, kick it (set its flag, unpark); with no waiter, {@code wakep}. The adder
  *       writes the queue, then reads the waiter and (in {@code wakep}, after a full fence) {@code
@@ -145,6 +148,30 @@ final class Timers {
     }
 
     /**
+     * checkTimers for the owner when one of pp's timers is due now: true if it ran timers (their
+     * goroutines are on pp's queue). Cheaper than {@link #checkTimers} when none is due (no
+     * clean-up of deleted timers). Concurrency: owner of pp.
+     */
+    static boolean checkTimersDue(Sched s, P pp) {
+        TimerQueue q = pp.timers;
+        if (q == null || s.stopping()) {
+            return false;
+        }
+        if (!ownDue(pp)) {
+            return false;
+        }
+        q.checkTimers(0, true);
+        return true;
+    }
+
+    /** Whether one of pp's timers is due now. Concurrency: owner of pp, racy. */
+    static boolean ownDue(P pp) {
+        TimerQueue q = pp.timers;
+        long w = q == null ? 0 : q.nobarrierWakeTime();
+        return w != 0 && w <= TimerQueue.nanotime();
+    }
+
+    /**
      * Runs p2's due timers from a stealing M (step 1). Their goroutines go to the stealer's P.
      * {@code all} is the snapshot p2 was taken from (AllP: masks only with their own Ps).
      *
@@ -154,6 +181,26 @@ final class Timers {
         TimerQueue q = p2.timers;
         if (q != null && all.timerp(p2.id) && q.nobarrierWakeTime() != 0 && !s.stopping()) {
             q.checkTimers(0, false);
+        }
+    }
+
+    /**
+     * Runs the due timers of every P in {@code timerpMask}, for an M that woke at the deadline
+     * {@link #wakeTime} gave it and took {@code pp}: pp's own as the owner, the others' as {@link
+     * #stealTimers} does; their goroutines go to pp.
+     *
+     * <p>Concurrency: an M holding pp.
+     */
+    static void stealDueTimers(Sched s, P pp) {
+        if (s.timerFactory == null) {
+            return;
+        }
+        checkTimers(s, pp);
+        AllP all = s.allP; // one snapshot: the mask of these Ps (AllP)
+        for (P p2 : all.ps) {
+            if (p2 != pp) {
+                stealTimers(s, all, p2);
+            }
         }
     }
 
