@@ -363,6 +363,7 @@ public final class DebugHttpServer implements DebugServer {
             <li><a href="/debug/pprof/goroutine?debug=1">goroutine</a>: goroutine profile (debug=0 pprof, 1 grouped text, 2 every goroutine)</li>
             <li><a href="/debug/pprof/goroutine?debug=2">goroutine?debug=2</a>: full goroutine dump</li>
             <li><a href="/debug/jgo/trace?seconds=1">trace</a>: execution trace, Chrome trace-event JSON for ui.perfetto.dev (seconds=1..3600, default 1)</li>
+            <li><a href="/debug/jgo/flightrecorder">flightrecorder</a>: the window of the running flight recorder (Trace.newFlightRecorder), same JSON as trace</li>
             <li><a href="/debug/jgo/sched">sched</a>: schedtrace with per-P and per-M detail</li>
             </ul></body></html>
             """;
@@ -389,6 +390,7 @@ public final class DebugHttpServer implements DebugServer {
                 case "/debug/pprof/goroutine" ->
                     goroutine(intParam(req, "debug", 0, 0, 2), intParam(req, "all", 0, 0, 1) == 1);
                 case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
+                case "/debug/jgo/flightrecorder" -> flightRecorder();
                 case "/debug/jgo/sched" -> sched(intParam(req, "all", 0, 0, 1) == 1);
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
@@ -595,6 +597,24 @@ public final class DebugHttpServer implements DebugServer {
                     : Response.text(503, "the debug server was closed during the trace\n");
         }
         return new Response(200, "application/json", null, f, "trace.json");
+    }
+
+    /** The window of the newest running flight recorder, written with the recorder's size bound. */
+    private Response flightRecorder() {
+        JgoFlightRecorder r = JgoFlightRecorder.newest();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            if (r == null) {
+                throw new IllegalStateException("not started");
+            }
+            Go.blockingLong(() -> {
+                r.writeTo(out);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            return Response.text(404, "no flight recorder running: start one with Trace.newFlightRecorder\n");
+        }
+        return new Response(200, "application/json", out.toByteArray(), null, "flightrecorder.json");
     }
 
     /** The schedtrace of this server's runtime, or of every live runtime of the JVM with all=1. */
