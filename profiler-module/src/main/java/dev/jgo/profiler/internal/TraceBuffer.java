@@ -421,6 +421,18 @@ final class TraceBuffer {
             this.lens = o.lens;
         }
 
+        /** The number of events from time {@code from} on, decoded by a reader of the same chunks. */
+        long countFrom(long from) {
+            Reader rd = again();
+            long c = 0;
+            while (rd.next()) {
+                if (rd.time >= from) {
+                    c++;
+                }
+            }
+            return c;
+        }
+
         /** Ints this reader reads. */
         long words() {
             long w = 0;

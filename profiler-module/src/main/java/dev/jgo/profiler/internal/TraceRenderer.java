@@ -238,12 +238,7 @@ final class TraceRenderer {
             case GO_PARK -> {
                 closeG(rt, y, m, ts);
                 String reason = z >= 0 && z < REASONS.length ? REASONS[(int) z].text() : "";
-                instant(
-                        "GoPark",
-                        pProcess(rt),
-                        track(rt, y),
-                        ts,
-                        "\"goid\":" + x + ",\"reason\":\"" + reason + "\"");
+                instant("GoPark", pProcess(rt), track(rt, y), ts, "\"goid\":" + x + ",\"reason\":\"" + reason + "\"");
             }
             case GO_UNPARK -> {
                 instant("GoUnpark", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);

@@ -309,7 +309,7 @@ final class Tracer {
         }
         if (out != null) {
             try {
-                write(out, Long.MAX_VALUE);
+                write(out, Long.MAX_VALUE, Long.MAX_VALUE);
             } catch (IOException e) {
                 throw new UncheckedIOException("writing the execution trace failed", e);
             }
@@ -317,15 +317,16 @@ final class Tracer {
     }
 
     /**
-     * Renders the events published so far to {@code to}, at most {@code limit} bytes of it: when
-     * the whole is larger the oldest events are left out, as few as keep it within the limit (a
-     * binary search over their number, each step a rendering into a byte counter; rendering is
-     * deterministic, so the final one has the size measured). An empty trace larger than the
-     * limit is written anyway. Concurrency: one call at a time per tracer, while it records or
-     * after {@link #stop}.
+     * Renders the events published so far to {@code to}: those of the last {@code window} ns, at
+     * most {@code limit} bytes of them. When they are larger the oldest are left out, as few as
+     * keep it within the limit (a binary search over their number, each step a rendering into a
+     * byte counter; rendering is deterministic, so the final one has the size measured). An empty
+     * trace larger than the limit is written anyway. Concurrency: one call at a time per tracer,
+     * while it records or after {@link #stop}.
      */
-    void write(OutputStream to, long limit) throws IOException {
+    void write(OutputStream to, long window, long limit) throws IOException {
         long end = System.nanoTime() - t0;
+        long from = end - window;
         List<TraceBuffer.Reader> snapshot = new ArrayList<>();
         long dropped = 0;
         long events = 0;
@@ -333,17 +334,17 @@ final class Tracer {
         for (TraceBuffer b : bufs) {
             TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published counts
             dropped += b.dropped;
-            events += rd.count();
+            events += from <= 0 ? rd.count() : rd.countFrom(from);
             words += rd.words();
             snapshot.add(rd);
         }
         long skip = 0;
-        if (limit != Long.MAX_VALUE && render(snapshot, 0, events, dropped, words, end, null) > limit) {
+        if (limit != Long.MAX_VALUE && render(snapshot, from, 0, events, dropped, words, end, null) > limit) {
             long lo = 1; // smallest skip not yet known to be too large
             long hi = events; // a skip known to fit, or all events
             while (lo < hi) {
                 long mid = lo + (hi - lo) / 2;
-                if (render(snapshot, mid, events, dropped, words, end, null) <= limit) {
+                if (render(snapshot, from, mid, events, dropped, words, end, null) <= limit) {
                     hi = mid;
                 } else {
                     lo = mid + 1;
@@ -351,16 +352,17 @@ final class Tracer {
             }
             skip = hi;
         }
-        render(snapshot, skip, events, dropped, words, end, to);
+        render(snapshot, from, skip, events, dropped, words, end, to);
         to.flush();
     }
 
     /**
-     * Renders every event but the oldest {@code skip} to {@code to}, or to a byte counter when it
-     * is null; returns the bytes.
+     * Renders the events from time {@code from} on but the oldest {@code skip} of them to {@code
+     * to}, or to a byte counter when it is null; returns the bytes.
      */
     private long render(
             List<TraceBuffer.Reader> snapshot,
+            long from,
             long skip,
             long events,
             long dropped,
@@ -383,7 +385,7 @@ final class Tracer {
         long i = 0;
         while (!heads.isEmpty()) {
             TraceBuffer.Reader rd = heads.poll();
-            if (i++ >= skip) {
+            if (rd.time >= from && i++ >= skip) {
                 r.event(rd.time, rd.kind, rd.rt, rd.b.index, rd.x, rd.y, rd.z);
             }
             if (rd.next()) {
