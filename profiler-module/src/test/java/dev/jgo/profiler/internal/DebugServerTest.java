@@ -206,6 +206,27 @@ class DebugServerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void flightRecorderEndpointWritesTheRunningRecordersWindow() throws Exception {
+        Answer none = get("/debug/jgo/flightrecorder");
+        assertEquals(404, none.status(), none.text());
+        dev.jgo.prof.FlightRecorder fr = dev.jgo.prof.Trace.newFlightRecorder(java.time.Duration.ofSeconds(5), 1 << 20);
+        fr.start();
+        try {
+            Thread.sleep(200); // the spinner yields meanwhile
+            Answer a = get("/debug/jgo/flightrecorder");
+            assertEquals(200, a.status(), a.text());
+            assertEquals("application/json", a.headers().get("content-type"));
+            assertTrue(a.body().length <= 1 << 20, "within maxBytes");
+            Map<String, Object> root = (Map<String, Object>) MiniJson.parse(a.text());
+            List<Map<String, Object>> evs = (List<Map<String, Object>>) root.get("traceEvents");
+            assertTrue(evs.stream().anyMatch(e -> "X".equals(e.get("ph"))), "at least one slice: the spinner's run");
+        } finally {
+            fr.stop();
+        }
+    }
+
+    @Test
     void badInputGets400Or404WithAMessage() throws Exception {
         String[][] cases = {
             {"/debug/pprof/profile?seconds=0", "400", "seconds=0 out of range: must be 1..3600"},
