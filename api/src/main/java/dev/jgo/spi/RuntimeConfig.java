@@ -25,6 +25,8 @@ import java.util.function.BiConsumer;
  * @param timerFactory the per-P timer queues' factory, or null to find one with {@link
  *     java.util.ServiceLoader} (the {@value TimerQueueFactory#PROPERTY} property, else the highest
  *     priority); a container passes the factory its registry gave it
+ * @param longRunWarningNanos when positive, sysmon reports a goroutine that keeps its P this long
+ *     without reaching a preemption point ({@code Builder.longRunWarning}); 0 turns it off
  */
 public record RuntimeConfig(
         String name,
@@ -37,7 +39,8 @@ public record RuntimeConfig(
         BiConsumer<Goroutine, Throwable> uncaughtHandler,
         boolean randomizeScheduler,
         long autoHandoffNanos,
-        TimerQueueFactory timerFactory) {
+        TimerQueueFactory timerFactory,
+        long longRunWarningNanos) {
 
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
@@ -116,6 +119,37 @@ public record RuntimeConfig(
         if (autoHandoffNanos < 0) {
             throw new IllegalArgumentException("autoHandoffNanos must be >= 0, got " + autoHandoffNanos);
         }
+        if (longRunWarningNanos < 0) {
+            throw new IllegalArgumentException("longRunWarningNanos must be >= 0, got " + longRunWarningNanos);
+        }
+    }
+
+    /** A configuration without long-run warnings. */
+    public RuntimeConfig(
+            String name,
+            int procs,
+            int maxThreads,
+            StealPolicy stealPolicy,
+            SpinPolicy spinPolicy,
+            FairnessPolicy fairnessPolicy,
+            SchedEvents events,
+            BiConsumer<Goroutine, Throwable> uncaughtHandler,
+            boolean randomizeScheduler,
+            long autoHandoffNanos,
+            TimerQueueFactory timerFactory) {
+        this(
+                name,
+                procs,
+                maxThreads,
+                stealPolicy,
+                spinPolicy,
+                fairnessPolicy,
+                events,
+                uncaughtHandler,
+                randomizeScheduler,
+                autoHandoffNanos,
+                timerFactory,
+                0);
     }
 
     /**

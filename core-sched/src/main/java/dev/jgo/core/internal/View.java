@@ -140,7 +140,9 @@ final class View implements RuntimeView {
         if (sm == null) {
             return new SysmonCounters(0, 0, 0, 0);
         }
-        return new SysmonCounters(sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes);
+        LongRunWatch lr = sm.longRuns;
+        return new SysmonCounters(
+                sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes, lr != null ? lr.warnings : 0);
     }
 
     // ---- snapshots ----
