@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgo.GoRuntime;
 import dev.jgo.prof.Pprof;
+import dev.jgo.profiler.testapp.UserCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,7 +114,7 @@ class CpuProfileTest {
         Path f = dir.resolve("goroutine.pprof");
         try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
             dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
-            dev.jgo.Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+            dev.jgo.Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(c));
             GoroutineProfileTest.awaitState(g, dev.jgo.Goroutine.State.WAITING);
             try (OutputStream out = Files.newOutputStream(f)) {
                 Pprof.writeGoroutineProfile(out, 0);

@@ -8,6 +8,7 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.prof.DebugServer;
 import dev.jgo.prof.Pprof;
+import dev.jgo.profiler.testapp.UserCode;
 import dev.jgo.sync.Chan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class DebugServerTest {
     static void start() throws Exception {
         rt = GoRuntime.builder().procs(2).build();
         parked = Chan.make(0);
-        Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(parked));
+        Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(parked));
         GoroutineProfileTest.awaitState(g, Goroutine.State.WAITING);
         rt.go(() -> CpuProfileTest.spinInDistinctiveMethod(stop));
         server = DebugServer.start(rt, 0);
