@@ -240,8 +240,8 @@ final class View implements RuntimeView {
                 default -> { // RUNNING, SYSCALL, PREEMPTED: on a carrier
                     M mp = gp.m;
                     long goid = gp.goid;
-                    java.util.Map<String, String> labels = gp.labels;
                     List<StackTraceElement> stack = mp != null ? trimGoroutine(mp.getStackTrace()) : null;
+                    java.util.Map<String, String> labels = gp.labels; // after the stack, as in machines
                     if (stack == null) {
                         // RUNNING is set just before the continuation is mounted (and SYSCALL
                         // left just after it is unmounted): no goroutine frames yet, look again
@@ -367,19 +367,31 @@ final class View implements RuntimeView {
                 continue;
             }
             long goid = gp.goid;
-            java.util.Map<String, String> labels = gp.labels;
             List<StackTraceElement> stack = List.of();
             if (stacks) {
                 stack = trimGoroutine(mp.getStackTrace());
                 if (stack == null || mp.curg != gp || gp.goid != goid) {
-                    // between goroutines (mcall in progress) or switched while we walked: the
-                    // carrier's frames are scheduler code
+                    // between goroutines (mcall in progress) or switched while we walked: look
+                    // again. Invariant: a sample with goroutine frames carries that goroutine's
+                    // id and labels; only frames without a goroutine entry are scheduler code (a
+                    // goroutine mounted during this second walk was once sampled as scheduler
+                    // code, without its labels).
+                    G gp2 = mp.curg;
                     StackTraceElement[] st2 = mp.getStackTrace();
-                    out.add(new MachineInfo(
-                            mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
+                    List<StackTraceElement> g2 = trimGoroutine(st2);
+                    if (g2 == null) {
+                        out.add(new MachineInfo(
+                                mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
+                    } else if (gp2 != null && mp.curg == gp2) {
+                        out.add(new MachineInfo(mp.mid, mp, st, pid, gp2.goid, gp2.labels, g2));
+                    } // else it switched again during the walk: no sample this time
                     continue;
                 }
             }
+            // Invariant: the labels are read after the stack, so a sample's labels are at least
+            // as new as its frames (read before, a goroutine that set labels and then entered a
+            // method during the walk was sampled in that method without them).
+            java.util.Map<String, String> labels = gp.labels;
             out.add(new MachineInfo(mp.mid, mp, st, pid, goid, labels, stack));
         }
         return out;
