@@ -416,7 +416,17 @@ final class View implements RuntimeView {
                     .append(sched.nmidle)
                     .append(" runqueue=")
                     .append(sched.runq.size());
-            if (!detailed) {
+            if (detailed) { // Go's schedtrace(detailed): the rest of the header, then P, M, G lines
+                Sysmon sm = sched.sysmon;
+                sb.append(" gcwaiting=")
+                        .append(sched.gcwaiting())
+                        .append(" nmidlelocked=")
+                        .append(sched.nmidlelocked)
+                        .append(" stopwait=")
+                        .append(sched.world.stopwait())
+                        .append(" sysmonwait=")
+                        .append(sm != null && sm.sleeping);
+            } else {
                 sb.append(" [");
                 for (int i = 0; i < sched.allp.length; i++) {
                     sb.append(i == 0 ? "" : " ").append(sched.allp[i].runq.size());
@@ -441,6 +451,8 @@ final class View implements RuntimeView {
                             .append(pp.runq.size())
                             .append(" gfreecnt=")
                             .append(pp.gFreeCount)
+                            .append(" timerslen=")
+                            .append(pp.timers != null ? pp.timers.liveTimers() : 0)
                             .append('\n');
                 }
                 for (M m : sched.allm) {
@@ -460,6 +472,22 @@ final class View implements RuntimeView {
                             .append(m.lockedg != null ? m.lockedg.goid : -1)
                             .append('\n');
                 }
+                sched.allgs.forEach(
+                        gp -> { // racy reads, as Go's
+                            M gm = gp.m;
+                            M lm = gp.lockedm;
+                            sb.append("  G")
+                                    .append(gp.goid)
+                                    .append(": status=")
+                                    .append(gp.readgstatus())
+                                    .append('(')
+                                    .append(gp.waitreason.text())
+                                    .append(") m=")
+                                    .append(gm != null ? gm.mid : -1)
+                                    .append(" lockedm=")
+                                    .append(lm != null ? lm.mid : -1)
+                                    .append('\n');
+                        });
             }
         } finally {
             sched.lock.unlock();
