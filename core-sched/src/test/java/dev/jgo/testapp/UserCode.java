@@ -39,6 +39,11 @@ public final class UserCode {
         return c.recv();
     }
 
+    /** Starts a goroutine parked in {@link #receiveForever}: its {@code created by} names this method. */
+    public static dev.jgo.Goroutine startParked(Chan<Integer> c) {
+        return Go.go(() -> receiveForever(c));
+    }
+
     public static void sendForever(Chan<Integer> c) {
         c.send(1);
     }

@@ -231,7 +231,7 @@ final class View implements RuntimeView {
                                 stack,
                                 mp != null ? mp.mid : -1,
                                 creator(gp),
-                                createdBy(gp),
+                                createdBy(gp, stack),
                                 createdAt(gp));
                     } finally {
                         gp.casfromgscanstatus(s);
@@ -258,7 +258,7 @@ final class View implements RuntimeView {
                                 stack,
                                 mp != null ? mp.mid : -1,
                                 creator(gp),
-                                createdBy(gp),
+                                createdBy(gp, stack),
                                 createdAt(gp));
                     }
                 }
@@ -306,6 +306,28 @@ final class View implements RuntimeView {
             fn = mc.callable();
         }
         return fn == null ? null : hostClass(fn.getClass().getName());
+    }
+
+    /**
+     * As {@link #createdBy(G)}, with the method when only the class is known and the goroutine's
+     * outermost frames hold that class's lambda body: javac names it {@code lambda$<method>$N}
+     * after the method that wrote it, the one whose {@code go} started the goroutine, which is
+     * what Go's {@code created by main.f} names.
+     */
+    static String createdBy(G gp, List<StackTraceElement> stack) {
+        String by = createdBy(gp);
+        if (by == null || createdAt(gp) != null) {
+            return by;
+        }
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            StackTraceElement e = stack.get(i);
+            String m = e.getMethodName();
+            int end = m.lastIndexOf('$');
+            if (e.getClassName().equals(by) && m.startsWith("lambda$") && end > "lambda$".length()) {
+                return by + "." + m.substring("lambda$".length(), end);
+            }
+        }
+        return by;
     }
 
     /** {@code a.B$$Lambda/0x12} -> {@code a.B}; other names unchanged. */

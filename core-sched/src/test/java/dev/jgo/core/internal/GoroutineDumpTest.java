@@ -30,6 +30,7 @@ class GoroutineDumpTest {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             AtomicLong mainId = new AtomicLong();
             AtomicLong senderId = new AtomicLong();
+            AtomicLong childId = new AtomicLong();
             DeadlockException e = assertThrows(
                     DeadlockException.class,
                     () -> rt.run(() -> {
@@ -37,6 +38,7 @@ class GoroutineDumpTest {
                         Chan<Integer> never = Chan.make(0);
                         Chan<Integer> full = Chan.make(0);
                         senderId.set(Go.go(() -> UserCode.sendForever(full)).id());
+                        childId.set(UserCode.startParked(Chan.make(0)).id());
                         return UserCode.receiveForever(never);
                     }));
             String msg = e.getMessage();
@@ -48,6 +50,12 @@ class GoroutineDumpTest {
             String sender = section(msg, senderId.get());
             assertTrue(sender.startsWith("goroutine " + senderId.get() + " [chan send]:\n"), sender);
             assertTrue(sender.contains(UserCode.class.getName() + ".sendForever(...)\n"), sender);
+            String child = section(msg, childId.get());
+            assertTrue(child.endsWith("\ncreated by " + UserCode.class.getName() + ".startParked\n"), child);
+            assertTrue(
+                    sender.contains("\ncreated by " + GoroutineDumpTest.class.getName()
+                            + ".deadlockMessageIsFollowedByEveryGoroutinesDump\n"),
+                    sender);
             for (String hidden : List.of(
                     "dev.jgo.core.internal.M.", "dev.jgo.core.internal.Sched.", "jdk.internal.vm.", "dev.jgo.spi.")) {
                 assertFalse(msg.contains(hidden), "no " + hidden + " frames: " + msg);

@@ -65,8 +65,11 @@ class GoroutineProfileTest {
                             .allMatch(l ->
                                     l.endsWith("(...)") || l.matches("\t\\S+:\\d+") || l.startsWith("created by ")),
                     block);
-            // started from a platform thread: no creating goroutine, the lambda's host class
-            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
+            // started from a platform thread: no creating goroutine; the method that wrote the lambda
+            assertTrue(
+                    block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()
+                            + ".debug2PrintsParkedGoroutineWithWaitReasonAndStack"),
+                    block);
             assertFalse(block.contains("Continuation"), "carrier and continuation frames are trimmed: " + block);
             rt.go(() -> c.send(1));
             awaitState(g, Goroutine.State.DEAD);
@@ -89,7 +92,7 @@ class GoroutineProfileTest {
     }
 
     @Test
-    void debug2NamesTheFunctionsHostClassByDefault() throws Exception {
+    void debug2NamesTheMethodThatWroteTheFunctionByDefault() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
             AtomicReference<Goroutine> child = new AtomicReference<>();
@@ -99,13 +102,14 @@ class GoroutineProfileTest {
                     .filter(x -> x.id() == child.get().id())
                     .findFirst()
                     .orElseThrow();
-            assertEquals(GoroutineProfileTest.class.getName(), gi.createdBy());
+            String by = GoroutineProfileTest.class.getName() + ".debug2NamesTheMethodThatWroteTheFunctionByDefault";
+            assertEquals(by, gi.createdBy(), "the lambda's host class and the method javac named it after");
             assertEquals(0, gi.creatorGoid(), "creators are recorded only with -Djgo.gocallsite=true");
             assertNull(gi.createdAt(), "call sites are recorded only with -Djgo.gocallsite=true");
             String text = dump(2);
             int at = text.indexOf("goroutine " + child.get().id() + " [chan receive]:\n");
             String block = text.substring(at, text.indexOf("\n\n", at));
-            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
+            assertTrue(block.endsWith("\ncreated by " + by), block);
             rt.go(() -> c.close());
         }
     }
