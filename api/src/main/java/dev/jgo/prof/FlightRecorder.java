@@ -40,8 +40,9 @@ public final class FlightRecorder {
     }
 
     /**
-     * Writes the recorded window (the last {@code minAge} of the trace or more, at most {@code
-     * maxBytes} bytes) to {@code out}, which stays open; recording goes on.
+     * Writes the recorded window to {@code out}, which stays open; recording goes on. The window
+     * is the events of the last {@code minAge} up to the newest one (after a quiet spell, the
+     * activity before it), at most {@code maxBytes} bytes of JSON: the oldest are left out first.
      *
      * @throws IllegalStateException if it is not started
      * @throws java.io.UncheckedIOException if writing failed

@@ -92,7 +92,7 @@ final class JgoFlightRecorder implements FlightRecording {
             throw new IllegalStateException("the flight recorder is not started");
         }
         try {
-            t.write(out, minAgeNanos, maxBytes); // the last minAge, as Go's WriteTo
+            t.write(out, minAgeNanos, maxBytes); // the last minAge of activity
         } catch (IOException e) {
             throw new UncheckedIOException("writing the flight recording failed", e);
         }

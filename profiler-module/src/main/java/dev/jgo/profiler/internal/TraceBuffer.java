@@ -433,6 +433,16 @@ final class TraceBuffer {
             return c;
         }
 
+        /** The time of the last event this reader gives, 0 if none. */
+        long newestTime() {
+            Reader rd = again();
+            long t = 0;
+            while (rd.next()) {
+                t = rd.time;
+            }
+            return t;
+        }
+
         /** Ints this reader reads. */
         long words() {
             long w = 0;

@@ -301,7 +301,17 @@ final class TraceRenderer {
     }
 
     private void metadata() {
+        java.util.Set<Integer> used = new java.util.HashSet<>(); // runtimes with a track: a windowed
+        for (long k : pTracks) { // trace (a flight recorder's) names only those
+            used.add((int) (k >>> 40));
+        }
+        for (long k : mTracks) {
+            used.add((int) (k >>> 40));
+        }
         for (int rt = 0; rt < names.size(); rt++) {
+            if (!used.contains(rt)) {
+                continue;
+            }
             String n = names.get(rt).replace("\\", "\\\\").replace("\"", "\\\"");
             meta("process_name", pProcess(rt), 0, "\"name\":\"" + n + " Ps\"");
             meta("process_sort_index", pProcess(rt), 0, "\"sort_index\":" + pProcess(rt));

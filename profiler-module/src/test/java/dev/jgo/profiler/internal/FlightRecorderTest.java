@@ -41,7 +41,11 @@ class FlightRecorderTest {
                 .toList();
     }
 
-    /** Spawns and joins goroutines in rounds until {@code nanos} have passed; returns the last goroutine id. */
+    /**
+     * Spawns and joins 50 goroutines a round, a round about every millisecond (a sleep in {@code
+     * Go.blocking} between them keeps the trace small enough to parse), until {@code nanos} have
+     * passed; returns the last goroutine id.
+     */
     private static long churn(GoRuntime rt, long nanos) {
         AtomicLong last = new AtomicLong();
         rt.run(() -> {
@@ -53,6 +57,10 @@ class FlightRecorderTest {
                     last.set(Go.go(wg::done).id());
                 }
                 wg.await();
+                Go.blocking(() -> {
+                    Thread.sleep(1);
+                    return null;
+                });
             }
             return null;
         });
@@ -70,7 +78,7 @@ class FlightRecorderTest {
             assertTrue(fr.enabled());
             assertThrows(IllegalStateException.class, fr::start);
             long firstPhase = churn(rt, TimeUnit.MILLISECONDS.toNanos(300));
-            long last = churn(rt, TimeUnit.SECONDS.toNanos(1)); // far more than maxBytes of JSON
+            long last = churn(rt, TimeUnit.MILLISECONDS.toNanos(600)); // far more than maxBytes of JSON
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fr.writeTo(out);
             assertTrue(out.size() <= maxBytes, "written " + out.size() + " > maxBytes " + maxBytes);
@@ -88,12 +96,13 @@ class FlightRecorderTest {
     }
 
     @Test
-    void keepsAtLeastMinAgeWhenMaxBytesAllows() {
-        FlightRecorder fr = Trace.newFlightRecorder(Duration.ofMillis(300), 512L << 20);
+    void keepsAtLeastMinAgeWhenMaxBytesAllows() throws Exception {
+        FlightRecorder fr = Trace.newFlightRecorder(Duration.ofMillis(200), 512L << 20);
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             fr.start();
             long early = churn(rt, TimeUnit.MILLISECONDS.toNanos(100));
-            long last = churn(rt, TimeUnit.MILLISECONDS.toNanos(800));
+            long last = churn(rt, TimeUnit.MILLISECONDS.toNanos(600));
+            Thread.sleep(300); // a quiet spell longer than minAge: the window ends at the newest event
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             fr.writeTo(out);
             List<Map<String, Object>> evs = events(out.toByteArray());
@@ -109,8 +118,8 @@ class FlightRecorderTest {
                     .mapToDouble(e -> ((Number) e.get("ts")).doubleValue())
                     .min()
                     .orElseThrow();
-            assertTrue(lastTs - firstTs >= 250_000, "the window spans minAge: " + (lastTs - firstTs) + " us");
-            assertTrue(lastTs - firstTs <= 300_000 + 1_000, "the window is the last minAge: " + (lastTs - firstTs));
+            assertTrue(lastTs - firstTs >= 100_000, "the window spans most of minAge: " + (lastTs - firstTs) + " us");
+            assertTrue(lastTs - firstTs <= 200_000 + 1_000, "the window is the last minAge: " + (lastTs - firstTs));
             assertTrue(ids.stream().allMatch(id -> id > early), "events older than minAge are left out");
         } finally {
             fr.stop();

@@ -94,4 +94,33 @@ class TraceRetentionTest {
         assertTrue(kept.size() > 8 * 1000, "about maxBytes of events kept: " + kept.size());
         assertEquals(t, kept.get(kept.size() - 1)[1], "the newest event is kept");
     }
+
+    @Test
+    void theSizeSearchFitsCloseBelowTheLimitInFewRenderings() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 200; round++) {
+            int events = r.nextInt(0, 2_000_000);
+            long[] cum = new long[events + 1]; // cum[i]: bytes of the events from i on
+            for (int i = events - 1; i >= 0; i--) {
+                cum[i] = cum[i + 1] + (r.nextInt(10) == 0 ? 0 : 60 + r.nextInt(200)); // some render nothing
+            }
+            long head = 300;
+            long limit = r.nextLong(200, 40L << 20);
+            int[] calls = {0};
+            long skip = Tracer.skipFor(limit, events, k -> {
+                calls[0]++;
+                return head + cum[(int) k];
+            });
+            long bytes = head + cum[(int) skip];
+            assertTrue(bytes <= limit || skip == events, "fits: " + bytes + " > " + limit);
+            assertTrue(calls[0] <= 16, "renderings: " + calls[0]);
+            if (skip > 0) {
+                // the oldest were left out only when needed or once 90% of the limit was filled
+                assertTrue(head + cum[0] > limit || bytes >= limit / 10 * 9, "left out events of a trace that fit");
+                assertTrue(
+                        bytes >= limit * 8 / 10 || head + cum[(int) skip - 1] > limit,
+                        "close below the limit: " + bytes + " of " + limit);
+            }
+        }
+    }
 }
