@@ -94,6 +94,15 @@ public final class DebugHttpServer implements DebugServer {
     private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
 
     private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
+
+    /**
+     * Held by a handler from the start of its profile or trace until its stopper is set, and by
+     * {@link #close} while it runs the stoppers. Invariant: when close returns, nothing this server
+     * started still runs (without it, a handler between its start and its stopper's set outlived
+     * close, and the process-wide profiler or tracer stayed busy after it). Held for a few
+     * microseconds; a goroutine blocks its carrier meanwhile.
+     */
+    private final Object starting = new Object();
     /** The temporary file of the trace in progress, deleted by whoever stops it without sending it. */
     volatile Path traceFile;
 
@@ -247,9 +256,11 @@ public final class DebugHttpServer implements DebugServer {
         // A handler may never run again (its runtime is closing): stop what it started here, so
         // the process-wide profiler and tracer are free for the next user; only then wake the
         // handlers, which find nothing left to stop and answer 503 on a closed connection.
-        stopOnce(cpuStop);
-        if (stopOnce(traceStop)) {
-            deleteQuietly(traceFile);
+        synchronized (starting) { // a handler between its start and its stopper's set has finished
+            stopOnce(cpuStop);
+            if (stopOnce(traceStop)) {
+                deleteQuietly(traceFile);
+            }
         }
         for (CountDownLatch w : waits) {
             w.countDown();
@@ -497,16 +508,21 @@ public final class DebugHttpServer implements DebugServer {
 
     private Response profile(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Pprof.startCpuProfile(out);
-        } catch (IllegalStateException e) {
-            return busy("CPU profile", cpuEndsAt, e.getMessage());
+        synchronized (starting) { // see "starting"
+            if (closing.get()) {
+                return Response.text(503, "the debug server was closed during the profile\n");
+            }
+            try {
+                Pprof.startCpuProfile(out);
+            } catch (IllegalStateException e) {
+                return busy("CPU profile", cpuEndsAt, e.getMessage());
+            }
+            cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            cpuStop.set(() -> {
+                cpuEndsAt = 0;
+                Pprof.stopCpuProfile();
+            });
         }
-        cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        cpuStop.set(() -> {
-            cpuEndsAt = 0;
-            Pprof.stopCpuProfile();
-        });
         Ended why = Ended.SERVER_CLOSED;
         try {
             why = waitOut(seconds, c, in);
@@ -559,26 +575,39 @@ public final class DebugHttpServer implements DebugServer {
     private Response trace(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         Path f = Go.blocking(() -> Files.createTempFile("jgo-trace", ".json"));
         OutputStream out = Go.blocking(() -> new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
-        try {
-            Trace.start(out);
-        } catch (IllegalStateException e) {
+        AtomicBoolean failed = new AtomicBoolean();
+        IllegalStateException refused = null;
+        boolean closed = false;
+        synchronized (starting) { // see "starting"
+            try {
+                if (closing.get()) {
+                    closed = true;
+                } else {
+                    Trace.start(out);
+                    traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                    traceFile = f;
+                    traceStop.set(() -> {
+                        traceEndsAt = 0;
+                        try (out) {
+                            Trace.stop();
+                        } catch (IOException | RuntimeException e) {
+                            failed.set(true);
+                        }
+                    });
+                }
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        if (closed || refused != null) {
             Go.blocking(() -> {
                 out.close();
                 return Files.deleteIfExists(f);
             });
-            return busy("trace", traceEndsAt, e.getMessage());
+            return closed
+                    ? Response.text(503, "the debug server was closed during the trace\n")
+                    : busy("trace", traceEndsAt, refused.getMessage());
         }
-        traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        traceFile = f;
-        AtomicBoolean failed = new AtomicBoolean();
-        traceStop.set(() -> {
-            traceEndsAt = 0;
-            try (out) {
-                Trace.stop();
-            } catch (IOException | RuntimeException e) {
-                failed.set(true);
-            }
-        });
         boolean mine;
         Ended why = Ended.SERVER_CLOSED;
         try {

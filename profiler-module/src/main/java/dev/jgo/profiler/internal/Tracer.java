@@ -53,6 +53,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       unpark or create to the goroutine's next start.
  * </ol>
  *
+ * A flight recorder ({@link JgoFlightRecorder}) is a tracer without an output whose buffers are
+ * rings ({@link TraceRetention}): it renders with {@link #write} while it records, from a
+ * snapshot of the published chunks, the window of the last {@code minAge} cut to the recorder's
+ * {@code maxBytes} ({@link #skipFor}).
+ *
  * <h2>Design note: per-P buffers</h2>
  *
  * Go's tracer writes per-M buffers. jgo writes per-P buffers, because nearly every event is
