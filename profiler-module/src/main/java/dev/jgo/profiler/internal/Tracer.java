@@ -145,7 +145,7 @@ final class Tracer {
 
         @Override
         public void removed(GoRuntime rt) {
-            Listener l = attached.get(rt);
+            Listener l = attached.remove(rt); // a closed runtime is not kept reachable by a long recording
             if (l != null && rt instanceof EventsControl ec) {
                 ec.detachEvents(l);
             }
