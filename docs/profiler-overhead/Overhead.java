@@ -6,8 +6,9 @@ import java.lang.management.ManagementFactory;
 import java.util.*;
 
 /**
- * Skynet with nothing, the tracer, and the CPU profiler (100 Hz) on, in interleaved rounds in one
- * JVM; prints the medians of wall time and of process CPU time per mode and their ratios to "off".
+ * Skynet with nothing, the tracer, a flight recorder (Trace.newFlightRecorder with Go's defaults,
+ * 10 s and 10 MiB) and the CPU profiler (100 Hz) on, in interleaved rounds in one JVM; prints
+ * the medians of wall time and of process CPU time per mode and their ratios to "off".
  * Arguments: leaves (default 1000000), rounds (default 9), GOMAXPROCS (default CPU count).
  * Only the workload is timed: writing the trace at Trace.stop is not.
  */
@@ -18,7 +19,7 @@ public class Overhead {
         int procs = Integer.parseInt(a.length > 2 ? a[2] : "" + Runtime.getRuntime().availableProcessors());
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Skynet s = new Skynet();
-        String[] modes = {"off", "trace", "cpu100"};
+        String[] modes = {"off", "trace", "flight", "cpu100"};
         Map<String, List<Long>> wall = new LinkedHashMap<>(), cpu = new LinkedHashMap<>();
         for (String m : modes) { wall.put(m, new ArrayList<>()); cpu.put(m, new ArrayList<>()); }
         long events = 0, bytes = 0;
@@ -34,6 +35,8 @@ public class Overhead {
                     } : OutputStream.nullOutputStream();
                     if (m.equals("trace")) Trace.start(sink);
                     if (m.equals("cpu100")) Pprof.startCpuProfile(sink);
+                    FlightRecorder fr = m.equals("flight") ? Trace.newFlightRecorder(java.time.Duration.ZERO, 0) : null;
+                    if (fr != null) fr.start();
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
                     long v = s.runJgo(rt, n);
@@ -48,6 +51,7 @@ public class Overhead {
                         if (j >= 0) bytes = Long.parseLong(h.substring(j + 14, h.indexOf('}', j)));
                     }
                     if (m.equals("cpu100")) Pprof.stopCpuProfile();
+                    if (fr != null) fr.stop();
                     if (v != s.expected(n)) throw new AssertionError(v);
                     wall.get(m).add(dt);
                     cpu.get(m).add(dc);

@@ -100,6 +100,7 @@ public interface GoRuntime extends AutoCloseable {
         private BiConsumer<Goroutine, Throwable> uncaughtHandler;
         private boolean randomize;
         private long autoHandoffNanos;
+        private long longRunWarningNanos;
         private RuntimeProvider provider;
         private TimerQueueFactory timerFactory;
         private boolean virtualTime;
@@ -195,6 +196,25 @@ public interface GoRuntime extends AutoCloseable {
         }
 
         /**
+         * Long-run warnings, beyond Go: a goroutine that keeps its P longer than {@code d} without
+         * reaching a preemption point (any call into the runtime that may yield, {@link
+         * Go#checkpoint()} included, restarts the clock even when it does not yield) is reported
+         * once per such run by sysmon, through {@code System.Logger} "dev.jgo" at WARNING with its
+         * id, name and current stack, and counted by {@code
+         * dev.jgo.prof.JgoRuntimeMXBean.getLongRunWarnings()}. {@code null} or zero turns it off
+         * (the default).
+         *
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
+        public Builder longRunWarning(java.time.Duration d) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("longRunWarning must not be negative: " + d);
+            }
+            this.longRunWarningNanos = d == null ? 0 : Math.max(d.toNanos(), d.isZero() ? 0 : 1);
+            return this;
+        }
+
+        /**
          * Uses this factory for the per-P timer queues instead of looking one up with {@link
          * ServiceLoader} (which honours {@code -D}{@value TimerQueueFactory#PROPERTY}).
          */
@@ -257,7 +277,8 @@ public interface GoRuntime extends AutoCloseable {
                     autoHandoffNanos,
                     timerFactory,
                     virtualTime,
-                    seed);
+                    seed,
+                    longRunWarningNanos);
         }
 
         /**

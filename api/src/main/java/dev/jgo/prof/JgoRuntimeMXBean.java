@@ -55,6 +55,13 @@ public interface JgoRuntimeMXBean {
     /** Sysmon's figures. */
     SysmonStats getSysmon();
 
+    /**
+     * Goroutines sysmon reported for keeping their P longer than {@code
+     * GoRuntime.Builder.longRunWarning} without reaching a preemption point (once per such run);
+     * 0 when the warning is off.
+     */
+    long getLongRunWarnings();
+
     /** Go's schedtrace text; {@code detailed} adds a line per P and per M ({@code scheddetail}). */
     String schedtrace(boolean detailed);
 

@@ -1,6 +1,7 @@
 package dev.jgo.prof;
 
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,31 @@ public final class Trace {
         Objects.requireNonNull(out, "out");
         Profilers.get().startTrace(out);
     }
+
+    /**
+     * A flight recorder (Go 1.25's {@code trace.NewFlightRecorder}), not yet started: it keeps at
+     * least the last {@code minAge} of the trace and at most {@code maxBytes} bytes of it, which
+     * wins. As in Go, zero means the default: 10 seconds for {@code minAge}, 10 MiB for {@code
+     * maxBytes}.
+     *
+     * @throws IllegalArgumentException if {@code minAge} or {@code maxBytes} is negative
+     */
+    public static FlightRecorder newFlightRecorder(Duration minAge, long maxBytes) {
+        Objects.requireNonNull(minAge, "minAge");
+        if (minAge.isNegative() || maxBytes < 0) {
+            throw new IllegalArgumentException(
+                    "minAge and maxBytes must not be negative, got " + minAge + " and " + maxBytes);
+        }
+        Duration age = minAge.isZero() ? DEFAULT_MIN_AGE : minAge;
+        long bytes = maxBytes == 0 ? DEFAULT_MAX_BYTES : maxBytes;
+        return new FlightRecorder(Profilers.get().newFlightRecorder(age, bytes));
+    }
+
+    /** {@link #newFlightRecorder}'s {@code minAge} when given zero (Go's default). */
+    static final Duration DEFAULT_MIN_AGE = Duration.ofSeconds(10);
+
+    /** {@link #newFlightRecorder}'s {@code maxBytes} when given zero (Go's default). */
+    static final long DEFAULT_MAX_BYTES = 10L << 20;
 
     /**
      * Stops tracing and writes the trace; does nothing if none runs.

@@ -24,7 +24,8 @@ import java.util.Map;
  * @param createdBy the function that started it, as Go's {@code created by} line names it: the
  *     {@code go} call site's class and method when call sites are recorded (see {@code
  *     jgo.gocallsite}), otherwise the class that defines the goroutine's function (the class in
- *     which its lambda was written); null when unknown
+ *     which its lambda was written), followed by the method that wrote the lambda when the
+ *     goroutine's frames show it ({@code lambda$<method>$N}); null when unknown
  * @param createdAt the frame of the {@code go} call, when call sites are recorded; else null
  */
 public record GoroutineInfo(

@@ -56,6 +56,14 @@ public interface ProfilerProvider {
     void stopTrace();
 
     /**
+     * A flight recorder of {@code dev.jgo.prof.FlightRecorder}'s contract, not started; {@code
+     * minAge} and {@code maxBytes} are positive (defaults already applied).
+     */
+    default FlightRecording newFlightRecorder(java.time.Duration minAge, long maxBytes) {
+        throw new UnsupportedOperationException(getClass().getName() + " provides no flight recorder");
+    }
+
+    /**
      * Registers {@code rt}'s {@code dev.jgo.prof.JgoRuntimeMXBean}; {@code name} is the {@code
      * name} key, or null for the default naming of {@code dev.jgo.prof.Jmx}.
      */

@@ -29,6 +29,8 @@ import java.util.function.BiConsumer;
  *     dev.jgo.GoRuntime.Builder#virtualTime})
  * @param seed the seed of every random scheduling choice, or null to draw them from unseeded
  *     sources (see {@link dev.jgo.GoRuntime.Builder#seed})
+ * @param longRunWarningNanos when positive, sysmon reports a goroutine that keeps its P this long
+ *     without reaching a preemption point ({@code Builder.longRunWarning}); 0 turns it off
  */
 public record RuntimeConfig(
         String name,
@@ -43,7 +45,8 @@ public record RuntimeConfig(
         long autoHandoffNanos,
         TimerQueueFactory timerFactory,
         boolean virtualTime,
-        Long seed) {
+        Long seed,
+        long longRunWarningNanos) {
 
     /** Go's limit on the number of threads ({@code sched.maxmcount}). */
     public static final int DEFAULT_MAX_THREADS = 10_000;
@@ -122,6 +125,9 @@ public record RuntimeConfig(
         if (autoHandoffNanos < 0) {
             throw new IllegalArgumentException("autoHandoffNanos must be >= 0, got " + autoHandoffNanos);
         }
+        if (longRunWarningNanos < 0) {
+            throw new IllegalArgumentException("longRunWarningNanos must be >= 0, got " + longRunWarningNanos);
+        }
     }
 
     /**
@@ -140,7 +146,7 @@ public record RuntimeConfig(
         return procs;
     }
 
-    /** A configuration with the wall clock and unseeded scheduling choices. */
+    /** A configuration with the wall clock, unseeded scheduling choices and no long-run warnings. */
     public RuntimeConfig(
             String name,
             int procs,
@@ -166,7 +172,8 @@ public record RuntimeConfig(
                 autoHandoffNanos,
                 timerFactory,
                 false,
-                null);
+                null,
+                0);
     }
 
     /** A configuration whose timer factory is found with {@link java.util.ServiceLoader}. */

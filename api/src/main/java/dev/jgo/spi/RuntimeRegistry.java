@@ -19,6 +19,14 @@ public final class RuntimeRegistry {
         void added(GoRuntime rt);
 
         void removed(GoRuntime rt);
+
+        /**
+         * {@code rt}'s {@code run} is about to throw {@code e}: told by {@link #deadlocked} on
+         * the thread that called {@code run}, once per such call (one deadlock fails every
+         * pending {@code run} with the same exception), never on a scheduler thread, so it may
+         * take its time (a flight recorder writes its window).
+         */
+        default void deadlocked(GoRuntime rt, dev.jgo.DeadlockException e) {}
     }
 
     private static final CopyOnWriteArrayList<GoRuntime> LIVE = new CopyOnWriteArrayList<>();
@@ -41,6 +49,20 @@ public final class RuntimeRegistry {
         if (LIVE.remove(rt)) {
             for (Listener l : LISTENERS) {
                 l.removed(rt);
+            }
+        }
+    }
+
+    /**
+     * Tells the listeners that {@code rt}'s {@code run} is about to throw {@code e}; a listener
+     * that throws is skipped. Concurrency: the thread that called {@code run}.
+     */
+    public static void deadlocked(GoRuntime rt, dev.jgo.DeadlockException e) {
+        for (Listener l : LISTENERS) {
+            try {
+                l.deadlocked(rt, e);
+            } catch (RuntimeException ex) {
+                e.addSuppressed(ex);
             }
         }
     }

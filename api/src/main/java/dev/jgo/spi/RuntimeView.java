@@ -84,8 +84,16 @@ public interface RuntimeView {
      * @param autoHandoffs Ps handed off from carriers blocked in unannotated calls ({@code
      *     Builder.autoHandoff})
      * @param overdueTimerWakes Ms woken because a P's timer was overdue
+     * @param longRunWarnings goroutines reported for keeping their P past {@code
+     *     Builder.longRunWarning} without a preemption point
      */
-    record SysmonCounters(long retakes, long preemptions, long autoHandoffs, long overdueTimerWakes) {}
+    record SysmonCounters(
+            long retakes, long preemptions, long autoHandoffs, long overdueTimerWakes, long longRunWarnings) {
+        /** Counters without long-run warnings. */
+        public SysmonCounters(long retakes, long preemptions, long autoHandoffs, long overdueTimerWakes) {
+            this(retakes, preemptions, autoHandoffs, overdueTimerWakes, 0);
+        }
+    }
 
     int gomaxprocs();
 

@@ -101,6 +101,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         try {
             return (T) f.get();
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof dev.jgo.DeadlockException d) {
+                dev.jgo.spi.RuntimeRegistry.deadlocked(this, d); // a flight recorder writes its window
+            }
             throw GoroutineException.rethrow(e.getCause());
         } catch (InterruptedException e) {
             // The caller gives up waiting; the main goroutine itself keeps running.

@@ -200,6 +200,13 @@ final class M extends Carrier {
     /** Times sysmon took this M's P from under a blocked goroutine. */
     long autoHandoffs;
 
+    /**
+     * Entries into the runtime from goroutine code ({@link #enterRuntime}): every call that may
+     * yield. Written by this M only (plain), read racily by sysmon's {@link LongRunWatch}; a
+     * stale or torn read delays a warning by a round at most.
+     */
+    int preemptPoints;
+
     /** timers: set by Timers.wakeNetPoller when an earlier timer needs this parked M. */
     private volatile boolean timerKick;
 
@@ -1319,6 +1326,7 @@ final class M extends Carrier {
      * <p>Concurrency: this M.
      */
     int enterRuntime() {
+        preemptPoints++; // a preemption point: restarts LongRunWatch's clock
         if (!auto) {
             return USTATE_RUNTIME;
         }

@@ -107,6 +107,8 @@ final class Sched {
     final boolean randomize;
     /** Automatic hand-off threshold (0: off). See M "Automatic hand-off". */
     final long autoHandoffNanos;
+    /** Builder.longRunWarning in ns, 0 when off (see LongRunWatch). */
+    final long longRunWarningNanos;
 
     final int runqCapacity;
     final ThreadGroup threadGroup;
@@ -272,6 +274,7 @@ final class Sched {
         this.autoHandoffNanos = cfg.autoHandoffNanos();
         this.synctest = new Synctest(this, cfg.virtualTime());
         this.seed = cfg.seed();
+        this.longRunWarningNanos = cfg.longRunWarningNanos();
         this.runqCapacity = runqCapacity;
         this.threadGroup = new ThreadGroup(cfg.name());
         setStealPolicy(cfg.stealPolicy());
@@ -1218,10 +1221,23 @@ final class Sched {
                 return;
             }
         }
-        DeadlockException e = new DeadlockException();
+        DeadlockException e = new DeadlockException(null, goroutineDump()); // as Go's fatal error
         for (CompletableFuture<Object> f : mains) {
             mains.remove(f);
             f.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * The debug=2 dump of every goroutine, for {@link DeadlockException}'s message. Reads no lock
+     * (the goroutine snapshot takes each G's scan bit), so sched.lock may be held. Concurrency:
+     * any thread.
+     */
+    String goroutineDump() {
+        try {
+            return dev.jgo.spi.Traceback.dump(rt.view().goroutines(), System.nanoTime());
+        } catch (RuntimeException ex) {
+            return "(goroutine dump failed: " + ex + ")\n"; // the deadlock is reported anyway
         }
     }
 

@@ -54,12 +54,15 @@ final class Sysmon extends Thread {
     long retakes;
     long preemptions;
     long overdueTimerWakes;
+    /** Long-run warnings, or null when off. Read by View for the counter. */
+    final LongRunWatch longRuns;
 
     Sysmon(Sched sched, long schedtraceMillis, boolean scheddetail) {
         super(sched.threadGroup, sched.name + "-sysmon");
         this.sched = sched;
         this.schedtraceMillis = schedtraceMillis;
         this.scheddetail = scheddetail;
+        this.longRuns = sched.longRunWarningNanos > 0 ? new LongRunWatch(sched, sched.longRunWarningNanos) : null;
         setDaemon(true);
     }
 
@@ -101,6 +104,10 @@ final class Sysmon extends Thread {
             loop();
         } catch (Throwable t) {
             sched.fail("sysmon", t);
+        } finally {
+            if (longRuns != null) {
+                longRuns.withdrawAll(); // the pending count is global (LongRunWatch)
+            }
         }
     }
 
@@ -129,6 +136,9 @@ final class Sysmon extends Thread {
             }
             // Invariant: sysmon does not sleep while a failed thread start awaits its retry.
             if (schedtraceMillis <= 0 && sched.npidle.get() == sched.gomaxprocs && !sched.mstartPending) {
+                if (longRuns != null) {
+                    longRuns.withdrawAll(); // no probe outlives the round (LongRunWatch)
+                }
                 sleeping = true; // volatile write, then the volatile re-read of npidle below
                 while (sched.npidle.get() == sched.gomaxprocs && !sched.stopping() && !sched.mstartPending) {
                     LockSupport.park(this);
@@ -162,6 +172,9 @@ final class Sysmon extends Thread {
             }
             if (overdueTimers()) {
                 idle = 0; // keep looking often while timers run late
+            }
+            if (longRuns != null) {
+                longRuns.check(now);
             }
         }
     }

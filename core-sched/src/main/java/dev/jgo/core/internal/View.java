@@ -140,7 +140,9 @@ final class View implements RuntimeView {
         if (sm == null) {
             return new SysmonCounters(0, 0, 0, 0);
         }
-        return new SysmonCounters(sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes);
+        LongRunWatch lr = sm.longRuns;
+        return new SysmonCounters(
+                sm.retakes, sm.preemptions, sm.autoHandoffs, sm.overdueTimerWakes, lr != null ? lr.warnings : 0);
     }
 
     // ---- snapshots ----
@@ -229,7 +231,7 @@ final class View implements RuntimeView {
                                 stack,
                                 mp != null ? mp.mid : -1,
                                 creator(gp),
-                                createdBy(gp),
+                                createdBy(gp, stack),
                                 createdAt(gp));
                     } finally {
                         gp.casfromgscanstatus(s);
@@ -238,8 +240,8 @@ final class View implements RuntimeView {
                 default -> { // RUNNING, SYSCALL, PREEMPTED: on a carrier
                     M mp = gp.m;
                     long goid = gp.goid;
-                    java.util.Map<String, String> labels = gp.labels;
                     List<StackTraceElement> stack = mp != null ? trimGoroutine(mp.getStackTrace()) : null;
+                    java.util.Map<String, String> labels = gp.labels; // after the stack, as in machines
                     if (stack == null) {
                         // RUNNING is set just before the continuation is mounted (and SYSCALL
                         // left just after it is unmounted): no goroutine frames yet, look again
@@ -256,7 +258,7 @@ final class View implements RuntimeView {
                                 stack,
                                 mp != null ? mp.mid : -1,
                                 creator(gp),
-                                createdBy(gp),
+                                createdBy(gp, stack),
                                 createdAt(gp));
                     }
                 }
@@ -304,6 +306,28 @@ final class View implements RuntimeView {
             fn = mc.callable();
         }
         return fn == null ? null : hostClass(fn.getClass().getName());
+    }
+
+    /**
+     * As {@link #createdBy(G)}, with the method when only the class is known and the goroutine's
+     * outermost frames hold that class's lambda body: javac names it {@code lambda$<method>$N}
+     * after the method that wrote it, the one whose {@code go} started the goroutine, which is
+     * what Go's {@code created by main.f} names.
+     */
+    static String createdBy(G gp, List<StackTraceElement> stack) {
+        String by = createdBy(gp);
+        if (by == null || createdAt(gp) != null) {
+            return by;
+        }
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            StackTraceElement e = stack.get(i);
+            String m = e.getMethodName();
+            int end = m.lastIndexOf('$');
+            if (e.getClassName().equals(by) && m.startsWith("lambda$") && end > "lambda$".length()) {
+                return by + "." + m.substring("lambda$".length(), end);
+            }
+        }
+        return by;
     }
 
     /** {@code a.B$$Lambda/0x12} -> {@code a.B}; other names unchanged. */
@@ -365,19 +389,31 @@ final class View implements RuntimeView {
                 continue;
             }
             long goid = gp.goid;
-            java.util.Map<String, String> labels = gp.labels;
             List<StackTraceElement> stack = List.of();
             if (stacks) {
                 stack = trimGoroutine(mp.getStackTrace());
                 if (stack == null || mp.curg != gp || gp.goid != goid) {
-                    // between goroutines (mcall in progress) or switched while we walked: the
-                    // carrier's frames are scheduler code
+                    // between goroutines (mcall in progress) or switched while we walked: look
+                    // again. Invariant: a sample with goroutine frames carries that goroutine's
+                    // id and labels; only frames without a goroutine entry are scheduler code (a
+                    // goroutine mounted during this second walk was once sampled as scheduler
+                    // code, without its labels).
+                    G gp2 = mp.curg;
                     StackTraceElement[] st2 = mp.getStackTrace();
-                    out.add(new MachineInfo(
-                            mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
+                    List<StackTraceElement> g2 = trimGoroutine(st2);
+                    if (g2 == null) {
+                        out.add(new MachineInfo(
+                                mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
+                    } else if (gp2 != null && mp.curg == gp2) {
+                        out.add(new MachineInfo(mp.mid, mp, st, pid, gp2.goid, gp2.labels, g2));
+                    } // else it switched again during the walk: no sample this time
                     continue;
                 }
             }
+            // Invariant: the labels are read after the stack, so a sample's labels are at least
+            // as new as its frames (read before, a goroutine that set labels and then entered a
+            // method during the walk was sampled in that method without them).
+            java.util.Map<String, String> labels = gp.labels;
             out.add(new MachineInfo(mp.mid, mp, st, pid, goid, labels, stack));
         }
         return out;
@@ -402,7 +438,17 @@ final class View implements RuntimeView {
                     .append(sched.nmidle)
                     .append(" runqueue=")
                     .append(sched.runq.size());
-            if (!detailed) {
+            if (detailed) { // Go's schedtrace(detailed): the rest of the header, then P, M, G lines
+                Sysmon sm = sched.sysmon;
+                sb.append(" gcwaiting=")
+                        .append(sched.gcwaiting())
+                        .append(" nmidlelocked=")
+                        .append(sched.nmidlelocked)
+                        .append(" stopwait=")
+                        .append(sched.world.stopwait())
+                        .append(" sysmonwait=")
+                        .append(sm != null && sm.sleeping);
+            } else {
                 sb.append(" [");
                 for (int i = 0; i < sched.allp.length; i++) {
                     sb.append(i == 0 ? "" : " ").append(sched.allp[i].runq.size());
@@ -427,6 +473,8 @@ final class View implements RuntimeView {
                             .append(pp.runq.size())
                             .append(" gfreecnt=")
                             .append(pp.gFreeCount)
+                            .append(" timerslen=")
+                            .append(pp.timers != null ? pp.timers.liveTimers() : 0)
                             .append('\n');
                 }
                 for (M m : sched.allm) {
@@ -446,6 +494,22 @@ final class View implements RuntimeView {
                             .append(m.lockedg != null ? m.lockedg.goid : -1)
                             .append('\n');
                 }
+                sched.allgs.forEach(
+                        gp -> { // racy reads, as Go's
+                            M gm = gp.m;
+                            M lm = gp.lockedm;
+                            sb.append("  G")
+                                    .append(gp.goid)
+                                    .append(": status=")
+                                    .append(gp.readgstatus())
+                                    .append('(')
+                                    .append(gp.waitreason.text())
+                                    .append(") m=")
+                                    .append(gm != null ? gm.mid : -1)
+                                    .append(" lockedm=")
+                                    .append(lm != null ? lm.mid : -1)
+                                    .append('\n');
+                        });
             }
         } finally {
             sched.lock.unlock();

@@ -74,6 +74,11 @@ final class World implements ProcControl {
     // ---- sched.lock (volatile where the waiter reads them without it) ----
     /** Ps that still have to stop ({@code sched.stopwait}). */
     private volatile int stopwait;
+
+    /** Ps that still have to stop, for schedtrace. Concurrency: any thread (volatile read). */
+    int stopwait() {
+        return stopwait;
+    }
     /** The stopper's M when a goroutine stopped the world, else null. */
     private M stopperM;
     /** That M's automatic hand-off state to restore on start. */

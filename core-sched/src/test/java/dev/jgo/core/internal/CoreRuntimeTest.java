@@ -93,7 +93,7 @@ class CoreRuntimeTest {
                     () -> rt.run(() -> {
                         Carrier.current().park(WaitReason.CHAN_RECEIVE, null, null);
                     }));
-            assertEquals(DeadlockException.MESSAGE, e.getMessage());
+            assertTrue(e.getMessage().startsWith(DeadlockException.MESSAGE + "\n\ngoroutine "), e.getMessage());
             assertEquals(3, rt.run(() -> 3), "runtime still usable");
         }
     }

@@ -6,8 +6,12 @@ import dev.jgo.spi.RuntimeRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,6 +41,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Each sample weighs one period ({@code 1e9/hz} ns), as Go's do.
  *
+ * <h2>Design note: on CPU or not</h2>
+ *
+ * A thread's state says RUNNABLE while it waits in native code: a blocking read or accept
+ * inside {@code Go.blocking}, the JDK's poll. SIGPROF counts CPU time, so Go never samples such
+ * a thread. The sampler asks the thread's CPU clock instead ({@link ThreadMXBean#getThreadCpuTime},
+ * a {@code clock_gettime} of the thread's CPU clock on Linux, well under a microsecond): an M
+ * is sampled only when its thread used at least {@link #ON_CPU_FRACTION} of the period since the
+ * previous tick. A thread seen for the first time has no previous reading and is not sampled on
+ * that tick. The fraction is low because on a loaded machine a busy thread gets a share of a
+ * CPU, not all of it; a thread blocked in a system call uses next to none. Where the JVM has no
+ * thread CPU clock, the thread state alone decides, as before.
+ *
  * <h2>Design note: safepoint bias</h2>
  *
  * {@code Thread.getStackTrace} of another thread is a handshake: the target stops at its next
@@ -64,8 +80,17 @@ import java.util.concurrent.locks.LockSupport;
 final class CpuProfiler {
     static final int DEFAULT_HZ = 100;
 
+    /** An M counts as on CPU when it used at least this fraction of the period (see "on CPU or not"). */
+    static final int ON_CPU_FRACTION = 20; // 1/20: 5%
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private final OutputStream out;
     private final long periodNanos;
+    /** CPU time (ns) of each M's thread at the previous tick; sampler thread only. */
+    private final Map<Thread, Long> lastCpu = new WeakHashMap<>();
+
+    private final boolean cpuClock = THREADS.isThreadCpuTimeSupported() && enableCpuTime();
     private final ProfileBuilder builder;
     private final Thread sampler;
     private final long startWall = System.currentTimeMillis();
@@ -85,6 +110,17 @@ final class CpuProfiler {
                 periodNanos);
         this.sampler = new Thread(this::loop, "jgo-cpuprof");
         sampler.setDaemon(true);
+    }
+
+    private static boolean enableCpuTime() {
+        try {
+            if (!THREADS.isThreadCpuTimeEnabled()) {
+                THREADS.setThreadCpuTimeEnabled(true);
+            }
+            return true;
+        } catch (UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     void start() {
@@ -121,12 +157,27 @@ final class CpuProfiler {
             for (MachineInfo m : ms) {
                 // off CPU: a parked thread, or one blocked in the poller (whose thread state
                 // reads RUNNABLE while the JDK waits in epoll), as SIGPROF would not fire for it
-                if (m.thread().getState() != Thread.State.RUNNABLE || m.state() == MachineInfo.State.NETPOLL) {
+                boolean ran = onCpu(m.thread()); // reads the clock every tick, to have the previous reading
+                if (m.thread().getState() != Thread.State.RUNNABLE || m.state() == MachineInfo.State.NETPOLL || !ran) {
                     continue;
                 }
                 record(m);
             }
         }
+    }
+
+    /**
+     * Whether {@code t} used at least 1/{@link #ON_CPU_FRACTION} of a period of CPU since the
+     * previous tick (see "on CPU or not"); true when there is no thread CPU clock. Concurrency:
+     * sampler thread.
+     */
+    private boolean onCpu(Thread t) {
+        if (!cpuClock) {
+            return true;
+        }
+        long now = THREADS.getThreadCpuTime(t.threadId()); // -1 once the thread has ended
+        Long prev = lastCpu.put(t, now);
+        return now >= 0 && prev != null && now - prev >= periodNanos / ON_CPU_FRACTION;
     }
 
     private void record(MachineInfo m) {

@@ -94,6 +94,15 @@ public final class DebugHttpServer implements DebugServer {
     private final AtomicReference<Runnable> cpuStop = new AtomicReference<>();
 
     private final AtomicReference<Runnable> traceStop = new AtomicReference<>();
+
+    /**
+     * Held by a handler from the start of its profile or trace until its stopper is set, and by
+     * {@link #close} while it runs the stoppers. Invariant: when close returns, nothing this server
+     * started still runs (without it, a handler between its start and its stopper's set outlived
+     * close, and the process-wide profiler or tracer stayed busy after it). Held for a few
+     * microseconds; a goroutine blocks its carrier meanwhile.
+     */
+    private final Object starting = new Object();
     /** The temporary file of the trace in progress, deleted by whoever stops it without sending it. */
     volatile Path traceFile;
 
@@ -247,9 +256,11 @@ public final class DebugHttpServer implements DebugServer {
         // A handler may never run again (its runtime is closing): stop what it started here, so
         // the process-wide profiler and tracer are free for the next user; only then wake the
         // handlers, which find nothing left to stop and answer 503 on a closed connection.
-        stopOnce(cpuStop);
-        if (stopOnce(traceStop)) {
-            deleteQuietly(traceFile);
+        synchronized (starting) { // a handler between its start and its stopper's set has finished
+            stopOnce(cpuStop);
+            if (stopOnce(traceStop)) {
+                deleteQuietly(traceFile);
+            }
         }
         for (CountDownLatch w : waits) {
             w.countDown();
@@ -363,6 +374,7 @@ public final class DebugHttpServer implements DebugServer {
             <li><a href="/debug/pprof/goroutine?debug=1">goroutine</a>: goroutine profile (debug=0 pprof, 1 grouped text, 2 every goroutine)</li>
             <li><a href="/debug/pprof/goroutine?debug=2">goroutine?debug=2</a>: full goroutine dump</li>
             <li><a href="/debug/jgo/trace?seconds=1">trace</a>: execution trace, Chrome trace-event JSON for ui.perfetto.dev (seconds=1..3600, default 1)</li>
+            <li><a href="/debug/jgo/flightrecorder">flightrecorder</a>: the window of the running flight recorder (Trace.newFlightRecorder), same JSON as trace</li>
             <li><a href="/debug/jgo/sched">sched</a>: schedtrace with per-P and per-M detail</li>
             </ul></body></html>
             """;
@@ -389,6 +401,7 @@ public final class DebugHttpServer implements DebugServer {
                 case "/debug/pprof/goroutine" ->
                     goroutine(intParam(req, "debug", 0, 0, 2), intParam(req, "all", 0, 0, 1) == 1);
                 case "/debug/jgo/trace" -> trace(intParam(req, "seconds", 1, 1, MAX_SECONDS), c, in);
+                case "/debug/jgo/flightrecorder" -> flightRecorder();
                 case "/debug/jgo/sched" -> sched(intParam(req, "all", 0, 0, 1) == 1);
                 default -> Response.text(404, "404 page not found: " + req.path() + " (see /debug/pprof/)\n");
             };
@@ -495,16 +508,21 @@ public final class DebugHttpServer implements DebugServer {
 
     private Response profile(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Pprof.startCpuProfile(out);
-        } catch (IllegalStateException e) {
-            return busy("CPU profile", cpuEndsAt, e.getMessage());
+        synchronized (starting) { // see "starting"
+            if (closing.get()) {
+                return Response.text(503, "the debug server was closed during the profile\n");
+            }
+            try {
+                Pprof.startCpuProfile(out);
+            } catch (IllegalStateException e) {
+                return busy("CPU profile", cpuEndsAt, e.getMessage());
+            }
+            cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            cpuStop.set(() -> {
+                cpuEndsAt = 0;
+                Pprof.stopCpuProfile();
+            });
         }
-        cpuEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        cpuStop.set(() -> {
-            cpuEndsAt = 0;
-            Pprof.stopCpuProfile();
-        });
         Ended why = Ended.SERVER_CLOSED;
         try {
             why = waitOut(seconds, c, in);
@@ -557,26 +575,39 @@ public final class DebugHttpServer implements DebugServer {
     private Response trace(int seconds, dev.jgo.net.Conn c, ByteBuffer in) {
         Path f = Go.blocking(() -> Files.createTempFile("jgo-trace", ".json"));
         OutputStream out = Go.blocking(() -> new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
-        try {
-            Trace.start(out);
-        } catch (IllegalStateException e) {
+        AtomicBoolean failed = new AtomicBoolean();
+        IllegalStateException refused = null;
+        boolean closed = false;
+        synchronized (starting) { // see "starting"
+            try {
+                if (closing.get()) {
+                    closed = true;
+                } else {
+                    Trace.start(out);
+                    traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                    traceFile = f;
+                    traceStop.set(() -> {
+                        traceEndsAt = 0;
+                        try (out) {
+                            Trace.stop();
+                        } catch (IOException | RuntimeException e) {
+                            failed.set(true);
+                        }
+                    });
+                }
+            } catch (IllegalStateException e) {
+                refused = e;
+            }
+        }
+        if (closed || refused != null) {
             Go.blocking(() -> {
                 out.close();
                 return Files.deleteIfExists(f);
             });
-            return busy("trace", traceEndsAt, e.getMessage());
+            return closed
+                    ? Response.text(503, "the debug server was closed during the trace\n")
+                    : busy("trace", traceEndsAt, refused.getMessage());
         }
-        traceEndsAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        traceFile = f;
-        AtomicBoolean failed = new AtomicBoolean();
-        traceStop.set(() -> {
-            traceEndsAt = 0;
-            try (out) {
-                Trace.stop();
-            } catch (IOException | RuntimeException e) {
-                failed.set(true);
-            }
-        });
         boolean mine;
         Ended why = Ended.SERVER_CLOSED;
         try {
@@ -595,6 +626,24 @@ public final class DebugHttpServer implements DebugServer {
                     : Response.text(503, "the debug server was closed during the trace\n");
         }
         return new Response(200, "application/json", null, f, "trace.json");
+    }
+
+    /** The window of the newest running flight recorder, written with the recorder's size bound. */
+    private Response flightRecorder() {
+        JgoFlightRecorder r = JgoFlightRecorder.newest();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            if (r == null) {
+                throw new IllegalStateException("not started");
+            }
+            Go.blockingLong(() -> {
+                r.writeTo(out);
+                return null;
+            });
+        } catch (IllegalStateException e) {
+            return Response.text(404, "no flight recorder running: start one with Trace.newFlightRecorder\n");
+        }
+        return new Response(200, "application/json", out.toByteArray(), null, "flightrecorder.json");
     }
 
     /** The schedtrace of this server's runtime, or of every live runtime of the JVM with all=1. */

@@ -1,12 +1,11 @@
 package dev.jgo.profiler.internal;
 
 import dev.jgo.GoRuntime;
-import dev.jgo.Goroutine;
-import dev.jgo.WaitReason;
 import dev.jgo.spi.GoroutineInfo;
 import dev.jgo.spi.RuntimeRegistry;
 import dev.jgo.spi.SafepointCoordinator;
 import dev.jgo.spi.Scheduler;
+import dev.jgo.spi.Traceback;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -21,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Go's goroutine profile ({@code pprof.Lookup("goroutine")}) over every live runtime: debug 0 is
  * pprof protobuf, 1 groups identical stacks with counts ({@code writeRuntimeProfile}'s text), 2
- * prints every goroutine as a Go traceback ({@code runtime.Stack(buf, true)}).
+ * prints every goroutine as a Go traceback ({@code runtime.Stack(buf, true)}, {@link Traceback}).
+ * Every level shows the user's frames only (jgo's own are left out, see {@link Traceback}).
  *
  * <p>Each runtime's snapshot is taken with the world stopped when jgo-safepoint is present and
  * every goroutine reaches a safe point within {@link #STOP_TIMEOUT_NANOS} (Go stops the world for
@@ -91,9 +91,11 @@ final class GoroutineProfile {
         }
     }
 
+    /** The user's frames of {@code g} (see {@link Traceback}: jgo's own are left out). */
     private static List<ProfileBuilder.Frame> frames(GoroutineInfo g) {
-        List<ProfileBuilder.Frame> fs = new ArrayList<>(g.stack().size());
-        for (StackTraceElement e : g.stack()) {
+        List<StackTraceElement> st = Traceback.userFrames(g.stack());
+        List<ProfileBuilder.Frame> fs = new ArrayList<>(st.size());
+        for (StackTraceElement e : st) {
             fs.add(ProfileBuilder.Frame.of(e));
         }
         return fs;
@@ -116,10 +118,7 @@ final class GoroutineProfile {
         if (debug == 1) {
             grouped(sb, gs);
         } else {
-            long now = System.nanoTime();
-            for (GoroutineInfo g : gs) {
-                traceback(sb, g, now);
-            }
+            sb.append(Traceback.dump(gs, System.nanoTime()));
         }
         w.write(sb.toString());
         w.close(); // flushes; the caller's stream stays open
@@ -169,60 +168,5 @@ final class GoroutineProfile {
                     }
                     sb.append('\n');
                 });
-    }
-
-    /** Go's traceback: {@code goroutine 18 [chan receive, 2 minutes]:} then two lines per frame. */
-    static void traceback(StringBuilder sb, GoroutineInfo g, long now) {
-        sb.append("goroutine ").append(g.id()).append(" [").append(status(g));
-        if (g.state() == Goroutine.State.WAITING && g.waitSinceNanos() != 0) {
-            long min = TimeUnit.NANOSECONDS.toMinutes(now - g.waitSinceNanos());
-            if (min >= 1) {
-                sb.append(", ").append(min).append(min == 1 ? " minute" : " minutes");
-            }
-        }
-        sb.append("]:\n");
-        for (StackTraceElement e : g.stack()) {
-            ProfileBuilder.Frame f = ProfileBuilder.Frame.of(e);
-            sb.append(f.function()).append("(...)\n");
-            sb.append('\t').append(f.file()).append(':').append(f.line()).append('\n');
-        }
-        createdBy(sb, g);
-        sb.append('\n');
-    }
-
-    /**
-     * Go's {@code created by main.f in goroutine 1} line, then the {@code go} call site's
-     * file:line when it was recorded ({@code -Djgo.gocallsite=true}); nothing when unknown.
-     */
-    static void createdBy(StringBuilder sb, GoroutineInfo g) {
-        if (g.createdBy() == null) {
-            return;
-        }
-        sb.append("created by ").append(g.createdBy());
-        if (g.creatorGoid() != 0) {
-            sb.append(" in goroutine ").append(g.creatorGoid());
-        }
-        sb.append('\n');
-        StackTraceElement at = g.createdAt();
-        if (at != null) {
-            ProfileBuilder.Frame f = ProfileBuilder.Frame.of(at);
-            sb.append('\t').append(f.file()).append(':').append(f.line()).append('\n');
-        }
-    }
-
-    /** Go's status text: the wait reason for a waiting goroutine, else the state's name. */
-    static String status(GoroutineInfo g) {
-        if (g.state() == Goroutine.State.WAITING && g.waitReason() != WaitReason.ZERO) {
-            return g.waitReason().text();
-        }
-        return switch (g.state()) {
-            case IDLE -> "idle";
-            case RUNNABLE -> "runnable";
-            case RUNNING -> "running";
-            case SYSCALL -> "syscall";
-            case WAITING -> "waiting";
-            case DEAD -> "dead";
-            case PREEMPTED -> "preempted";
-        };
     }
 }

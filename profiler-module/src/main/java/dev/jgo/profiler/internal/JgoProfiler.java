@@ -120,6 +120,11 @@ public final class JgoProfiler implements ProfilerProvider {
     }
 
     @Override
+    public dev.jgo.spi.FlightRecording newFlightRecorder(java.time.Duration minAge, long maxBytes) {
+        return new JgoFlightRecorder(minAge, maxBytes);
+    }
+
+    @Override
     public synchronized void startTrace(OutputStream out) {
         Objects.requireNonNull(out, "out");
         if (trace != null) {

@@ -137,6 +137,11 @@ final class RuntimeMBean implements JgoRuntimeMXBean {
     }
 
     @Override
+    public long getLongRunWarnings() {
+        return view().sysmon().longRunWarnings();
+    }
+
+    @Override
     public String schedtrace(boolean detailed) {
         return view().schedtrace(detailed);
     }

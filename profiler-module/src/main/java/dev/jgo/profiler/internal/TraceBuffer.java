@@ -2,6 +2,8 @@ package dev.jgo.profiler.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One writer's trace events, encoded compactly: the storage of {@link Tracer}.
@@ -34,8 +36,18 @@ import java.lang.invoke.VarHandle;
  * A goroutine's create carries no parent: it is the goroutine running on the P (the last one
  * started and not yet parked, yielded, exited or gone into a syscall), which writer and reader
  * both track. The writer picks the smallest form that gives the reader back exactly the
- * listener's values; every event of a thread buffer is long. A short event of kind {@link #PAD}
- * fills the rest of a chunk that an event does not fit into.
+ * listener's values; every event of a thread buffer is long.
+ *
+ * <h2>Design note: chunks and rings</h2>
+ *
+ * A buffer is a list of chunks of {@code int}; an event never spans two. A tracer's buffer keeps
+ * every chunk up to {@link #MAX_CHUNKS} and then drops later events. A flight recorder's buffer
+ * (one with a {@link TraceRetention}) is a ring: the oldest chunks are dropped as the recorder's
+ * age and size bounds say, so a reader may start at any retained chunk. For that each of its
+ * chunks opens with a {@link #SYNC} record, a long event that carries the encoding state the
+ * short events lean on (the previous event's time, the last goroutine id, the goroutine running
+ * on the P) and that the reader applies instead of giving it out as an event. A tracer's chunks
+ * need none: they are read from the first.
  *
  * <p>Why so small: with the tracer on, skynet's cost was found to come from the memory the
  * buffers fill rather than from the instructions that fill them. Measured (steady state, see
@@ -48,9 +60,10 @@ import java.lang.invoke.VarHandle;
  *
  * One writer at a time: a thread buffer's thread, or the M holding the buffer's P (the P's
  * hand-off between Ms orders one writer's stores before the next's). The writer appends ints,
- * then publishes their count with a release store; the reader ({@link Reader}, at {@code
- * Trace.stop}) reads the count with an acquire load and only the ints below it. Chunks are
- * never moved. A full buffer drops every later event and counts them.
+ * then publishes the count of its chunk with a release store; the reader ({@link Reader}, at
+ * {@code Trace.stop} or a flight recorder's {@code writeTo}) reads each count with an acquire
+ * load and only the ints below it. Chunks are never moved or reused. A full tracer's buffer
+ * drops every later event and counts them.
  */
 final class TraceBuffer {
     static final int GO_CREATE = 0;
@@ -66,10 +79,12 @@ final class TraceBuffer {
     static final int STEAL = 10;
     static final int SPIN_START = 11;
     static final int SPIN_STOP = 12;
-    /** Fills the rest of a chunk. */
-    static final int PAD = 15;
+    /** Opens a ring buffer's chunk (see "chunks and rings"): t, last goroutine id, running goroutine. */
+    static final int SYNC = 13;
 
     static final int CHUNK_INTS = 1 << 15;
+    /** Chunk size of a flight recorder's buffers: small, so the ring drops little at a time. */
+    static final int RING_CHUNK_INTS = 1 << 12;
     /** Chunks per buffer: 2^24 ints (64 MiB); later events are dropped and counted. */
     static final int MAX_CHUNKS = 512;
 
@@ -114,12 +129,52 @@ final class TraceBuffer {
     }
 
     private static final VarHandle N;
+    private static final VarHandle DROPPED;
 
     static {
         try {
-            N = MethodHandles.lookup().findVarHandle(TraceBuffer.class, "n", int.class);
+            N = MethodHandles.lookup().findVarHandle(Chunk.class, "n", int.class);
+            DROPPED = MethodHandles.lookup().findVarHandle(Chunk.class, "dropped", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * A run of events. Its writer appends ints, then publishes their count {@code n} with a
+     * release store; readers acquire-load it and read only the ints below it, which never change
+     * after.
+     */
+    static final class Chunk {
+        final int[] data;
+        /** The time (ns since the trace started) the deltas of its first event count from. */
+        final long start;
+
+        @SuppressWarnings("unused")
+        private int n;
+
+        /** Set once, by whoever drops the chunk from its ring ({@link #tryDrop}). */
+        @SuppressWarnings("unused")
+        private boolean dropped;
+
+        Chunk(int ints, long start) {
+            this.data = new int[ints];
+            this.start = start;
+        }
+
+        /** Ints published. Concurrency: any thread. */
+        int published() {
+            return (int) N.getAcquire(this); // acquire: pairs with the writer's setRelease
+        }
+
+        /** Bytes of memory the chunk holds. */
+        long bytes() {
+            return (long) data.length * Integer.BYTES;
+        }
+
+        /** Whether this call dropped the chunk (true once). Concurrency: any thread. */
+        boolean tryDrop() {
+            return DROPPED.compareAndSet(this, false, true); // one dropper accounts for it
         }
     }
 
@@ -130,11 +185,17 @@ final class TraceBuffer {
     /** The P of a P buffer, -1 for a thread buffer (long events only). */
     final int pid;
 
-    private final int[][] chunks = new int[MAX_CHUNKS][];
+    /** The chunks kept, oldest first: appended by the writer, dropped from the front by a ring. */
+    final java.util.concurrent.ConcurrentLinkedDeque<Chunk> chunks = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** The ring's retention, or null for a tracer's buffer (see "chunks and rings"). */
+    private final TraceRetention ring;
+
+    private final int chunkInts;
 
     // ---- the writer's (see "Concurrency") ----
+    private Chunk curChunk;
     private int[] cur;
-    private int pos = CHUNK_INTS;
+    private int pos;
     private int nchunks;
     /** Events dropped because the buffer was full (read racily at stop). */
     long dropped;
@@ -149,14 +210,18 @@ final class TraceBuffer {
     /** Whether the last event ended a goroutine's run (park, yield, exit): see "clock reads" in {@link Tracer}. */
     boolean ended;
 
-    /** Ints published: release-stored by the writer, acquire-loaded by the reader. */
-    @SuppressWarnings("unused")
-    private int n;
-
     TraceBuffer(int index, int rt, int pid) {
+        this(index, rt, pid, null);
+    }
+
+    /** A buffer that is a ring kept by {@code ring}, or a tracer's buffer when it is null. */
+    TraceBuffer(int index, int rt, int pid, TraceRetention ring) {
         this.index = index;
         this.rt = rt;
         this.pid = pid;
+        this.ring = ring;
+        this.chunkInts = ring != null ? RING_CHUNK_INTS : CHUNK_INTS;
+        this.pos = chunkInts;
     }
 
     /**
@@ -229,22 +294,25 @@ final class TraceBuffer {
 
     /** Room for {@code ints} more in the current chunk, or false when the buffer is full. */
     private boolean room(int ints) {
-        if (pos + ints <= CHUNK_INTS) {
+        if (pos + ints <= chunkInts) {
             return true;
         }
-        if (nchunks == MAX_CHUNKS) {
+        if (ring == null && nchunks == MAX_CHUNKS) {
             dropped++;
             return false;
         }
-        int published = (int) N.get(this);
-        if (pos < CHUNK_INTS && cur != null) {
-            cur[pos] = PAD; // the reader skips to the next chunk
-            published += CHUNK_INTS - pos;
-        }
-        cur = new int[CHUNK_INTS];
-        chunks[nchunks++] = cur; // published by the release store of n below
+        Chunk c = new Chunk(chunkInts, lastTime);
+        curChunk = c;
+        cur = c.data;
         pos = 0;
-        N.setRelease(this, published);
+        nchunks++;
+        if (ring != null) { // see "chunks and rings"
+            addLong(NOT_SHORT | LONG_BIT | rt << RT_SHIFT | SYNC, lastTime, lastGoid, curG, 0);
+        }
+        chunks.addLast(c); // the deque publishes the chunk to readers
+        if (ring != null) {
+            ring.added(this, c);
+        }
         return true;
     }
 
@@ -253,7 +321,7 @@ final class TraceBuffer {
             int p = pos;
             cur[p] = w;
             pos = p + 1;
-            N.setRelease(this, (int) N.get(this) + 1); // release: pairs with published()
+            N.setRelease(curChunk, p + 1); // release: pairs with Chunk.published()
         }
     }
 
@@ -264,7 +332,7 @@ final class TraceBuffer {
             c[p] = w0;
             c[p + 1] = w1;
             pos = p + MEDIUM_INTS;
-            N.setRelease(this, (int) N.get(this) + MEDIUM_INTS);
+            N.setRelease(curChunk, p + MEDIUM_INTS);
         }
     }
 
@@ -276,12 +344,12 @@ final class TraceBuffer {
             c[p + 1] = w1;
             c[p + 2] = w2;
             pos = p + WIDE_INTS;
-            N.setRelease(this, (int) N.get(this) + WIDE_INTS);
+            N.setRelease(curChunk, p + WIDE_INTS);
         }
     }
 
     private void addLong(int head, long t, long x, long y, long z) {
-        if (room(LONG_INTS)) {
+        if (pos + LONG_INTS <= chunkInts || room(LONG_INTS)) { // a new chunk's SYNC fits as it is
             int[] c = cur;
             int p = pos;
             c[p] = head;
@@ -294,22 +362,17 @@ final class TraceBuffer {
             c[p + 7] = (int) (z >>> 32);
             c[p + 8] = (int) z;
             pos = p + LONG_INTS;
-            N.setRelease(this, (int) N.get(this) + LONG_INTS);
+            N.setRelease(curChunk, p + LONG_INTS);
         }
     }
 
-    /** Ints visible to a reader. Concurrency: any thread. */
+    /** Ints visible to a reader, in the chunks kept. Concurrency: any thread. */
     int published() {
-        return (int) N.getAcquire(this); // acquire: pairs with the writer's release
-    }
-
-    int word(int at) {
-        return chunks[at / CHUNK_INTS][at % CHUNK_INTS];
-    }
-
-    /** The long stored as two ints from {@code at}. */
-    long longAt(int at) {
-        return (long) word(at) << 32 | (word(at + 1) & 0xFFFF_FFFFL);
+        int n = 0;
+        for (Chunk c : chunks) {
+            n += c.published();
+        }
+        return n;
     }
 
     /**
@@ -318,7 +381,11 @@ final class TraceBuffer {
      */
     static final class Reader {
         final TraceBuffer b;
-        private final int words;
+        /** The chunks read, and the ints published in each when the reader was made. */
+        private final int[][] datas;
+
+        private final int[] lens;
+        private int ci;
         private int at;
         private long lastTime;
         private long lastGoid;
@@ -334,27 +401,71 @@ final class TraceBuffer {
 
         Reader(TraceBuffer b) {
             this.b = b;
-            this.words = b.published();
+            List<Chunk> cs = new ArrayList<>(b.chunks); // a chunk dropped meanwhile is still whole
+            datas = new int[cs.size()][];
+            lens = new int[cs.size()];
+            for (int i = 0; i < cs.size(); i++) {
+                datas[i] = cs.get(i).data;
+                lens[i] = cs.get(i).published();
+            }
+        }
+
+        /** A reader of the same chunks and counts, from the first event. */
+        Reader again() {
+            return new Reader(this);
+        }
+
+        private Reader(Reader o) {
+            this.b = o.b;
+            this.datas = o.datas;
+            this.lens = o.lens;
+        }
+
+        /** The number of events from time {@code from} on, decoded by a reader of the same chunks. */
+        long countFrom(long from) {
+            Reader rd = again();
+            long c = 0;
+            while (rd.next()) {
+                if (rd.time >= from) {
+                    c++;
+                }
+            }
+            return c;
+        }
+
+        /** The time of the last event this reader gives, 0 if none. */
+        long newestTime() {
+            Reader rd = again();
+            long t = 0;
+            while (rd.next()) {
+                t = rd.time;
+            }
+            return t;
+        }
+
+        /** Ints this reader reads. */
+        long words() {
+            long w = 0;
+            for (int n : lens) {
+                w += n;
+            }
+            return w;
         }
 
         /** The number of events this reader will give, counted without decoding them. */
         long count() {
             long c = 0;
-            for (int i = 0; i < words; ) {
-                int w = b.word(i);
-                if (w >= 0 && (w & KIND_MASK) == PAD) {
-                    i = nextChunk(i);
-                    continue;
+            for (int j = 0; j < datas.length; j++) {
+                int[] d = datas[j];
+                for (int i = 0; i < lens[j]; ) {
+                    int w = d[i];
+                    i += size(w);
+                    if (!(w < 0 && (w & LONG_BIT) != 0 && (w & KIND_MASK) == SYNC)) {
+                        c++;
+                    }
                 }
-                i += size(w);
-                c++;
             }
             return c;
-        }
-
-        /** The start of the chunk after the one holding int {@code at}: where a PAD sends the reader. */
-        private static int nextChunk(int at) {
-            return (at / CHUNK_INTS + 1) * CHUNK_INTS;
         }
 
         /** Ints in the event that starts with {@code w}. */
@@ -362,22 +473,35 @@ final class TraceBuffer {
             return w >= 0 ? 1 : (w & LONG_BIT) != 0 ? LONG_INTS : (w & WIDE_BIT) != 0 ? WIDE_INTS : MEDIUM_INTS;
         }
 
+        private static long longAt(int[] d, int at) {
+            return (long) d[at] << 32 | (d[at + 1] & 0xFFFF_FFFFL);
+        }
+
         /** Moves to the next event; false at the end. */
         boolean next() {
-            while (at < words) {
-                int w = b.word(at);
+            while (ci < datas.length) {
+                if (at >= lens[ci]) {
+                    ci++;
+                    at = 0;
+                    continue;
+                }
+                int[] d = datas[ci];
+                int w = d[at];
                 int k = w & KIND_MASK;
                 kind = k;
                 if (w < 0 && (w & LONG_BIT) != 0) {
                     rt = (w >>> RT_SHIFT) & RT_MASK;
-                    time = b.longAt(at + 1);
-                    x = b.longAt(at + 3);
-                    y = b.longAt(at + 5);
-                    z = b.longAt(at + 7);
+                    time = longAt(d, at + 1);
+                    x = longAt(d, at + 3);
+                    y = longAt(d, at + 5);
+                    z = longAt(d, at + 7);
                     at += LONG_INTS;
-                } else if (w >= 0 && k == PAD) {
-                    at = nextChunk(at);
-                    continue;
+                    if (k == SYNC) { // see "chunks and rings"
+                        lastTime = time;
+                        lastGoid = x;
+                        curG = y;
+                        continue;
+                    }
                 } else {
                     long dt;
                     long small;
@@ -389,9 +513,9 @@ final class TraceBuffer {
                         at++;
                     } else {
                         aux = ((w >>> M_AUX_SHIFT) & ((1 << M_AUX_BITS) - 1)) - 1;
-                        dt = b.word(at + 1) & M_DT_MAX;
+                        dt = d[at + 1] & M_DT_MAX;
                         if ((w & WIDE_BIT) != 0) {
-                            small = b.word(at + 2);
+                            small = d[at + 2];
                             at += WIDE_INTS;
                         } else {
                             small = signed(w, M_SMALL_SHIFT, M_SMALL_BITS);

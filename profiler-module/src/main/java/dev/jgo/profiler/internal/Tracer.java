@@ -22,9 +22,7 @@ import dev.jgo.spi.SchedEvents;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +52,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       (with the wait reason), unpark, yield, syscall, steal and spin; a flow arrow from each
  *       unpark or create to the goroutine's next start.
  * </ol>
+ *
+ * A flight recorder ({@link JgoFlightRecorder}) is a tracer without an output whose buffers are
+ * rings ({@link TraceRetention}): it renders with {@link #write} while it records, from a
+ * snapshot of the published chunks, the window of the last {@code minAge} cut to the recorder's
+ * {@code maxBytes} ({@link #skipFor}).
  *
  * <h2>Design note: per-P buffers</h2>
  *
@@ -112,9 +115,11 @@ final class Tracer {
     /** Runtimes traced at once: a long event's runtime index has 8 bits. */
     static final int MAX_RUNTIMES = 256;
 
-    private static final WaitReason[] REASONS = WaitReason.values();
-
+    /** Where {@link #stop} writes, or null for a flight recorder. */
     private final OutputStream out;
+    /** A flight recorder's bounds, or null: every buffer is a ring kept by them. */
+    private final TraceRetention retention;
+
     private final long t0 = System.nanoTime();
     /** Every buffer, P buffers and thread buffers; registered when created. */
     private final ConcurrentLinkedQueue<TraceBuffer> bufs = new ConcurrentLinkedQueue<>();
@@ -126,7 +131,7 @@ final class Tracer {
     private final Map<GoRuntime, Listener> attached = new ConcurrentHashMap<>();
 
     private TraceBuffer newBuf(int rt, int pid) {
-        TraceBuffer b = new TraceBuffer(nbufs.getAndIncrement(), rt, pid);
+        TraceBuffer b = new TraceBuffer(nbufs.getAndIncrement(), rt, pid, retention);
         bufs.add(b);
         return b;
     }
@@ -140,15 +145,26 @@ final class Tracer {
 
         @Override
         public void removed(GoRuntime rt) {
-            Listener l = attached.get(rt);
+            Listener l = attached.remove(rt); // a closed runtime is not kept reachable by a long recording
             if (l != null && rt instanceof EventsControl ec) {
                 ec.detachEvents(l);
             }
         }
     };
 
+    /** A tracer that writes to {@code out} when stopped. */
     Tracer(OutputStream out) {
         this.out = out;
+        this.retention = null;
+    }
+
+    /**
+     * A flight recorder's tracer: its buffers are rings kept by {@code retention}'s bounds, and
+     * it writes only when asked ({@link #write}).
+     */
+    Tracer(long minAgeNanos, long maxBytes) {
+        this.out = null;
+        this.retention = new TraceRetention(minAgeNanos, maxBytes, bufs);
     }
 
     void start() {
@@ -284,7 +300,8 @@ final class Tracer {
     }
 
     /**
-     * Detaches, renders and writes the trace.
+     * Detaches, then renders and writes the trace if it has an output (a flight recorder has
+     * none: it writes with {@link #write}).
      *
      * @throws UncheckedIOException if writing failed
      */
@@ -295,352 +312,173 @@ final class Tracer {
                 ec.detachEvents(e.getValue());
             }
         }
-        long end = System.nanoTime() - t0;
-        List<TraceBuffer.Reader> all = new ArrayList<>();
-        long dropped = 0;
-        long events = 0;
-        long words = 0;
-        for (TraceBuffer b : bufs) {
-            TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published word count
-            dropped += b.dropped;
-            events += rd.count();
-            words += b.published(); // ints
-            if (rd.next()) {
-                all.add(rd);
+        if (out != null) {
+            try {
+                write(out, Long.MAX_VALUE, Long.MAX_VALUE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the execution trace failed", e);
             }
-        }
-        // Each buffer's events are in time order already: merge them, ties in buffer order.
-        java.util.PriorityQueue<TraceBuffer.Reader> heads = new java.util.PriorityQueue<>(
-                (p, q) -> p.time != q.time ? Long.compare(p.time, q.time) : Integer.compare(p.b.index, q.b.index));
-        heads.addAll(all);
-        Renderer r = new Renderer(runtimeNames, out);
-        try {
-            r.begin(events, dropped, words);
-            while (!heads.isEmpty()) {
-                TraceBuffer.Reader rd = heads.poll();
-                r.event(rd.time, rd.kind, rd.rt, rd.b.index, rd.x, rd.y, rd.z);
-                if (rd.next()) {
-                    heads.add(rd);
-                }
-            }
-            r.end(end);
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the execution trace failed", e);
         }
     }
 
-    /** Turns merged events into trace-event JSON. Single-threaded. */
-    private static final class Renderer {
-        private final List<String> names;
-        private final OutputStream out;
-        private final StringBuilder sb = new StringBuilder(1 << 17);
-        private boolean first = true;
-        private long flowIds;
-        /** Open goroutine slice per P / per M: key -> {goid, start}. */
-        private final Map<Long, long[]> pSlice = new HashMap<>();
-
-        private final Map<Long, long[]> mSlice = new HashMap<>();
-        /** Open "P n" slice per M: key -> {pid, start}. */
-        private final Map<Long, long[]> mProc = new HashMap<>();
-        /** Pending flow per goroutine: key -> {flow id}. */
-        private final Map<Long, Long> flows = new HashMap<>();
-        /** M of each recording thread, per runtime: (rt, buf) key -> mid. */
-        private final Map<Long, Integer> bufMid = new HashMap<>();
-
-        /** Ms that have had a "P n" slice in this trace: (rt, mid) keys. */
-        private final java.util.Set<Long> procSeen = new java.util.HashSet<>();
-
-        private final java.util.Set<Long> mTracks = new java.util.HashSet<>();
-        private final java.util.Set<Long> pTracks = new java.util.HashSet<>();
-
-        Renderer(List<String> names, OutputStream out) {
-            this.names = new ArrayList<>(names);
-            this.out = out;
-        }
-
-        /** Writes out what has been rendered once it is large. */
-        private void drain(boolean force) throws IOException {
-            if (force || sb.length() >= 1 << 16) {
-                out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-                sb.setLength(0);
+    /**
+     * Renders the events published so far to {@code to}: those of the last {@code window} ns up
+     * to the newest event (so a recorder asked after a quiet spell still writes the activity
+     * before it), at most {@code limit} bytes of them. When they are larger the oldest are left
+     * out ({@link #skipFor}). An empty trace larger than the limit is written anyway.
+     * Concurrency: one call at a time per tracer, while it records or after {@link #stop}.
+     */
+    void write(OutputStream to, long window, long limit) throws IOException {
+        long end = System.nanoTime() - t0;
+        List<TraceBuffer.Reader> snapshot = new ArrayList<>();
+        long dropped = 0;
+        long words = 0;
+        long newest = 0;
+        for (TraceBuffer b : bufs) {
+            TraceBuffer.Reader rd = new TraceBuffer.Reader(b); // reads the published counts
+            dropped += b.dropped;
+            words += rd.words();
+            if (window != Long.MAX_VALUE) {
+                newest = Math.max(newest, rd.newestTime());
             }
+            snapshot.add(rd);
         }
-
-        private static long key(int rt, long id) {
-            return ((long) rt << 40) ^ (id & 0xFF_FFFF_FFFFL);
+        long from = window == Long.MAX_VALUE ? Long.MIN_VALUE : newest - window;
+        long events = 0;
+        for (TraceBuffer.Reader rd : snapshot) {
+            events += from == Long.MIN_VALUE ? rd.count() : rd.countFrom(from);
         }
-
-        static int pProcess(int rt) {
-            return 2 * rt + 1;
+        long skip = 0;
+        if (limit != Long.MAX_VALUE) {
+            final long f = from;
+            final long ev = events;
+            final long dr = dropped;
+            final long wd = words;
+            skip = skipFor(limit, events, k -> render(snapshot, f, k, ev, dr, wd, end, null));
         }
+        render(snapshot, from, skip, events, dropped, words, end, to);
+        to.flush();
+    }
 
-        static int mProcess(int rt) {
-            return 2 * rt + 2;
-        }
+    /** A trace's size in bytes when its oldest {@code skip} events are left out. */
+    @FunctionalInterface
+    interface SizeOf {
+        long bytes(long skip) throws IOException;
+    }
 
-        private StringBuilder ev() {
-            sb.append(first ? "\n" : ",\n");
-            first = false;
-            return sb;
-        }
+    /** Bytes of JSON per event assumed at most for the first guess: any event renders to less. */
+    static final long MAX_EVENT_BYTES_GUESS = 400;
 
-        /** Microseconds with three decimals, without String.format (millions of calls). */
-        private static String us(long ns) {
-            long frac = ns % 1000;
-            String f = frac < 10 ? "00" + frac : frac < 100 ? "0" + frac : Long.toString(frac);
-            return (ns / 1000) + "." + f;
-        }
-
-        private void slice(String name, int process, long tid, long start, long end, String args) {
-            ev().append("{\"ph\":\"X\",\"name\":\"")
-                    .append(name)
-                    .append("\",\"cat\":\"sched\",\"pid\":")
-                    .append(process)
-                    .append(",\"tid\":")
-                    .append(tid)
-                    .append(",\"ts\":")
-                    .append(us(start))
-                    .append(",\"dur\":")
-                    .append(us(Math.max(0, end - start)))
-                    .append(",\"args\":{")
-                    .append(args)
-                    .append("}}");
-        }
-
-        private void instant(String name, int process, long tid, long ts, String args) {
-            ev().append("{\"ph\":\"i\",\"s\":\"t\",\"name\":\"")
-                    .append(name)
-                    .append("\",\"cat\":\"sched\",\"pid\":")
-                    .append(process)
-                    .append(",\"tid\":")
-                    .append(tid)
-                    .append(",\"ts\":")
-                    .append(us(ts))
-                    .append(",\"args\":{")
-                    .append(args)
-                    .append("}}");
-        }
-
-        private void flow(String ph, long id, int process, long tid, long ts) {
-            ev().append("{\"ph\":\"")
-                    .append(ph)
-                    .append("\",\"name\":\"unpark\",\"cat\":\"flow\",\"id\":")
-                    .append(id)
-                    .append(",\"pid\":")
-                    .append(process)
-                    .append(",\"tid\":")
-                    .append(tid)
-                    .append(",\"ts\":")
-                    .append(us(ts));
-            if (ph.equals("f")) {
-                sb.append(",\"bp\":\"e\"");
-            }
-            sb.append('}');
-        }
-
-        private long pTid(int rt, long pid) {
-            pTracks.add(key(rt, pid));
-            return pid;
-        }
-
-        private long mTid(int rt, long mid) {
-            mTracks.add(key(rt, mid));
-            return mid;
-        }
-
-        private void openG(int rt, long goid, long pid, int mid, long ts) {
-            if (pid >= 0) {
-                closeGOnP(rt, pid, ts);
-                pTid(rt, pid);
-                pSlice.put(key(rt, pid), new long[] {goid, ts});
-            }
-            if (mid >= 0) {
-                closeGOnM(rt, mid, ts);
-                mTid(rt, mid);
-                mSlice.put(key(rt, mid), new long[] {goid, ts});
-            }
-        }
-
-        private void closeGOnP(int rt, long pid, long ts) {
-            long[] s = pSlice.remove(key(rt, pid));
-            if (s != null) {
-                slice("G" + s[0], pProcess(rt), pid, s[1], ts, "\"goid\":" + s[0]);
-            }
-        }
-
-        private void closeGOnM(int rt, long mid, long ts) {
-            long[] s = mSlice.remove(key(rt, mid));
-            if (s != null) {
-                slice("G" + s[0], mProcess(rt), mid, s[1], ts, "\"goid\":" + s[0]);
-            }
-        }
-
-        private void closeG(int rt, long pid, int mid, long ts) {
-            if (pid >= 0) {
-                closeGOnP(rt, pid, ts);
-            }
-            if (mid >= 0) {
-                closeGOnM(rt, mid, ts);
-            }
-        }
-
-        private void closeProc(int rt, long mid, long ts) {
-            closeGOnM(rt, mid, ts);
-            long[] s = mProc.remove(key(rt, mid));
-            if (s != null) {
-                slice("P" + s[0], mProcess(rt), mid, s[1], ts, "\"pid\":" + s[0]);
-            }
-        }
-
-        /** The P track of {@code pid}, or the "external" track (-1) for events outside any P. */
-        private long track(int rt, long pid) {
-            return pid >= 0 ? pTid(rt, pid) : pTid(rt, -1);
-        }
-
-        private void flowStart(int rt, long goid, long pid, long ts) {
-            long id = ++flowIds;
-            flows.put(key(rt, goid), id);
-            flow("s", id, pProcess(rt), track(rt, pid), ts);
-        }
-
-        void begin(long events, long dropped, long words) throws IOException {
-            sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jgo\",\"events\":")
-                    .append(events)
-                    .append(",\"droppedEvents\":")
-                    .append(dropped)
-                    .append(",\"bufferBytes\":")
-                    .append(words * Integer.BYTES)
-                    .append("},\"traceEvents\":[");
-        }
-
-        void event(long ts, int kind, int rt, int buf, long x, long y, long z) throws IOException {
-            long bk = key(rt, buf);
-            int m = bufMid.getOrDefault(bk, -1);
-            switch (kind) {
-                case GO_CREATE -> {
-                    instant("GoCreate", pProcess(rt), track(rt, z), ts, "\"goid\":" + x + ",\"parent\":" + y);
-                    flowStart(rt, x, z, ts);
+    /**
+     * How many of the oldest of {@code events} events to leave out so that the trace fits {@code
+     * limit} bytes, close below it. Rendering is deterministic, so a size measured here is the size
+     * written. Each step renders into a byte counter, and only the kept events cost JSON:
+     *
+     * <ol>
+     *   <li>first guess: keep {@code limit / MAX_EVENT_BYTES_GUESS} events, or all when fewer;
+     *   <li>from each measured (skip, size), the bytes per kept event give the next guess, aimed at
+     *       97% of the limit and kept strictly between the largest skip known too small and the
+     *       smallest known to fit (their midpoint when the estimate falls outside; none left out
+     *       when the estimate says all fit and nothing was found too large);
+     *   <li>it stops at a fit of at least 90% of the limit, when no skip lies between the two, or
+     *       after 16 steps, with the smallest skip known to fit (all events, the empty trace, at
+     *       worst).
+     * </ol>
+     *
+     * Rejected: a binary search over all events (some 20 renderings of the whole window, seconds
+     * for a 10 MiB recorder).
+     */
+    static long skipFor(long limit, long events, SizeOf size) throws IOException {
+        long tooSmall = -1; // largest skip known not to fit
+        long fits = events; // smallest skip known to fit (the empty trace is taken as fitting)
+        long guess = Math.max(0, events - limit / MAX_EVENT_BYTES_GUESS); // step 1
+        for (int step = 0; step < 16; step++) {
+            long bytes = size.bytes(guess);
+            if (bytes <= limit) {
+                fits = guess;
+                if (bytes >= limit / 10 * 9 || guess == 0) {
+                    break; // step 3
                 }
-                case GO_START -> {
-                    bufMid.put(bk, (int) z);
-                    long mk = key(rt, z);
-                    if (!mProc.containsKey(mk)) {
-                        // an M that took its P before the trace started (no PROC_START seen):
-                        // its "P n" slice starts with the trace, so its runs nest in it
-                        mProc.put(mk, new long[] {y, procSeen.contains(mk) ? ts : 0});
-                    }
-                    procSeen.add(mk);
-                    openG(rt, x, y, (int) z, ts);
-                    Long f = flows.remove(key(rt, x));
-                    if (f != null) {
-                        flow("f", f, pProcess(rt), pTid(rt, y), ts);
-                    }
-                }
-                case GO_PARK -> {
-                    closeG(rt, y, m, ts);
-                    String reason = z >= 0 && z < REASONS.length ? REASONS[(int) z].text() : "";
-                    instant(
-                            "GoPark",
-                            pProcess(rt),
-                            track(rt, y),
-                            ts,
-                            "\"goid\":" + x + ",\"reason\":\"" + reason + "\"");
-                }
-                case GO_UNPARK -> {
-                    instant("GoUnpark", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                    flowStart(rt, x, y, ts);
-                }
-                case GO_YIELD -> {
-                    closeG(rt, y, m, ts);
-                    instant("GoYield", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                }
-                case GO_SYSCALL_ENTER -> {
-                    closeG(rt, y, m, ts);
-                    instant("GoSysCall", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                }
-                case GO_SYSCALL_EXIT -> {
-                    instant("GoSysExit", pProcess(rt), track(rt, y), ts, "\"goid\":" + x);
-                    openG(rt, x, y, m, ts);
-                }
-                case GO_EXIT -> closeG(rt, y, m, ts);
-                case PROC_START -> {
-                    bufMid.put(bk, (int) y);
-                    procSeen.add(key(rt, y));
-                    closeProc(rt, y, ts);
-                    mTid(rt, y);
-                    pTid(rt, x);
-                    mProc.put(key(rt, y), new long[] {x, ts});
-                }
-                case PROC_STOP -> {
-                    closeGOnP(rt, x, ts);
-                    long mk = key(rt, y);
-                    if (!procSeen.contains(mk)) {
-                        mProc.put(mk, new long[] {x, 0}); // held since before the trace
-                        mTid(rt, y);
-                    }
-                    procSeen.add(mk);
-                    closeProc(rt, y, ts);
-                }
-                case STEAL -> instant("Steal", pProcess(rt), pTid(rt, x), ts, "\"victim\":" + y + ",\"count\":" + z);
-                case SPIN_START -> instant("SpinStart", mProcess(rt), mTid(rt, x), ts, "");
-                case SPIN_STOP -> instant("SpinStop", mProcess(rt), mTid(rt, x), ts, "");
-                default -> {}
+            } else {
+                tooSmall = guess;
             }
-            drain(false);
+            if (fits - tooSmall <= 1) {
+                break;
+            }
+            long kept = Math.max(1, events - guess); // step 2
+            long next = events - (long) (limit * 0.97 / ((double) bytes / kept));
+            if (next <= tooSmall && tooSmall < 0) {
+                guess = 0; // all of it may fit: try it
+            } else {
+                guess = next > tooSmall && next < fits ? next : tooSmall + (fits - tooSmall) / 2;
+            }
+        }
+        return fits;
+    }
+
+    /**
+     * Renders the events from time {@code from} on but the oldest {@code skip} of them to {@code
+     * to}, or to a byte counter when it is null; returns the bytes.
+     */
+    private long render(
+            List<TraceBuffer.Reader> snapshot,
+            long from,
+            long skip,
+            long events,
+            long dropped,
+            long words,
+            long end,
+            OutputStream to)
+            throws IOException {
+        CountingStream counted = new CountingStream(to);
+        // Each buffer's events are in time order already: merge them, ties in buffer order.
+        java.util.PriorityQueue<TraceBuffer.Reader> heads = new java.util.PriorityQueue<>(
+                (p, q) -> p.time != q.time ? Long.compare(p.time, q.time) : Integer.compare(p.b.index, q.b.index));
+        for (TraceBuffer.Reader s : snapshot) {
+            TraceBuffer.Reader rd = s.again();
+            if (rd.next()) {
+                heads.add(rd);
+            }
+        }
+        TraceRenderer r = new TraceRenderer(runtimeNames, counted);
+        r.begin(events - skip, dropped, words);
+        long i = 0;
+        while (!heads.isEmpty()) {
+            TraceBuffer.Reader rd = heads.poll();
+            if (rd.time >= from && i++ >= skip) {
+                r.event(rd.time, rd.kind, rd.rt, rd.b.index, rd.x, rd.y, rd.z);
+            }
+            if (rd.next()) {
+                heads.add(rd);
+            }
+        }
+        r.end(end);
+        return counted.count;
+    }
+
+    /** Counts the bytes written through it; writes them on only when it has a target. */
+    private static final class CountingStream extends OutputStream {
+        private final OutputStream target;
+        long count;
+
+        CountingStream(OutputStream target) {
+            this.target = target;
         }
 
-        void end(long end) throws IOException {
-            // close what is still open at the end of the trace
-            for (Map.Entry<Long, long[]> e : new ArrayList<>(pSlice.entrySet())) {
-                int rt = (int) (e.getKey() >>> 40);
-                closeGOnP(rt, e.getKey() & 0xFF_FFFF_FFFFL, end);
-            }
-            for (Long k : new ArrayList<>(mProc.keySet())) {
-                closeProc((int) (k >>> 40), k & 0xFF_FFFF_FFFFL, end);
-            }
-            for (Long k : new ArrayList<>(mSlice.keySet())) {
-                closeGOnM((int) (k >>> 40), k & 0xFF_FFFF_FFFFL, end);
-            }
-            metadata();
-            sb.append("\n]}\n");
-            drain(true);
-        }
-
-        private void metadata() {
-            for (int rt = 0; rt < names.size(); rt++) {
-                String n = names.get(rt).replace("\\", "\\\\").replace("\"", "\\\"");
-                meta("process_name", pProcess(rt), 0, "\"name\":\"" + n + " Ps\"");
-                meta("process_sort_index", pProcess(rt), 0, "\"sort_index\":" + pProcess(rt));
-                meta("process_name", mProcess(rt), 0, "\"name\":\"" + n + " Ms\"");
-                meta("process_sort_index", mProcess(rt), 0, "\"sort_index\":" + mProcess(rt));
-            }
-            for (long k : pTracks) {
-                int rt = (int) (k >>> 40);
-                long id = k & 0xFF_FFFF_FFFFL;
-                if (id == 0xFF_FFFF_FFFFL) {
-                    meta("thread_name", pProcess(rt), -1, "\"name\":\"external\"");
-                } else {
-                    meta("thread_name", pProcess(rt), id, "\"name\":\"P" + id + "\"");
-                }
-            }
-            for (long k : mTracks) {
-                int rt = (int) (k >>> 40);
-                long id = k & 0xFF_FFFF_FFFFL;
-                meta("thread_name", mProcess(rt), id, "\"name\":\"M" + id + "\"");
+        @Override
+        public void write(int b) throws IOException {
+            count++;
+            if (target != null) {
+                target.write(b);
             }
         }
 
-        private void meta(String name, int process, long tid, String args) {
-            ev().append("{\"ph\":\"M\",\"name\":\"")
-                    .append(name)
-                    .append("\",\"pid\":")
-                    .append(process)
-                    .append(",\"tid\":")
-                    .append(tid)
-                    .append(",\"args\":{")
-                    .append(args)
-                    .append("}}");
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count += len;
+            if (target != null) {
+                target.write(b, off, len);
+            }
         }
     }
 }

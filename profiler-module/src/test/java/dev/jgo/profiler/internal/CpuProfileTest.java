@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jgo.GoRuntime;
 import dev.jgo.prof.Pprof;
+import dev.jgo.profiler.testapp.UserCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,7 +114,7 @@ class CpuProfileTest {
         Path f = dir.resolve("goroutine.pprof");
         try (GoRuntime rt = GoRuntime.builder().procs(1).build()) {
             dev.jgo.sync.Chan<Integer> c = dev.jgo.sync.Chan.make(0);
-            dev.jgo.Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+            dev.jgo.Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(c));
             GoroutineProfileTest.awaitState(g, dev.jgo.Goroutine.State.WAITING);
             try (OutputStream out = Files.newOutputStream(f)) {
                 Pprof.writeGoroutineProfile(out, 0);
@@ -155,6 +156,62 @@ class CpuProfileTest {
                             && fs.get(fs.size() - 1).equals("runtime._Syscall");
                 }),
                 "a sample of the blocking call, rooted at runtime._Syscall");
+    }
+
+    @Test
+    void goroutineBlockedInNativeReadInsideBlockingIsOffCpu() throws Exception {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            try {
+                rt.go(() -> spinInDistinctiveMethod(stop)); // on CPU: samples
+                dev.jgo.Goroutine reader = rt.go(() -> {
+                    try {
+                        UserCode.blockedInNativeRead(pipe.source());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                // until its carrier waits in the native read: RUNNABLE, as a thread on CPU reads
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                boolean waiting = false;
+                while (!waiting && System.nanoTime() < deadline) {
+                    for (dev.jgo.spi.MachineInfo m : rt.view().machines(true)) {
+                        waiting |= m.goid() == reader.id()
+                                && m.thread().getState() == Thread.State.RUNNABLE
+                                && m.stack().stream()
+                                        .anyMatch(e -> e.getMethodName().equals("read"));
+                    }
+                    Thread.sleep(5);
+                }
+                assertTrue(waiting, "the reader waits in the native read");
+                Pprof.startCpuProfile(out);
+                try {
+                    Thread.sleep(1000);
+                } finally {
+                    Pprof.stopCpuProfile();
+                }
+            } finally {
+                stop.set(true);
+                pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1})); // the reader returns
+            }
+        } finally {
+            pipe.sink().close();
+            pipe.source().close();
+        }
+        ProtoReader.Profile p = ProtoReader.profile(out.toByteArray());
+        long spin = 0;
+        for (ProtoReader.Profile.Sample s : p.samples()) {
+            java.util.List<String> fs = p.functions(s);
+            assertTrue(
+                    fs.stream().noneMatch(f -> f.endsWith(".blockedInNativeRead")),
+                    "a goroutine blocked in a native read is off CPU: " + fs);
+            if (fs.stream().anyMatch(f -> f.endsWith(".spinInDistinctiveMethod"))) {
+                spin += s.values()[0];
+            }
+        }
+        assertTrue(spin >= 10, "the spinner is sampled: " + spin);
     }
 
     static Path findGo() {

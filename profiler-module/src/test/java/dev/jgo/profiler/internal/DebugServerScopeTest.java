@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.prof.DebugServer;
+import dev.jgo.profiler.testapp.UserCode;
 import dev.jgo.sync.Chan;
 import java.io.IOException;
 import java.net.Socket;
@@ -36,7 +37,7 @@ class DebugServerScopeTest {
                 GoRuntime other =
                         GoRuntime.builder().procs(1).name("scope-other").build()) {
             Chan<Integer> c = Chan.make(0);
-            Goroutine g = other.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+            Goroutine g = other.go(() -> UserCode.parkedInDistinctiveReceive(c));
             GoroutineProfileTest.awaitState(g, Goroutine.State.WAITING);
             DebugServer s = DebugHttpServer.start(
                     own,

@@ -8,6 +8,7 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.prof.DebugServer;
 import dev.jgo.prof.Pprof;
+import dev.jgo.profiler.testapp.UserCode;
 import dev.jgo.sync.Chan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,7 @@ class DebugServerTest {
     static void start() throws Exception {
         rt = GoRuntime.builder().procs(2).build();
         parked = Chan.make(0);
-        Goroutine g = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(parked));
+        Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(parked));
         GoroutineProfileTest.awaitState(g, Goroutine.State.WAITING);
         rt.go(() -> CpuProfileTest.spinInDistinctiveMethod(stop));
         server = DebugServer.start(rt, 0);
@@ -203,6 +204,27 @@ class DebugServerTest {
                 evs.stream().anyMatch(e -> "M".equals(e.get("ph")) && "process_name".equals(e.get("name"))),
                 "process names");
         assertTrue(evs.stream().anyMatch(e -> "X".equals(e.get("ph"))), "at least one slice: the spinner's run");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void flightRecorderEndpointWritesTheRunningRecordersWindow() throws Exception {
+        Answer none = get("/debug/jgo/flightrecorder");
+        assertEquals(404, none.status(), none.text());
+        dev.jgo.prof.FlightRecorder fr = dev.jgo.prof.Trace.newFlightRecorder(java.time.Duration.ofSeconds(5), 1 << 20);
+        fr.start();
+        try {
+            Thread.sleep(200); // the spinner yields meanwhile
+            Answer a = get("/debug/jgo/flightrecorder");
+            assertEquals(200, a.status(), a.text());
+            assertEquals("application/json", a.headers().get("content-type"));
+            assertTrue(a.body().length <= 1 << 20, "within maxBytes");
+            Map<String, Object> root = (Map<String, Object>) MiniJson.parse(a.text());
+            List<Map<String, Object>> evs = (List<Map<String, Object>>) root.get("traceEvents");
+            assertTrue(evs.stream().anyMatch(e -> "X".equals(e.get("ph"))), "at least one slice: the spinner's run");
+        } finally {
+            fr.stop();
+        }
     }
 
     @Test

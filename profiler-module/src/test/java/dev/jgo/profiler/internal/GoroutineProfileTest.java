@@ -11,6 +11,8 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
 import dev.jgo.prof.Pprof;
+import dev.jgo.profiler.testapp.CreatedByMain;
+import dev.jgo.profiler.testapp.UserCode;
 import dev.jgo.spi.GoroutineInfo;
 import dev.jgo.sync.Chan;
 import java.io.ByteArrayOutputStream;
@@ -37,11 +39,6 @@ class GoroutineProfileTest {
         }
     }
 
-    /** A frame name that can only come from this test. */
-    static void parkedInDistinctiveReceive(Chan<Integer> c) {
-        c.recv();
-    }
-
     static String dump(int debug) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Pprof.writeGoroutineProfile(out, debug);
@@ -52,7 +49,7 @@ class GoroutineProfileTest {
     void debug2PrintsParkedGoroutineWithWaitReasonAndStack() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
-            Goroutine g = rt.go(() -> parkedInDistinctiveReceive(c));
+            Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(c));
             awaitState(g, Goroutine.State.WAITING);
             String text = dump(2);
             String header = "goroutine " + g.id() + " [chan receive]:\n";
@@ -61,15 +58,18 @@ class GoroutineProfileTest {
             String block = text.substring(at, text.indexOf("\n\n", at));
             // frames as Go prints them: function(...) then a tab-indented file:line
             assertTrue(block.contains("\ndev.jgo.sync.Chan.recv(...)\n\tdev/jgo/sync/Chan.java:"), block);
-            assertTrue(block.contains("GoroutineProfileTest.parkedInDistinctiveReceive(...)\n\t"), block);
+            assertTrue(block.contains("UserCode.parkedInDistinctiveReceive(...)\n\t"), block);
             assertTrue(
                     block.lines()
                             .skip(1)
                             .allMatch(l ->
                                     l.endsWith("(...)") || l.matches("\t\\S+:\\d+") || l.startsWith("created by ")),
                     block);
-            // started from a platform thread: no creating goroutine, the lambda's host class
-            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
+            // started from a platform thread: no creating goroutine; the method that wrote the lambda
+            assertTrue(
+                    block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()
+                            + ".debug2PrintsParkedGoroutineWithWaitReasonAndStack"),
+                    block);
             assertFalse(block.contains("Continuation"), "carrier and continuation frames are trimmed: " + block);
             rt.go(() -> c.send(1));
             awaitState(g, Goroutine.State.DEAD);
@@ -92,23 +92,24 @@ class GoroutineProfileTest {
     }
 
     @Test
-    void debug2NamesTheFunctionsHostClassByDefault() throws Exception {
+    void debug2NamesTheMethodThatWroteTheFunctionByDefault() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
             AtomicReference<Goroutine> child = new AtomicReference<>();
-            rt.run(() -> child.set(Go.go(() -> parkedInDistinctiveReceive(c))));
+            rt.run(() -> child.set(Go.go(() -> UserCode.parkedInDistinctiveReceive(c))));
             awaitState(child.get(), Goroutine.State.WAITING);
             GoroutineInfo gi = rt.view().goroutines().stream()
                     .filter(x -> x.id() == child.get().id())
                     .findFirst()
                     .orElseThrow();
-            assertEquals(GoroutineProfileTest.class.getName(), gi.createdBy());
+            String by = GoroutineProfileTest.class.getName() + ".debug2NamesTheMethodThatWroteTheFunctionByDefault";
+            assertEquals(by, gi.createdBy(), "the lambda's host class and the method javac named it after");
             assertEquals(0, gi.creatorGoid(), "creators are recorded only with -Djgo.gocallsite=true");
             assertNull(gi.createdAt(), "call sites are recorded only with -Djgo.gocallsite=true");
             String text = dump(2);
             int at = text.indexOf("goroutine " + child.get().id() + " [chan receive]:\n");
             String block = text.substring(at, text.indexOf("\n\n", at));
-            assertTrue(block.endsWith("\ncreated by " + GoroutineProfileTest.class.getName()), block);
+            assertTrue(block.endsWith("\ncreated by " + by), block);
             rt.go(() -> c.close());
         }
     }
@@ -137,10 +138,10 @@ class GoroutineProfileTest {
         int at = out.indexOf("CreatedByMain.parkHere(...)");
         assertTrue(at >= 0, out);
         String block = out.substring(at, out.indexOf("\n\n", at));
-        String expected = "\ncreated by dev.jgo.profiler.internal.CreatedByMain.startChild in goroutine ";
+        String expected = "\ncreated by dev.jgo.profiler.testapp.CreatedByMain.startChild in goroutine ";
         assertTrue(block.contains(expected), block);
         String site = block.substring(block.indexOf(expected) + expected.length());
-        assertTrue(site.matches("\\d+\n\tdev/jgo/profiler/internal/CreatedByMain\\.java:\\d+"), site);
+        assertTrue(site.matches("\\d+\n\tdev/jgo/profiler/testapp/CreatedByMain\\.java:\\d+"), site);
     }
 
     @Test
@@ -150,7 +151,7 @@ class GoroutineProfileTest {
             Chan<Goroutine> started = Chan.make(3);
             rt.go(() -> Pprof.doWithLabels(Map.of("pool", "receivers"), () -> {
                 for (int i = 0; i < 3; i++) {
-                    started.send(Go.go(() -> parkedInDistinctiveReceive(c)));
+                    started.send(Go.go(() -> UserCode.parkedInDistinctiveReceive(c)));
                 }
             }));
             CompletableFuture<List<Goroutine>> gs = new CompletableFuture<>();
@@ -180,7 +181,7 @@ class GoroutineProfileTest {
     void debug0IsAGzippedPprofProfile() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
-            Goroutine g = rt.go(() -> parkedInDistinctiveReceive(c));
+            Goroutine g = rt.go(() -> UserCode.parkedInDistinctiveReceive(c));
             awaitState(g, Goroutine.State.WAITING);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Pprof.writeGoroutineProfile(out, 0);
@@ -194,7 +195,7 @@ class GoroutineProfileTest {
             assertTrue(
                     p.samples().stream()
                             .anyMatch(s -> p.functions(s).stream()
-                                    .anyMatch(f -> f.endsWith("GoroutineProfileTest.parkedInDistinctiveReceive"))),
+                                    .anyMatch(f -> f.endsWith("UserCode.parkedInDistinctiveReceive"))),
                     "the parked goroutine's stack is in the profile");
             rt.go(() -> c.close());
             awaitState(g, Goroutine.State.DEAD);
@@ -213,7 +214,7 @@ class GoroutineProfileTest {
                         Map.of("request", "r1"),
                         () -> Pprof.doWithLabels(Map.of("stage", "parse"), () -> {
                             inner.set(dev.jgo.spi.Carrier.current().labels());
-                            started[0] = Go.go(() -> parkedInDistinctiveReceive(c));
+                            started[0] = Go.go(() -> UserCode.parkedInDistinctiveReceive(c));
                         }));
                 after.set(dev.jgo.spi.Carrier.current().labels());
                 return started[0];

@@ -10,6 +10,7 @@ import dev.jgo.GoRuntime;
 import dev.jgo.Goroutine;
 import dev.jgo.prof.JgoRuntimeMXBean;
 import dev.jgo.prof.Jmx;
+import dev.jgo.profiler.testapp.UserCode;
 import dev.jgo.spi.RuntimeView;
 import dev.jgo.sync.Chan;
 import java.lang.management.ManagementFactory;
@@ -27,6 +28,32 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JmxTest {
     private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+
+    @Test
+    void longRunWarningsAreCounted() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder()
+                        .name("jmx-longrun")
+                        .procs(2)
+                        .fairnessPolicy(
+                                dev.jgo.spi.FairnessPolicy.of("long-slice", 61, true, true, 600_000_000_000L, 0))
+                        .longRunWarning(java.time.Duration.ofMillis(100))
+                        .build();
+                Jmx.Registration reg = Jmx.register(rt, "longrun")) {
+            ObjectName name = reg.objectName();
+            assertEquals(0L, SERVER.getAttribute(name, "LongRunWarnings"));
+            rt.run(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
+                long x = 0;
+                while (System.nanoTime() < end) {
+                    x += x * 31 + 7; // no runtime call: a warning after 100 ms
+                }
+                return x;
+            });
+            assertEquals(1L, SERVER.getAttribute(name, "LongRunWarnings"));
+            assertEquals(
+                    1L, JMX.newMXBeanProxy(SERVER, name, JgoRuntimeMXBean.class).getLongRunWarnings());
+        }
+    }
 
     @Test
     void attributesThroughThePlatformServer() throws Exception {
@@ -47,7 +74,7 @@ class JmxTest {
             Chan<Integer> c = Chan.make(0);
             Goroutine[] gs = new Goroutine[5];
             for (int i = 0; i < gs.length; i++) {
-                gs[i] = rt.go(() -> GoroutineProfileTest.parkedInDistinctiveReceive(c));
+                gs[i] = rt.go(() -> UserCode.parkedInDistinctiveReceive(c));
             }
             for (Goroutine g : gs) {
                 GoroutineProfileTest.awaitState(g, Goroutine.State.WAITING);

@@ -85,7 +85,7 @@ class TraceBufferTest {
         for (int round = 0; round < 20; round++) {
             int rt = r.nextInt(3);
             int pid = r.nextInt(64);
-            // enough events for several chunks, so long events meet chunk ends (padding)
+            // enough events for several chunks, so long events meet chunk ends (unused tails)
             List<Ev> evs = randomEvents(r, 40_000, rt, pid);
             TraceBuffer b = new TraceBuffer(round, rt, pid);
             write(b, evs);
@@ -173,7 +173,7 @@ class TraceBufferTest {
         }
         write(b, evs);
         assertEquals(evs, read(b));
-        int chunks = b.published() / TraceBuffer.CHUNK_INTS + 1; // each may end in padding
+        int chunks = b.published() / TraceBuffer.CHUNK_INTS + 1; // each may end unused
         assertTrue(b.published() >= evs.size() * TraceBuffer.LONG_INTS, "nine ints per event");
         assertTrue(b.published() < evs.size() * TraceBuffer.LONG_INTS + chunks * TraceBuffer.LONG_INTS);
     }

@@ -1,4 +1,4 @@
-package dev.jgo.profiler.internal;
+package dev.jgo.profiler.testapp;
 
 import dev.jgo.Go;
 import dev.jgo.GoRuntime;
