@@ -181,6 +181,37 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         return view;
     }
 
+    // ---- JDK virtual threads (see VirtualThreads) ----
+
+    /** Made on first use, so that a runtime that runs none needs no {@code --add-opens}. */
+    private volatile VirtualThreads vthreads;
+
+    /** This runtime's virtual-thread scheduler, null until a builder was asked for. */
+    VirtualThreads virtualThreads() {
+        return vthreads;
+    }
+
+    @Override
+    public Thread.Builder.OfVirtual virtualThreadBuilder() {
+        checkUsable();
+        VirtualThreads v = vthreads;
+        if (v == null) {
+            synchronized (this) {
+                if (vthreads == null) {
+                    vthreads = new VirtualThreads(sched);
+                }
+                v = vthreads;
+            }
+        }
+        return v.builder();
+    }
+
+    @Override
+    public java.util.concurrent.ExecutorService newVirtualThreadPerTaskExecutor() {
+        return java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                virtualThreadBuilder().factory());
+    }
+
     // ---- Scheduler ----
 
     @Override

@@ -1075,6 +1075,18 @@ final class M extends Carrier {
         ranSinceWake = true;
         SchedEvents ev = sched.events;
         while (gp != null) {
+            if (gp.vt != null) { // a JDK virtual thread: see VirtualThreads "Virtual threads in the run queues"
+                VirtualThreads.run(this, gp, inherit);
+                if ((gp = handoffNext()) == null) {
+                    return;
+                }
+                inherit = inheritTime;
+                if (gp.lockedm != null) {
+                    startlockedm(gp);
+                    return;
+                }
+                continue;
+            }
             P pp = p;
             curg = gp;
             gp.m = this;

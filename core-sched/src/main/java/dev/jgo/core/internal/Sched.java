@@ -1011,6 +1011,11 @@ final class Sched {
      */
     private boolean readyQueued(G gp, M mp) {
         assert gp.sched == this && (mp == null || mp.sched == this) : "ready of a foreign G (see \"Ownership\")";
+        VThread vt = gp.vt;
+        if (vt != null) { // a virtual thread in a jgo park: the JDK queues it (VCarrier "Parking a virtual thread")
+            vt.readyJgo();
+            return false;
+        }
         // A pinned park (see M "Pinned goroutines", "Parking inside Go.blocking") wrote pinnedM
         // before its move to WAITING, so a goroutine this CAS can ready shows it here. Its carrier
         // waits, not a run queue; the status change and the npinned decrement are one step for
@@ -1128,7 +1133,7 @@ final class Sched {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A G for a goroutine started outside any P: from the cached batch, else a new batch. */
-    private G gfgetGlobal() {
+    G gfgetGlobal() {
         G batch = gFreeExternal.getAndSet(null);
         if (batch == null) {
             batch = gFree.poll();

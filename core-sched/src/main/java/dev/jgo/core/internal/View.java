@@ -193,6 +193,10 @@ final class View implements RuntimeView {
 
     /** One goroutine, or null if it is dead. Concurrency: any thread but gp's own. */
     private static GoroutineInfo snapshot(G gp, long now) {
+        VThread v = gp.vt;
+        if (v != null) {
+            return VirtualThreads.snapshot(gp, v, now);
+        }
         int s = G.IDLE;
         for (int tries = 0; tries < 8; tries++) {
             s = gp.readgstatus();
