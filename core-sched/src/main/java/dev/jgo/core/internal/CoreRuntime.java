@@ -82,7 +82,8 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     @SuppressWarnings("unchecked")
     public <T> T run(Callable<T> main) {
         Objects.requireNonNull(main, "main");
-        if (Carrier.currentOrNull() != null) {
+        Carrier caller = Carrier.currentOrNull();
+        if (caller != null && !(caller instanceof VCarrier)) { // a virtual thread parks in get(), its M goes on
             throw new IllegalStateException("GoRuntime.run called from a goroutine: it would block its carrier;"
                     + " start a goroutine with Go.go instead");
         }
@@ -113,6 +114,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (m != null) {
             return m.go(fn);
         }
+        if (Carrier.currentOrNull() instanceof VCarrier vc && vc.scheduler() == this) {
+            return vc.go(fn); // a virtual thread of this runtime: into its P, as Go.go
+        }
         return sched.newprocExternal(fn, null);
     }
 
@@ -136,6 +140,10 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
                     "gomaxprocs must be at most maxThreads - 1 (" + (sched.maxmcount - 1) + "), got " + n);
         }
         checkUsable();
+        if (Carrier.currentOrNull() instanceof VCarrier) { // see VirtualThreads "Stopping the world"
+            return VirtualThreads.onPlatformThread(
+                    sched.name + "-gomaxprocs", () -> safepoints().gomaxprocs(n));
+        }
         return safepoints().gomaxprocs(n);
     }
 
@@ -294,7 +302,8 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
 
     @Override
     public void close() {
-        if (ownCarrier() != null) {
+        if (ownCarrier() != null || (Carrier.currentOrNull() instanceof VCarrier vc && vc.scheduler() == this)) {
+            // invariant: close joins every M, so it never runs on one of them
             throw new IllegalStateException("GoRuntime.close called from one of its own goroutines");
         }
         synchronized (this) {

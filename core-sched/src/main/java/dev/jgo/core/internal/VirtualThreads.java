@@ -59,6 +59,14 @@ import java.util.concurrent.RejectedExecutionException;
  * resubmitted and decremented by the submitter after it queued the G, so checkdead never sees
  * zero wakers with the thread neither queued nor waking.
  *
+ * <h2>Design note: Stopping the world</h2>
+ *
+ * A goroutine that stops the world keeps its own P and blocks its M while it waits for the
+ * others. A virtual thread cannot keep a P: its wait parks it, its M then stops its P with the
+ * rest, and no P would be left to run the thread that must start the world again. So {@code
+ * gomaxprocs(n)} called from a virtual thread runs on a platform thread ({@link
+ * #onPlatformThread}) while the virtual thread parks, as a call from outside the runtime would.
+ *
  * <h2>Design note: Reflective access</h2>
  *
  * The JDK makes a builder for a given scheduler only through the package-private constructor
@@ -313,6 +321,33 @@ final class VirtualThreads implements Executor {
             // fall through
         }
         throw new IllegalStateException("not a virtual thread's task: " + task);
+    }
+
+    /**
+     * Runs {@code call} on a new platform thread and returns its result, the calling virtual
+     * thread parked meanwhile (see "Stopping the world"); rethrows what it threw.
+     *
+     * <p>Concurrency: a virtual thread.
+     */
+    static <T> T onPlatformThread(String name, java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.FutureTask<T> f = new java.util.concurrent.FutureTask<>(call);
+        Thread.ofPlatform().daemon().name(name).start(f);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the call goes on: wait for it
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw dev.jgo.GoroutineException.rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ---- runs ----

@@ -293,6 +293,33 @@ class VirtualThreadsTest {
         }
     }
 
+    /**
+     * From a virtual thread of the runtime: run waits for a main goroutine (the thread parks, its
+     * M goes on), go starts a goroutine, close refuses as from a goroutine.
+     */
+    @Test
+    void runGoAndCloseFromAVirtualThread() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name("vtrun").procs(1).build()) {
+            Object[] out = new Object[3];
+            Thread t = rt.virtualThreadBuilder().start(() -> {
+                out[0] = rt.run(() -> 6 * 7); // procs=1: the main goroutine needs this thread's M
+                Chan<Integer> c = Chan.make(0);
+                rt.go(() -> c.send(9));
+                out[1] = c.recv();
+                try {
+                    rt.close();
+                    out[2] = "closed";
+                } catch (IllegalStateException e) {
+                    out[2] = e.getMessage();
+                }
+            });
+            assertTrue(t.join(java.time.Duration.ofSeconds(30)));
+            assertEquals(42, out[0]);
+            assertEquals(9, out[1]);
+            assertEquals("GoRuntime.close called from one of its own goroutines", out[2]);
+        }
+    }
+
     /** Thread.yield, ReentrantLock and synchronized hand the M over between virtual threads. */
     @Test
     void pingPongOverSynchronousQueue() throws Exception {

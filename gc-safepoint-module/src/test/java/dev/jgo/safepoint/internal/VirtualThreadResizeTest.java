@@ -100,6 +100,23 @@ class VirtualThreadResizeTest {
         }
     }
 
+    /** GOMAXPROCS changed from inside a virtual thread of the runtime: the world stops around it. */
+    @Test
+    void resizeFromAVirtualThread() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name("vtresizein").procs(2).build()) {
+            int[] prev = new int[2];
+            Thread t = rt.virtualThreadBuilder().start(() -> {
+                prev[0] = rt.gomaxprocs(3);
+                prev[1] = rt.gomaxprocs(1);
+            });
+            assertTrue(t.join(Duration.ofSeconds(60)));
+            assertEquals(2, prev[0]);
+            assertEquals(3, prev[1]);
+            assertEquals(1, rt.gomaxprocs());
+            assertEquals(5, rt.run(() -> 5));
+        }
+    }
+
     /** Go.sleep and a Select on Time.after inside a virtual thread park it on jgo's timers. */
     @Test
     void jgoTimersInVirtualThreads() throws Exception {
