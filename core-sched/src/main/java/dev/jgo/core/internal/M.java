@@ -165,6 +165,9 @@ final class M extends Carrier {
     private P oldp;
 
     G curg;
+    /** The JDK virtual thread this M runs now (VirtualThreads.run), else null; curg is null then. */
+    VThread vrun;
+
     boolean spinning;
     int mcallOp;
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */

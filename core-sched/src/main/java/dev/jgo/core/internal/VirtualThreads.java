@@ -1,6 +1,5 @@
 package dev.jgo.core.internal;
 
-import dev.jgo.Goroutine;
 import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier;
 import dev.jgo.spi.GoroutineInfo;
@@ -72,11 +71,13 @@ import java.util.concurrent.RejectedExecutionException;
  * The JDK makes a builder for a given scheduler only through the package-private constructor
  * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, which needs {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}. The same opening lets jgo read, from the task, the thread it
- * continues (the task is a lambda bound to the thread), and, from a thread, its scheduler and
- * task (to find its {@link VCarrier}). A public scheduler interface in the JDK (Project Loom's
- * custom schedulers: a {@code Thread.Builder.OfVirtual} taking an executor or a scheduler object
- * handed the thread) would replace all three: the builder directly, the thread as a parameter of
- * the submission, the carrier by a map of this executor's own threads.
+ * continues (the task is a lambda bound to the thread), and call the package-private {@code
+ * Thread.currentCarrierThread()}, which tells a virtual thread the M it runs on (so its own jgo
+ * calls and the threads it readies use that M's P, and {@code Carrier.current()} finds its {@link
+ * VCarrier}). A public scheduler interface in the JDK (Project Loom's custom schedulers: a {@code
+ * Thread.Builder.OfVirtual} given a scheduler that is handed the thread on each submission) would
+ * replace all three: the builder directly, the thread as a parameter of the submission, and the
+ * current thread's entry in a table of this scheduler's own threads.
  *
  * <p>Concurrency: {@link #execute} any thread; {@link #run} the M that dequeued the G.
  */
@@ -97,10 +98,11 @@ final class VirtualThreads implements Executor {
         private static volatile Jdk instance;
 
         final Constructor<?> builder;
-        /** {@code (Thread) -> Object}: a {@code java.lang.VirtualThread}'s scheduler. */
-        final MethodHandle scheduler;
-        /** {@code (Thread) -> Object}: its task. */
-        final MethodHandle task;
+        /**
+         * {@code Thread.currentCarrierThread()}: the platform thread a virtual thread is mounted
+         * on. Read through this object (not a constant), so the JIT cannot fold it across a park.
+         */
+        final MethodHandle currentCarrier;
         /** The field of the task's class that holds the thread, per task class. */
         final ClassValue<Field> threadField = new ClassValue<>() {
             @Override
@@ -119,11 +121,8 @@ final class VirtualThreads implements Executor {
             Class<?> b = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
             builder = b.getDeclaredConstructor(Executor.class);
             builder.setAccessible(true);
-            Class<?> vt = Class.forName("java.lang.VirtualThread");
-            MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
-            MethodType mt = MethodType.methodType(Object.class, Thread.class);
-            scheduler = l.findGetter(vt, "scheduler", Executor.class).asType(mt);
-            task = l.findGetter(vt, "runContinuation", Runnable.class).asType(mt);
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            currentCarrier = l.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
             // The JDK's socket poller threads are virtual threads started by the first thread that
             // polls, on that thread's scheduler: start them from here, on the JDK's own.
             Class.forName("sun.nio.ch.Poller", true, ClassLoader.getPlatformClassLoader());
@@ -157,19 +156,29 @@ final class VirtualThreads implements Executor {
      * runtime, else null. Concurrency: {@code t} itself.
      */
     static Carrier carrierOf(Thread t) {
+        VThread v = running(t);
+        return v != null ? v.carrier() : null;
+    }
+
+    /**
+     * The {@link VThread} of the calling virtual thread {@code t} if an M of some runtime runs it,
+     * else null: the M is the thread's carrier, and it records what it runs ({@link M#vrun}).
+     *
+     * <p>Concurrency: {@code t} itself.
+     */
+    static VThread running(Thread t) {
         Jdk j = Jdk.instance;
         if (j == null) {
             return null;
         }
+        Thread carrier;
         try {
-            if (!((Object) j.scheduler.invokeExact(t) instanceof VirtualThreads vts)) {
-                return null;
-            }
-            VThread v = vts.byTask.get((Runnable) (Object) j.task.invokeExact(t));
-            return v != null ? v.carrier() : null;
+            carrier = (Thread) j.currentCarrier.invokeExact();
         } catch (Throwable e) {
-            return null; // not a java.lang.VirtualThread (a ClassCastException from the getter)
+            throw new AssertionError(e);
         }
+        VThread v = carrier instanceof M mp ? mp.vrun : null; // written by that M, on this OS thread
+        return v != null && v.thread == t ? v : null;
     }
 
     /** A new JDK builder for this runtime. Concurrency: any thread. */
@@ -189,19 +198,30 @@ final class VirtualThreads implements Executor {
      * queues", step 2).
      */
     private M ownerM() {
+        // A goroutine's currentThread may be a stale M (see Carrier.carrierThread), never a
+        // virtual thread; a virtual thread's is its own.
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            VThread v = running(t);
+            M mp = v != null ? v.m : null; // written by the M running t, on this OS thread
+            return mp != null && mp.sched == sched && mp.p != null ? mp : null;
+        }
         Carrier c = Carrier.currentOrNull();
         if (c instanceof M mp) {
             return mp.sched == sched && mp.p != null ? mp : null;
         }
-        if (c instanceof VCarrier) {
-            Goroutine g = c.currentGoroutine();
-            M mp = g instanceof G gp && gp.vt != null ? gp.vt.m : null;
-            return mp != null && mp.sched == sched && mp.p != null ? mp : null;
+        // Not a goroutine, so no continuation of ours spans this frame: t is fresh.
+        return c == null && t instanceof M mp && mp.sched == sched && mp.curg == null && mp.p != null ? mp : null;
+    }
+
+    /** The goroutine or virtual thread calling, as a G, if it runs on {@code mp}; else null. */
+    private static G callerG(M mp) {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            VThread v = running(t);
+            return v != null && v.m == mp ? v.g : null;
         }
-        // Not a goroutine, so no continuation of ours spans this frame: currentThread is fresh.
-        return Thread.currentThread() instanceof M mp && mp.sched == sched && mp.curg == null && mp.p != null
-                ? mp
-                : null;
+        return Carrier.currentOrNull() == mp ? mp.curg : null;
     }
 
     /**
@@ -283,8 +303,8 @@ final class VirtualThreads implements Executor {
             }
             gp.goid = pp.goidcache++;
             pp.goroutinesCreated++;
-            Goroutine cur = Carrier.currentOrNull() instanceof Carrier c ? c.currentGoroutine() : null;
-            if (cur instanceof G parentG) {
+            G parentG = callerG(mp);
+            if (parentG != null) {
                 parent = parentG.goid;
                 gp.labels = parentG.labels;
             }
@@ -368,6 +388,7 @@ final class VirtualThreads implements Executor {
         }
         gp.m = mp;
         v.m = mp;
+        mp.vrun = v;
         gp.casgstatus(G.RUNNABLE, G.RUNNING);
         gp.clearPreempt();
         gp.budget = sched.fairness.operationBudget();
@@ -382,6 +403,7 @@ final class VirtualThreads implements Executor {
             sched.fail("virtual thread " + v.thread, t);
         }
         Thread.interrupted(); // the thread's interrupt left with it (see M.ignoreInterrupt)
+        mp.vrun = null;
         v.m = null;
         gp.m = null;
         if (v.thread.getState() == Thread.State.TERMINATED) {
