@@ -466,13 +466,17 @@ final class Sched {
      * Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield at its next
      * safe point, unless it is {@code skip}. The reads of {@code pp.m} and its {@code curg} are
      * racy: a goroutine that just left is asked in vain (its flag is cleared when it next starts).
-     * Returns whether a goroutine was asked.
+     * Returns whether a goroutine was asked. A JDK virtual thread running there is asked the same
+     * way: it yields at its next jgo call or {@code Go.checkpoint()} (VCarrier).
      *
      * <p>Concurrency: any thread.
      */
     static boolean preemptone(P pp, G skip) {
         M mp = pp.m;
         G gp = mp != null ? mp.curg : null;
+        if (gp == null && mp != null && mp.vrun instanceof VThread v) { // racy, as curg
+            gp = v.g;
+        }
         if (gp == null || gp == skip) {
             return false;
         }

@@ -320,6 +320,33 @@ class VirtualThreadsTest {
         }
     }
 
+    /**
+     * Sysmon asks a virtual thread that keeps its P past the time slice to yield, as it asks a
+     * goroutine: one that spins through Go.checkpoint() lets a goroutine run on procs=1.
+     */
+    @Test
+    void longRunningVirtualThreadYieldsAtACheckpoint() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name("vtpreempt").procs(1).build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            CountDownLatch spinning = new CountDownLatch(1);
+            Thread spinner = rt.virtualThreadBuilder().start(() -> {
+                spinning.countDown();
+                while (!stop.get()) {
+                    Go.checkpoint(); // the only way to yield: no park in this loop
+                }
+            });
+            try {
+                assertTrue(spinning.await(30, TimeUnit.SECONDS));
+                java.util.concurrent.CompletableFuture<Integer> f =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> rt.run(() -> 42));
+                assertEquals(42, f.get(30, TimeUnit.SECONDS));
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(spinner.join(java.time.Duration.ofSeconds(30)));
+        }
+    }
+
     /** Thread.yield, ReentrantLock and synchronized hand the M over between virtual threads. */
     @Test
     void pingPongOverSynchronousQueue() throws Exception {
