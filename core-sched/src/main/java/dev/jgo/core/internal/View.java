@@ -361,6 +361,13 @@ final class View implements RuntimeView {
                         ? MachineInfo.State.SCHEDULER
                         : mp.inNetpoll() ? MachineInfo.State.NETPOLL : MachineInfo.State.IDLE;
             }
+            VThread v = mp.vrun;
+            if (gp == null && v != null && pp != null) {
+                // a JDK virtual thread's run (VirtualThreads): its own frames, as a goroutine's
+                List<StackTraceElement> vs = stacks ? Arrays.asList(v.thread.getStackTrace()) : List.of();
+                out.add(new MachineInfo(mp.mid, mp, MachineInfo.State.RUNNING, pid, v.g.goid, v.g.labels, vs));
+                continue;
+            }
             if (gp == null) {
                 // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed
                 List<StackTraceElement> sched =

@@ -59,6 +59,33 @@ class VirtualThreadProfileTest {
         }
     }
 
+    /** The CPU profile samples a running virtual thread's own frames, with its goroutine id. */
+    @Test
+    void cpuProfileSamplesTheVirtualThreadsFrames() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name("vtcpu").procs(2).build()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread spinner = rt.virtualThreadBuilder().start(() -> CpuProfileTest.spinInDistinctiveMethod(stop));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            dev.jgo.prof.Pprof.startCpuProfile(out);
+            try {
+                Thread.sleep(1000);
+            } finally {
+                dev.jgo.prof.Pprof.stopCpuProfile();
+                stop.set(true);
+            }
+            assertTrue(spinner.join(Duration.ofSeconds(30)));
+            ProtoReader.Profile p = ProtoReader.profile(out.toByteArray());
+            long inSpin = 0;
+            for (ProtoReader.Profile.Sample s : p.samples()) {
+                if (p.functions(s).stream().anyMatch(f -> f.endsWith(".spinInDistinctiveMethod"))) {
+                    inSpin += s.values()[0];
+                    assertTrue(s.numLabels().containsKey("goroutine"), "goroutine id label on the sample");
+                }
+            }
+            assertTrue(inSpin >= 3, "samples in the virtual thread's frame: " + inSpin);
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void traceShowsVirtualThreadRunsAsGoroutines() throws Exception {
