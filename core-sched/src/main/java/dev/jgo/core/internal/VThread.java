@@ -83,14 +83,17 @@ final class VThread {
         this.thread = thread;
     }
 
+    /** Concurrency: any thread. */
     int state() {
         return (int) STATE.getVolatile(this); // volatile: pairs with the CASes below
     }
 
+    /** Concurrency: any thread (a submitter or the M running the thread). */
     boolean casState(int from, int to) {
         return STATE.compareAndSet(this, from, to); // volatile CAS: the transition's linearization point
     }
 
+    /** Concurrency: the owner of the current state (the M running the thread, or its submitter). */
     void setState(int s) {
         STATE.setVolatile(this, s);
     }

@@ -274,7 +274,11 @@ final class VirtualThreads implements Executor {
         }
     }
 
-    /** A new virtual thread: its G, runnable and queued. */
+    /**
+     * A new virtual thread: its G, runnable and queued (step 1).
+     *
+     * <p>Concurrency: any thread; the owner of {@code ownerM()}'s P when it returns one.
+     */
     private void start(Runnable task) {
         if (sched.stopping()) {
             throw new RejectedExecutionException("runtime '" + sched.name + "' is closed");
@@ -321,7 +325,11 @@ final class VirtualThreads implements Executor {
         sched.wakep();
     }
 
-    /** ready's queueing: the owner P's runnext (or tail), else the global queue. */
+    /**
+     * ready's queueing: the owner P's runnext (or tail), else the global queue.
+     *
+     * <p>Concurrency: the owner of {@code mp}'s P, or any thread with {@code mp == null}.
+     */
     private void enqueue(G gp, M mp) {
         if (mp != null) {
             sched.runqput(mp.p, gp, sched.fairness.useRunnext(), mp);
@@ -330,7 +338,7 @@ final class VirtualThreads implements Executor {
         }
     }
 
-    /** The thread a task continues (a lambda bound to it). */
+    /** The thread a task continues (a lambda bound to it). Concurrency: any thread. */
     private static Thread threadOf(Runnable task) {
         Field f = Jdk.get().threadField.get(task.getClass());
         try {
@@ -434,7 +442,11 @@ final class VirtualThreads implements Executor {
         sched.runqput(pp, gp, false, mp);
     }
 
-    /** The thread ended: its G goes to the free list, as goexit0 does. */
+    /**
+     * The thread ended: its G goes to the free list, as goexit0 does.
+     *
+     * <p>Concurrency: {@code mp}, holding {@code pp}, right after the thread's last run.
+     */
     private static void exit(M mp, P pp, G gp, VThread v) {
         Sched sched = mp.sched;
         v.setState(VThread.DONE);
