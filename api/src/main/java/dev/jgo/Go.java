@@ -11,6 +11,16 @@ import java.util.concurrent.Callable;
  * What a goroutine calls on itself. Every method must be called from a goroutine and throws
  * {@link IllegalStateException} otherwise.
  *
+ * <p>A JDK virtual thread made by {@link GoRuntime#virtualThreadBuilder()} counts as a goroutine
+ * of its runtime here: {@link #inGoroutine()} is true; {@link #id()} and {@link #current()} give
+ * the id of the goroutine that stands for it (the id in dumps), not {@link Thread#threadId()};
+ * {@link #go} starts a goroutine of that runtime; {@link #yield()} is {@link Thread#yield()};
+ * {@link #sleep} parks the thread on the runtime's timers; {@link #blocking} and {@link
+ * #blockingLong} just run the call (a blocking JDK call parks a virtual thread by itself); {@link
+ * #checkpoint()} returns at once unless the thread was asked to yield; {@link #lockOSThread()} and
+ * {@link #unlockOSThread()} throw {@link UnsupportedOperationException}. Channels, select, the
+ * sync types and timers park the virtual thread, not its carrier.
+ *
  * <p>Thread interrupts mean nothing to a goroutine (Go has none): no method here is interrupted,
  * and a flag a goroutine sets with {@code Thread.currentThread().interrupt()} is cleared when it
  * leaves its carrier (parks, yields or ends). See {@link Carrier} "Interrupts".
@@ -145,7 +155,10 @@ public final class Go {
         return Carrier.current().currentHandle();
     }
 
-    /** Whether the caller is a goroutine. */
+    /**
+     * Whether the caller is a goroutine, or a JDK virtual thread of a runtime ({@link
+     * GoRuntime#virtualThreadBuilder()}), which counts as one.
+     */
     public static boolean inGoroutine() {
         return Carrier.currentOrNull() != null;
     }

@@ -82,8 +82,51 @@ public interface GoRuntime extends AutoCloseable {
     RuntimeView view();
 
     /**
+     * The JDK's own virtual-thread builder, made for this runtime's scheduler: the threads it
+     * makes are JDK virtual threads ({@link Thread#isVirtual()}) whose carriers are this runtime's
+     * carrier threads (Ms). They sit in the Ps' run queues with goroutines and follow the
+     * runtime's steal, spin and fairness policies; at most {@link #gomaxprocs()} of them and
+     * goroutines together run at once. Blocking JDK calls in them (sockets, {@code Thread.sleep},
+     * {@code ReentrantLock}, {@code synchronized}) park the virtual thread, not the carrier.
+     *
+     * <p>Inside such a thread the runtime's API behaves as in a goroutine of this runtime: {@link
+     * Go#inGoroutine()} is true, {@code dev.jgo.sync} channels, select and sync types and {@code
+     * dev.jgo.time} park the virtual thread, and they work with goroutines in both directions.
+     * Each live one counts in {@link #numGoroutine()}, in deadlock detection and in goroutine
+     * dumps. A virtual thread cannot be preempted: one that never blocks keeps its carrier.
+     *
+     * <p>Needs the JVM flag {@code --add-opens java.base/java.lang=ALL-UNNAMED} ({@code java -jar
+     * jgo.jar} adds it from its manifest): the JDK builds virtual threads for a given scheduler only
+     * through a constructor it does not export.
+     *
+     * @throws IllegalStateException if the runtime is closed, or the flag is missing (the
+     *     message's first line names it)
+     * @throws UnsupportedOperationException if the implementation cannot run virtual threads
+     */
+    default Thread.Builder.OfVirtual virtualThreadBuilder() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not schedule JDK virtual threads");
+    }
+
+    /**
+     * An executor that starts a new virtual thread of {@link #virtualThreadBuilder()} for each
+     * task ({@link java.util.concurrent.Executors#newThreadPerTaskExecutor}). Once this runtime is
+     * closed, its {@code execute} and {@code submit} throw {@link
+     * java.util.concurrent.RejectedExecutionException}.
+     *
+     * @throws IllegalStateException as {@link #virtualThreadBuilder()}
+     */
+    default java.util.concurrent.ExecutorService newVirtualThreadPerTaskExecutor() {
+        return java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                virtualThreadBuilder().factory());
+    }
+
+    /**
      * Stops every M; no carrier thread outlives this call. Pending {@link #run} calls fail with
      * {@link IllegalStateException}; goroutines that have not finished are abandoned. Idempotent.
+     * Afterwards {@link #virtualThreadBuilder()} and {@link #newVirtualThreadPerTaskExecutor()}
+     * throw {@link IllegalStateException}, {@code start()} of a virtual thread made before throws
+     * {@link java.util.concurrent.RejectedExecutionException}, and virtual threads that have not
+     * finished are abandoned and reported with the goroutines left.
      */
     @Override
     void close();

@@ -26,7 +26,16 @@ public enum WaitReason {
     PREEMPTED("preempted"),
     STOPPING_THE_WORLD("stopping the world"),
     /** Parked by code outside jgo's own primitives, through {@link dev.jgo.spi.Carrier#park}. */
-    PARKED("parked");
+    PARKED("parked"),
+    /**
+     * A JDK virtual thread of the runtime ({@code GoRuntime.virtualThreadBuilder()}) parked by the
+     * JDK (a lock, a socket, {@code LockSupport.park}): its {@code Thread.State} is WAITING.
+     */
+    VIRTUAL_WAITING("virtual thread WAITING"),
+    /** As {@link #VIRTUAL_WAITING} with a timeout ({@code Thread.sleep}): TIMED_WAITING. */
+    VIRTUAL_TIMED_WAITING("virtual thread TIMED_WAITING"),
+    /** As {@link #VIRTUAL_WAITING} waiting to enter a monitor ({@code synchronized}): BLOCKED. */
+    VIRTUAL_BLOCKED("virtual thread BLOCKED");
 
     private final String text;
 

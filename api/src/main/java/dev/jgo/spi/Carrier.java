@@ -131,12 +131,47 @@ public abstract class Carrier extends Thread {
         if (carrierThread() instanceof Carrier c && c.inGoroutine()) {
             return c;
         }
+        Carrier v = virtualOrNull();
+        if (v != null) {
+            return v;
+        }
         throw new IllegalStateException("not called from a goroutine (dev.jgo.Go and dev.jgo.sync need one)");
     }
 
     /** The carrier running the calling goroutine, or null when the caller is not a goroutine. */
     public static Carrier currentOrNull() {
-        return carrierThread() instanceof Carrier c && c.inGoroutine() ? c : null;
+        Thread t = carrierThread();
+        if (t instanceof Carrier c) {
+            return c.inGoroutine() ? c : null;
+        }
+        return virtualOrNull();
+    }
+
+    /**
+     * Finds the stand-in carrier of a JDK virtual thread that a runtime schedules (see {@code
+     * GoRuntime.virtualThreadBuilder()}), null for any other thread. Set once by the scheduler.
+     */
+    private static volatile java.util.function.Function<Thread, Carrier> virtualCarriers;
+
+    /**
+     * For schedulers that run JDK virtual threads: installs the lookup from such a thread to the
+     * carrier its jgo operations use, so that {@link #current()} answers inside it as inside a
+     * goroutine. The first installation wins; later calls are ignored.
+     */
+    protected static synchronized void installVirtualCarriers(java.util.function.Function<Thread, Carrier> lookup) {
+        if (virtualCarriers == null) {
+            virtualCarriers = java.util.Objects.requireNonNull(lookup, "lookup");
+        }
+    }
+
+    /** The stand-in carrier of the calling virtual thread, or null (see {@link #virtualCarriers}). */
+    private static Carrier virtualOrNull() {
+        java.util.function.Function<Thread, Carrier> f = virtualCarriers; // volatile read: pairs with the install
+        if (f == null) {
+            return null;
+        }
+        Thread t = Thread.currentThread(); // a virtual thread's identity is stable across its own yields
+        return t.isVirtual() ? f.apply(t) : null;
     }
 
     /** Whether goroutine code is executing on this carrier now. Concurrency: this carrier only. */

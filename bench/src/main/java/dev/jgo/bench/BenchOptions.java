@@ -79,6 +79,8 @@ public record BenchOptions(
                                              sched = %s
                                              chan = %s
                                              mem = %s
+                                             vthreads = %s (jgo: JDK virtual
+                                             threads on jgo's scheduler)
                   --n N                      size of every workload (default: each workload's)
                   --runs R                   measured runs per peer, median reported (default: %d)
                   --warmup W                 unmeasured runs per peer first (default: %d)
@@ -92,6 +94,7 @@ public record BenchOptions(
                         String.join(", ", Workloads.names()),
                         String.join(", ", Workloads.group(Workloads.CHAN).orElseThrow()),
                         String.join(", ", Workloads.group(Workloads.MEM).orElseThrow()),
+                        String.join(", ", Workloads.group(Workloads.VTHREADS).orElseThrow()),
                         DEFAULT_RUNS,
                         DEFAULT_WARMUP,
                         Args.MAX_PROCS);
@@ -156,7 +159,7 @@ public record BenchOptions(
                         if (!Workloads.allNames().contains(w)) {
                             throw new UsageException("unknown workload '" + w + "' (known: "
                                     + String.join(", ", Workloads.allNames()) + "; groups: " + Workloads.SCHED
-                                    + ", " + Workloads.CHAN + ", " + Workloads.MEM + ")");
+                                    + ", " + Workloads.CHAN + ", " + Workloads.MEM + ", " + Workloads.VTHREADS + ")");
                         }
                         workloads.add(w);
                     }

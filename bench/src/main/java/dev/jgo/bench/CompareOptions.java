@@ -156,7 +156,7 @@ public record CompareOptions(
                         } else {
                             throw new UsageException("unknown workload '" + w + "' (known: "
                                     + String.join(", ", Workloads.allNames()) + "; groups: " + Workloads.SCHED
-                                    + ", " + Workloads.CHAN + ", " + Workloads.MEM + ")");
+                                    + ", " + Workloads.CHAN + ", " + Workloads.MEM + ", " + Workloads.VTHREADS + ")");
                         }
                     }
                 }

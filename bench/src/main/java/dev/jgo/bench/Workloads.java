@@ -5,9 +5,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The workloads, in three groups: {@code sched} (the scheduler suite, what {@code bench} runs with
- * no {@code --workload}), {@code chan} (channels, select and Mutex; issue 3's benchmarks) and
- * {@code mem} (the memory a parked goroutine costs).
+ * The workloads, in four groups: {@code sched} (the scheduler suite, what {@code bench} runs with
+ * no {@code --workload}), {@code chan} (channels, select and Mutex; issue 3's benchmarks), {@code
+ * mem} (the memory a parked goroutine costs) and {@code vthreads} (JDK virtual threads on jgo's
+ * scheduler against the JDK's; issue 22).
  */
 public final class Workloads {
     private Workloads() {}
@@ -20,6 +21,9 @@ public final class Workloads {
 
     /** The group of memory workloads. */
     public static final String MEM = "mem";
+
+    /** The group of JDK virtual-thread workloads: jgo's scheduler against the JDK's. */
+    public static final String VTHREADS = "vthreads";
 
     /** The scheduler suite, sized for {@code procs} processors where the shape depends on it. */
     public static List<Workload> all(int procs) {
@@ -47,9 +51,19 @@ public final class Workloads {
         return List.of(new PingPong(), new ProdCons(), new Select4(), new MutexContended(), new SkynetChan());
     }
 
+    /**
+     * The virtual-thread group: the same blocking Java code on JDK virtual threads, scheduled by
+     * jgo ({@code GoRuntime.virtualThreadBuilder()}, peer jgo) and by the JDK (peer vt).
+     */
+    public static List<Workload> virtualThreads() {
+        return List.of(new VtPingPong(), new VtSkynet());
+    }
+
     /** Every workload of every group. */
     public static List<Workload> every(int procs) {
-        return Stream.of(all(procs), channels(), memory()).flatMap(List::stream).toList();
+        return Stream.of(all(procs), channels(), memory(), virtualThreads())
+                .flatMap(List::stream)
+                .toList();
     }
 
     /** The names of the scheduler suite (the default). */
@@ -68,6 +82,8 @@ public final class Workloads {
             case SCHED -> Optional.of(names());
             case CHAN -> Optional.of(channels().stream().map(Workload::name).toList());
             case MEM -> Optional.of(memory().stream().map(Workload::name).toList());
+            case VTHREADS ->
+                Optional.of(virtualThreads().stream().map(Workload::name).toList());
             default -> Optional.empty();
         };
     }

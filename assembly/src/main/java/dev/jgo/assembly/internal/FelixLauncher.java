@@ -48,7 +48,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * <p>Either way the framework property {@code org.osgi.framework.system.packages.extra} names
  * {@code jdk.internal.vm} (continuations), and the
  * JVM needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}: bundle class loaders are
- * unnamed modules.
+ * unnamed modules. JDK virtual threads on jgo's scheduler ({@code GoRuntime.virtualThreadBuilder()})
+ * also need {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class FelixLauncher implements AutoCloseable {
     /** How the host and the bundles share the jgo API: see "Where the API lives". */

@@ -87,7 +87,8 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     @SuppressWarnings("unchecked")
     public <T> T run(Callable<T> main) {
         Objects.requireNonNull(main, "main");
-        if (Carrier.currentOrNull() != null) {
+        Carrier caller = Carrier.currentOrNull();
+        if (caller != null && !(caller instanceof VCarrier)) { // a virtual thread parks in get(), its M goes on
             throw new IllegalStateException("GoRuntime.run called from a goroutine: it would block its carrier;"
                     + " start a goroutine with Go.go instead");
         }
@@ -121,6 +122,9 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (m != null) {
             return m.go(fn);
         }
+        if (Carrier.currentOrNull() instanceof VCarrier vc && vc.scheduler() == this) {
+            return vc.go(fn); // a virtual thread of this runtime: into its P, as Go.go
+        }
         return sched.newprocExternal(fn, null);
     }
 
@@ -144,6 +148,10 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
                     "gomaxprocs must be at most maxThreads - 1 (" + (sched.maxmcount - 1) + "), got " + n);
         }
         checkUsable();
+        if (Carrier.currentOrNull() instanceof VCarrier) { // see VirtualThreads "Stopping the world"
+            return VirtualThreads.onPlatformThread(
+                    sched.name + "-gomaxprocs", () -> safepoints().gomaxprocs(n));
+        }
         return safepoints().gomaxprocs(n);
     }
 
@@ -187,6 +195,37 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
     @Override
     public RuntimeView view() {
         return view;
+    }
+
+    // ---- JDK virtual threads (see VirtualThreads) ----
+
+    /** Made on first use, so that a runtime that runs none needs no {@code --add-opens}. */
+    private volatile VirtualThreads vthreads;
+
+    /** This runtime's virtual-thread scheduler, null until a builder was asked for. */
+    VirtualThreads virtualThreads() {
+        return vthreads;
+    }
+
+    @Override
+    public Thread.Builder.OfVirtual virtualThreadBuilder() {
+        checkUsable();
+        VirtualThreads v = vthreads;
+        if (v == null) {
+            synchronized (this) {
+                if (vthreads == null) {
+                    vthreads = new VirtualThreads(sched);
+                }
+                v = vthreads;
+            }
+        }
+        return v.builder();
+    }
+
+    @Override
+    public java.util.concurrent.ExecutorService newVirtualThreadPerTaskExecutor() {
+        return java.util.concurrent.Executors.newThreadPerTaskExecutor(
+                virtualThreadBuilder().factory());
     }
 
     // ---- Scheduler ----
@@ -299,7 +338,8 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
 
     @Override
     public void close() {
-        if (ownCarrier() != null) {
+        if (ownCarrier() != null || (Carrier.currentOrNull() instanceof VCarrier vc && vc.scheduler() == this)) {
+            // invariant: close joins every M, so it never runs on one of them
             throw new IllegalStateException("GoRuntime.close called from one of its own goroutines");
         }
         synchronized (this) {

@@ -185,6 +185,11 @@ final class G implements Goroutine {
     long waitsince;
     /** When this goroutine was put in a P's runnext, if the steal policy keeps ages. */
     long runnextSince;
+    /**
+     * The JDK virtual thread this G stands for (no continuation then; see VirtualThreads), null
+     * for a goroutine. Written before the G's move to RUNNABLE, cleared before it is freed.
+     */
+    VThread vt;
 
     /** A G of no runtime, for tests of the run queues. */
     G() {

@@ -21,6 +21,33 @@ final class JvmFlags {
                 + (user.isNamed() ? user.getName() : "ALL-UNNAMED");
     }
 
+    /** The package whose virtual-thread builder takes a scheduler (see VirtualThreads "Reflective access"). */
+    static final String LANG_PACKAGE = "java.lang";
+
+    /** The {@code --add-opens} flag the module of {@code user} needs to schedule JDK virtual threads. */
+    static String opensFlag(Module user) {
+        return "--add-opens java.base/" + LANG_PACKAGE + "=" + (user.isNamed() ? user.getName() : "ALL-UNNAMED");
+    }
+
+    /**
+     * Throws if {@code java.base} does not open {@code java.lang} to this module. The message's
+     * first line names the flag to add.
+     *
+     * <p>Concurrency: any thread.
+     *
+     * @throws IllegalStateException naming the missing flag
+     */
+    static void requireLangOpens() {
+        Module me = JvmFlags.class.getModule();
+        if (Object.class.getModule().isOpen(LANG_PACKAGE, me)) {
+            return;
+        }
+        throw new IllegalStateException("jgo needs the JVM flag " + opensFlag(me) + " for virtual threads\n"
+                + "GoRuntime.virtualThreadBuilder() makes the JDK's own virtual-thread builder for jgo's scheduler"
+                + " through a constructor java.base does not open. Put the flag on the java command line"
+                + " (java -jar jgo.jar adds it from its manifest); for Maven Surefire add it to <argLine>.");
+    }
+
     /**
      * Throws if {@code java.base} does not export {@code jdk.internal.vm} to this module. The
      * message's first line names the flag to add.

@@ -165,6 +165,9 @@ final class M extends Carrier {
     private P oldp;
 
     G curg;
+    /** The JDK virtual thread this M runs now (VirtualThreads.run), else null; curg is null then. */
+    VThread vrun;
+
     boolean spinning;
     int mcallOp;
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */
@@ -1129,6 +1132,18 @@ final class M extends Carrier {
         ranSinceWake = true;
         SchedEvents ev = sched.events;
         while (gp != null) {
+            if (gp.vt != null) { // a JDK virtual thread: see VirtualThreads "Virtual threads in the run queues"
+                VirtualThreads.run(this, gp, inherit);
+                if ((gp = handoffNext()) == null) {
+                    return;
+                }
+                inherit = inheritTime;
+                if (gp.lockedm != null) {
+                    startlockedm(gp);
+                    return;
+                }
+                continue;
+            }
             P pp = p;
             curg = gp;
             gp.m = this;

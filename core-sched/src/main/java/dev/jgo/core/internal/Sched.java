@@ -476,13 +476,17 @@ final class Sched {
      * Port of runtime.preemptone: asks the goroutine running on {@code pp} to yield at its next
      * safe point, unless it is {@code skip}. The reads of {@code pp.m} and its {@code curg} are
      * racy: a goroutine that just left is asked in vain (its flag is cleared when it next starts).
-     * Returns whether a goroutine was asked.
+     * Returns whether a goroutine was asked. A JDK virtual thread running there is asked the same
+     * way: it yields at its next jgo call or {@code Go.checkpoint()} (VCarrier).
      *
      * <p>Concurrency: any thread.
      */
     static boolean preemptone(P pp, G skip) {
         M mp = pp.m;
         G gp = mp != null ? mp.curg : null;
+        if (gp == null && mp != null && mp.vrun instanceof VThread v) { // racy, as curg
+            gp = v.g;
+        }
         if (gp == null || gp == skip) {
             return false;
         }
@@ -1041,6 +1045,11 @@ final class Sched {
      */
     private boolean readyQueued(G gp, M mp) {
         assert gp.sched == this && (mp == null || mp.sched == this) : "ready of a foreign G (see \"Ownership\")";
+        VThread vt = gp.vt;
+        if (vt != null) { // a virtual thread in a jgo park: the JDK queues it (VCarrier "Parking a virtual thread")
+            vt.readyJgo();
+            return false;
+        }
         // A pinned park (see M "Pinned goroutines", "Parking inside Go.blocking") wrote pinnedM
         // before its move to WAITING, so a goroutine this CAS can ready shows it here. Its carrier
         // waits, not a run queue; the status change and the npinned decrement are one step for
@@ -1158,7 +1167,7 @@ final class Sched {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A G for a goroutine started outside any P: from the cached batch, else a new batch. */
-    private G gfgetGlobal() {
+    G gfgetGlobal() {
         G batch = gFreeExternal.getAndSet(null);
         if (batch == null) {
             batch = gFree.poll();

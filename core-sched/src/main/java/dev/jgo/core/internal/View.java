@@ -195,6 +195,10 @@ final class View implements RuntimeView {
 
     /** One goroutine, or null if it is dead. Concurrency: any thread but gp's own. */
     private static GoroutineInfo snapshot(G gp, long now) {
+        VThread v = gp.vt;
+        if (v != null) {
+            return VirtualThreads.snapshot(gp, v, now);
+        }
         int s = G.IDLE;
         for (int tries = 0; tries < 8; tries++) {
             s = gp.readgstatus();
@@ -380,6 +384,13 @@ final class View implements RuntimeView {
                 st = pp != null || mp.spinning
                         ? MachineInfo.State.SCHEDULER
                         : mp.inNetpoll() ? MachineInfo.State.NETPOLL : MachineInfo.State.IDLE;
+            }
+            VThread v = mp.vrun;
+            if (gp == null && v != null && pp != null) {
+                // a JDK virtual thread's run (VirtualThreads): its own frames, as a goroutine's
+                List<StackTraceElement> vs = stacks ? Arrays.asList(v.thread.getStackTrace()) : List.of();
+                out.add(new MachineInfo(mp.mid, mp, MachineInfo.State.RUNNING, pid, v.g.goid, v.g.labels, vs));
+                continue;
             }
             if (gp == null) {
                 // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed

@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A missing {@code --add-exports} fails at {@code build()} with one line that names the flag. */
+/**
+ * A missing {@code --add-exports} fails at {@code build()} with one line that names the flag; a
+ * missing {@code --add-opens java.base/java.lang} fails at {@code virtualThreadBuilder()} the same
+ * way.
+ */
 @Timeout(60)
 class JvmFlagsTest {
     private record Result(int exit, String out, String err) {}
@@ -23,15 +27,27 @@ class JvmFlagsTest {
     }
 
     private static Result runProbe(boolean withFlag, String gomaxprocs) throws IOException, InterruptedException {
+        return runProbe(withFlag, null, gomaxprocs);
+    }
+
+    private static Result runProbe(boolean withFlag, Boolean vtWithOpens, String gomaxprocs)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (withFlag) {
             cmd.add("--add-exports");
             cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
         }
+        if (Boolean.TRUE.equals(vtWithOpens)) {
+            cmd.add("--add-opens");
+            cmd.add("java.base/java.lang=ALL-UNNAMED");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(JvmFlagsProbe.class.getName());
+        if (vtWithOpens != null) {
+            cmd.add("vt");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GOMAXPROCS");
         if (gomaxprocs != null) {
@@ -61,6 +77,26 @@ class JvmFlagsTest {
                         "IllegalStateException: jgo needs the JVM flag --add-exports java.base/jdk.internal.vm=ALL-UNNAMED"),
                 "first line: " + first);
         assertTrue(!r.err().contains("IllegalAccessError"), r.err());
+    }
+
+    @Test
+    void missingOpensNamesTheFlagOnTheFirstLine() throws Exception {
+        Result r = runProbe(true, false, null);
+        assertNotEquals(0, r.exit(), r.err());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(
+                first.contains(
+                        "IllegalStateException: jgo needs the JVM flag --add-opens java.base/java.lang=ALL-UNNAMED"
+                                + " for virtual threads"),
+                "first line: " + first);
+        assertTrue(!r.err().contains("InaccessibleObjectException"), r.err());
+    }
+
+    @Test
+    void withTheOpensTheVirtualThreadProbeRuns() throws Exception {
+        Result r = runProbe(true, true, null);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("vt true"), r.out().lines().toList());
     }
 
     @Test

@@ -283,6 +283,16 @@ public final class GoRuntimeComponent implements GoRuntime, PolicyControl {
         return runtime.view();
     }
 
+    @Override
+    public Thread.Builder.OfVirtual virtualThreadBuilder() {
+        return runtime.virtualThreadBuilder();
+    }
+
+    @Override
+    public java.util.concurrent.ExecutorService newVirtualThreadPerTaskExecutor() {
+        return runtime.newVirtualThreadPerTaskExecutor();
+    }
+
     /** No-op: the component owns the runtime and closes it on deactivation. */
     @Override
     public void close() {}
