@@ -19,22 +19,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class VirtualThreadProfileTest {
 
-    /** A frame name that can only come from this test. */
-    static void sleepingInDistinctiveFrame() {
-        try {
-            Thread.sleep(60_000);
-        } catch (InterruptedException e) {
-            // released by the test
-        }
-    }
-
     @Test
     void dumpShowsVirtualThreadsWithTheirJdkStateAndStack() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().name("vtprof").procs(2).build()) {
             Chan<Integer> c = Chan.make(0);
             Thread sleeper = rt.virtualThreadBuilder()
                     .name("sleeper")
-                    .start(VirtualThreadProfileTest::sleepingInDistinctiveFrame);
+                    .start(dev.jgo.profiler.testapp.UserCode::sleepingInDistinctiveFrame);
             Thread receiver = rt.virtualThreadBuilder().name("receiver").start(c::recv);
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

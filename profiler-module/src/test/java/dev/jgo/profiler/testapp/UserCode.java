@@ -18,4 +18,13 @@ public final class UserCode {
     public static void parkedInDistinctiveReceive(Chan<Integer> c) {
         c.recv();
     }
+
+    /** Sleeps a minute in a frame whose name only the tests use; an interrupt ends it early. */
+    public static void sleepingInDistinctiveFrame() {
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            // released by the test
+        }
+    }
 }
