@@ -24,27 +24,39 @@ import picocli.CommandLine.Option;
             "With no options: the sched group, default sizes, every peer."
         })
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workload", paramLabel = "NAME[,NAME...]", description = "workloads or groups to run"
-            + " (repeatable; default: sched); workloads and groups below")
+    @Option(
+            names = "--workload",
+            paramLabel = "NAME[,NAME...]",
+            description = "workloads or groups to run" + " (repeatable; default: sched); workloads and groups below")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--n", paramLabel = "N", description = "size of every workload (default: each workload's)")
     String n;
 
-    @Option(names = "--runs", paramLabel = "R", description = "measured runs per peer, median reported (default: "
-            + BenchOptions.DEFAULT_RUNS + ")")
+    @Option(
+            names = "--runs",
+            paramLabel = "R",
+            description = "measured runs per peer, median reported (default: " + BenchOptions.DEFAULT_RUNS + ")")
     String runs;
 
-    @Option(names = "--warmup", paramLabel = "W", description = "unmeasured runs per peer first (default: "
-            + BenchOptions.DEFAULT_WARMUP + ")")
+    @Option(
+            names = "--warmup",
+            paramLabel = "W",
+            description = "unmeasured runs per peer first (default: " + BenchOptions.DEFAULT_WARMUP + ")")
     String warmup;
 
-    @Option(names = "--procs", paramLabel = "P", description = "jgo GOMAXPROCS and vt/fj parallelism, 1 to "
-            + dev.jgo.bench.Args.MAX_PROCS + " (default: GOMAXPROCS, else the CPU count)")
+    @Option(
+            names = "--procs",
+            paramLabel = "P",
+            description = "jgo GOMAXPROCS and vt/fj parallelism, 1 to " + dev.jgo.bench.Args.MAX_PROCS
+                    + " (default: GOMAXPROCS, else the CPU count)")
     String procs;
 
-    @Option(names = "--peers", paramLabel = "PEER[,PEER...]", description = "peers to run: jgo, vt, fj, jox"
-            + " (default: all; a workload skips the peers it has no version for)")
+    @Option(
+            names = "--peers",
+            paramLabel = "PEER[,PEER...]",
+            description = "peers to run: jgo, vt, fj, jox"
+                    + " (default: all; a workload skips the peers it has no version for)")
     String peers;
 
     @Option(names = "--no-counters", description = "do not print jgo's scheduler counters")

@@ -23,32 +23,46 @@ import picocli.CommandLine.Option;
                     + " counters; write DIR/compare.csv (one row per run) and DIR/compare-WORKLOAD.svg."
         })
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = {"--workloads", "--workload"}, paramLabel = "NAME[,NAME...]",
+    @Option(
+            names = {"--workloads", "--workload"},
+            paramLabel = "NAME[,NAME...]",
             description = "workloads or groups (default: skynet,yield-many); any name 'bench' accepts")
     List<String> workloads = new ArrayList<>();
 
-    @Option(names = "--policies", paramLabel = "KIND=NAME[,NAME...][;KIND=...]",
+    @Option(
+            names = "--policies",
+            paramLabel = "KIND=NAME[,NAME...][;KIND=...]",
             description = "the policy matrix: every combination of the names given; a kind left out stays go"
                     + " (default: steal=go); --policy KIND=NAME fixes a kind the matrix leaves out")
     String policies;
 
-    @Option(names = "--procs", paramLabel = "P[,P...]", description = "GOMAXPROCS values, each 1 to "
-            + dev.jgo.bench.Args.MAX_PROCS + " (default: GOMAXPROCS, else the CPU count)")
+    @Option(
+            names = "--procs",
+            paramLabel = "P[,P...]",
+            description = "GOMAXPROCS values, each 1 to " + dev.jgo.bench.Args.MAX_PROCS
+                    + " (default: GOMAXPROCS, else the CPU count)")
     List<String> procs = new ArrayList<>();
 
     @Option(names = "--n", paramLabel = "N", description = "size of every workload (default: each workload's)")
     String n;
 
-    @Option(names = "--runs", paramLabel = "R", description = "measured runs per cell, medians reported (default: "
-            + CompareOptions.DEFAULT_RUNS + ")")
+    @Option(
+            names = "--runs",
+            paramLabel = "R",
+            description = "measured runs per cell, medians reported (default: " + CompareOptions.DEFAULT_RUNS + ")")
     String runs;
 
-    @Option(names = "--warmup", paramLabel = "W", description = "unmeasured runs per cell first (default: "
-            + CompareOptions.DEFAULT_WARMUP + ")")
+    @Option(
+            names = "--warmup",
+            paramLabel = "W",
+            description = "unmeasured runs per cell first (default: " + CompareOptions.DEFAULT_WARMUP + ")")
     String warmup;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "folder for compare.csv and compare-WORKLOAD.svg"
-            + " (default: " + CompareOptions.DEFAULT_OUT + "; created if missing)")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "folder for compare.csv and compare-WORKLOAD.svg" + " (default: " + CompareOptions.DEFAULT_OUT
+                    + "; created if missing)")
     String out;
 
     @Mixin
@@ -82,7 +96,10 @@ final class CompareCommand implements Callable<Integer> {
                 o,
                 Main.out(spec),
                 Main.progress(
-                        spec, "compare", o.workloads().size() * o.procs().size(), o.runtime().schedtraceMillis() > 0));
+                        spec,
+                        "compare",
+                        o.workloads().size() * o.procs().size(),
+                        o.runtime().schedtraceMillis() > 0));
         return Main.OK;
     }
 }

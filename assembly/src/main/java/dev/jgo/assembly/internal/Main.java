@@ -104,9 +104,8 @@ public final class Main implements Runnable {
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, charset(out)), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, charset(err)), true));
         cl.setParameterExceptionHandler((e, a) -> usageError(main, e.getCommandLine(), e));
-        cl.setExecutionExceptionHandler((e, c, r) -> e instanceof UsageException
-                ? usageError(main, c, e)
-                : failure(main, c, e));
+        cl.setExecutionExceptionHandler(
+                (e, c, r) -> e instanceof UsageException ? usageError(main, c, e) : failure(main, c, e));
         try {
             return cl.execute(args);
         } finally {
@@ -115,9 +114,12 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The command tree, with the help texts that depend on what is on the class path. */
+    /**
+     * The command tree, with the help texts that depend on what is on the class path; {@code main}
+     * null for one that only parses (its commands print to System.out).
+     */
     static CommandLine commandLine(Main main) {
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = new CommandLine(main == null ? new Main(System.out, System.err) : main);
         cl.addSubcommand("version", new CommandLine(new VersionCommand()));
         cl.addSubcommand("completion", new CommandLine(new CompletionCommand()));
         cl.setUsageHelpWidth(100);
@@ -145,7 +147,8 @@ public final class Main implements Runnable {
         main.err.println("jgo: " + prefix(c) + firstLine(e.getMessage()));
         String hint = "";
         if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            hint = "Did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "? ";
+            hint = "Did you mean "
+                    + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "? ";
         }
         main.err.println(hint + "See '" + c.getCommandSpec().qualifiedName() + " --help'.");
         return USAGE;
@@ -242,9 +245,11 @@ public final class Main implements Runnable {
         for (var w : Workloads.channels()) {
             sb.append(String.format("  %-22s %s%n", w.name(), w.description()));
         }
-        sb.append(String.format("  groups: sched, chan, mem = %s%n",
+        sb.append(String.format(
+                "  groups: sched, chan, mem = %s%n",
                 String.join(", ", Workloads.group(Workloads.MEM).orElseThrow())));
-        sb.append(String.format("  bench's defaults: %d runs after %d warm-up runs%n%n",
+        sb.append(String.format(
+                "  bench's defaults: %d runs after %d warm-up runs%n%n",
                 BenchOptions.DEFAULT_RUNS, BenchOptions.DEFAULT_WARMUP));
         return sb.toString();
     }
@@ -272,7 +277,10 @@ public final class Main implements Runnable {
     }
 
     /** {@code jgo version}. */
-    @Command(name = "version", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    @Command(
+            name = "version",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
             description = "Print jgo's and the JVM's versions.")
     static final class VersionCommand implements java.util.concurrent.Callable<Integer> {
         @Spec
@@ -286,7 +294,10 @@ public final class Main implements Runnable {
     }
 
     /** {@code jgo completion}: the bash (and zsh, through bashcompinit) completion script. */
-    @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    @Command(
+            name = "completion",
+            mixinStandardHelpOptions = true,
+            versionProvider = Version.class,
             description = {
                 "Print a bash/zsh completion script for a command named jgo (an alias or a script running"
                         + " java -jar jgo.jar):",

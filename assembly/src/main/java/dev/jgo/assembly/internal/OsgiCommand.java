@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -55,12 +54,17 @@ final class OsgiCommand implements Callable<Integer> {
     @Option(names = "--bundles", paramLabel = "DIR", description = "bundle folder (default: bundles/ next to jgo.jar)")
     Path bundles;
 
-    @Option(names = "--procs", paramLabel = "P", description = "GOMAXPROCS of the runtime service, 1 to "
-            + Args.MAX_PROCS + " (framework property jgo.procs; default: available processors)")
+    @Option(
+            names = "--procs",
+            paramLabel = "P",
+            description = "GOMAXPROCS of the runtime service, 1 to " + Args.MAX_PROCS
+                    + " (framework property jgo.procs; default: available processors)")
     String procs;
 
-    @Option(names = "--n", paramLabel = "N", description = "goroutines in the demo workload (default " + DEFAULT_N
-            + ")")
+    @Option(
+            names = "--n",
+            paramLabel = "N",
+            description = "goroutines in the demo workload (default " + DEFAULT_N + ")")
     String n;
 
     @Mixin

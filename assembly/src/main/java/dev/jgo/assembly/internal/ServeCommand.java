@@ -55,30 +55,44 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "port, 0 = any free one (default 8080)")
     String port = "8080";
 
-    @Option(names = "--procs", paramLabel = "P", description = "GOMAXPROCS, 1 to " + Args.MAX_PROCS
-            + " (default: GOMAXPROCS, else the CPU count)")
+    @Option(
+            names = "--procs",
+            paramLabel = "P",
+            description = "GOMAXPROCS, 1 to " + Args.MAX_PROCS + " (default: GOMAXPROCS, else the CPU count)")
     String procs;
 
     @Option(names = "--seconds", paramLabel = "S", description = "stop after S seconds (default: run until killed)")
     String seconds = "0";
 
-    @Option(names = "--debug-port", paramLabel = "N", description = "also serve the debug endpoints"
-            + " (/debug/pprof/profile, /debug/pprof/goroutine, /debug/jgo/trace, /debug/jgo/sched) on port N,"
-            + " 0 = any free port (default: none)")
+    @Option(
+            names = "--debug-port",
+            paramLabel = "N",
+            description = "also serve the debug endpoints"
+                    + " (/debug/pprof/profile, /debug/pprof/goroutine, /debug/jgo/trace, /debug/jgo/sched) on port N,"
+                    + " 0 = any free port (default: none)")
     String debugPort;
 
-    @Option(names = "--debug-host", paramLabel = "D", description = "address of the debug endpoints (default"
-            + " 127.0.0.1, whatever --host says); another exposes goroutine dumps and profiles to anyone who can"
-            + " connect, with a warning")
+    @Option(
+            names = "--debug-host",
+            paramLabel = "D",
+            description = "address of the debug endpoints (default"
+                    + " 127.0.0.1, whatever --host says); another exposes goroutine dumps and profiles to anyone who can"
+                    + " connect, with a warning")
     String debugHost = "127.0.0.1";
 
-    @Option(names = "--read-header-timeout", paramLabel = "T", description = "time a request head may take from"
-            + " its first byte, on both servers (Go's ReadHeaderTimeout; default 10s); T is 500ms, 10s, 2m or plain"
-            + " seconds")
+    @Option(
+            names = "--read-header-timeout",
+            paramLabel = "T",
+            description = "time a request head may take from"
+                    + " its first byte, on both servers (Go's ReadHeaderTimeout; default 10s); T is 500ms, 10s, 2m or plain"
+                    + " seconds")
     String readHeaderTimeout;
 
-    @Option(names = "--idle-timeout", paramLabel = "T", description = "time a keep-alive connection may wait for"
-            + " its next request (Go's IdleTimeout; default 60s)")
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "T",
+            description =
+                    "time a keep-alive connection may wait for" + " its next request (Go's IdleTimeout; default 60s)")
     String idleTimeout;
 
     @Mixin
@@ -115,9 +129,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--http and --echo exclude each other");
         }
         int port = Args.parseInt("--port", this.port, 0, 65535);
-        int procs = this.procs == null
-                ? dev.jgo.spi.RuntimeConfig.defaultProcs()
-                : Args.parseProcs("--procs", this.procs);
+        int procs =
+                this.procs == null ? dev.jgo.spi.RuntimeConfig.defaultProcs() : Args.parseProcs("--procs", this.procs);
         long seconds = Args.parseInt("--seconds", this.seconds, 0);
         int debugPort = this.debugPort == null ? -1 : Args.parseInt("--debug-port", this.debugPort, 0, 65535);
         Duration readHeaderTimeout = this.readHeaderTimeout == null
@@ -145,8 +158,7 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                     l = Net.listen(h, p);
                 } catch (IOException e) {
-                    throw new IllegalStateException(
-                            "cannot listen on " + h + ":" + p + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot listen on " + h + ":" + p + ": " + e.getMessage(), e);
                 }
                 String policies = rt instanceof PolicyControl pc
                         ? pc.stealPolicy().name() + "/" + pc.spinPolicy().name() + "/"

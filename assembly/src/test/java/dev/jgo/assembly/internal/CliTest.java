@@ -60,7 +60,8 @@ class CliTest {
     void anUnknownOptionIsOneLineAndAHintWithExitCode2(String command) {
         assertEquals(2, run(command, "--bogus"));
         List<String> lines = err().lines().toList();
-        assertEquals(List.of("jgo: " + command + ": Unknown option: '--bogus'", "See 'jgo " + command + " --help'."), lines);
+        assertEquals(
+                List.of("jgo: " + command + ": Unknown option: '--bogus'", "See 'jgo " + command + " --help'."), lines);
         assertEquals("", out());
     }
 
@@ -81,8 +82,7 @@ class CliTest {
             assertEquals(1, run("serve", "--port", port, "--procs", "1", "--seconds", "5"));
             List<String> lines = err().lines().toList();
             assertEquals(1, lines.size(), err());
-            assertTrue(
-                    lines.get(0).startsWith("jgo: serve failed: cannot listen on 127.0.0.1:" + port + ": "), err());
+            assertTrue(lines.get(0).startsWith("jgo: serve failed: cannot listen on 127.0.0.1:" + port + ": "), err());
             assertFalse(out().contains("stopped"), out());
 
             assertEquals(1, run("serve", "--verbose", "--port", port, "--procs", "1", "--seconds", "5"));
@@ -107,11 +107,27 @@ class CliTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anUnwritableOutputFolderIsOneLineWithExitCode1(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
-        assertEquals(1, run("compare", "--workloads", "yield-many", "--procs", "1", "--n", "100", "--runs", "1",
-                "--warmup", "0", "--out", file.toString()));
-        List<String> lines = err().lines().filter(l -> !l.startsWith("compare: ")).toList();
+        assertEquals(
+                1,
+                run(
+                        "compare",
+                        "--workloads",
+                        "yield-many",
+                        "--procs",
+                        "1",
+                        "--n",
+                        "100",
+                        "--runs",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--out",
+                        file.toString()));
+        List<String> lines =
+                err().lines().filter(l -> !l.startsWith("compare: ")).toList();
         assertEquals(1, lines.size(), err());
-        assertTrue(lines.get(0).startsWith("jgo: compare failed: ") && lines.get(0).contains("cannot write to " + file),
+        assertTrue(
+                lines.get(0).startsWith("jgo: compare failed: ") && lines.get(0).contains("cannot write to " + file),
                 err());
     }
 
@@ -121,8 +137,9 @@ class CliTest {
         assertEquals(0, run("completion"));
         String script = out();
         assertTrue(script.contains("complete -F"), script);
-        for (String s : new String[] {"bench", "compare", "serve", "osgi", "--debug-port", "--workload", "--policies",
-            "--bundles", "--schedtrace"}) {
+        for (String s : new String[] {
+            "bench", "compare", "serve", "osgi", "--debug-port", "--workload", "--policies", "--bundles", "--schedtrace"
+        }) {
             assertTrue(script.contains(s), s);
         }
     }
@@ -137,8 +154,22 @@ class CliTest {
         int rc;
         try {
             rc = Main.run(
-                    new String[] {"bench", "--workload", "yield-many,sleepers", "--n", "20000", "--runs", "4",
-                        "--warmup", "0", "--peers", "jgo", "--procs", "2", "--schedtrace=1"},
+                    new String[] {
+                        "bench",
+                        "--workload",
+                        "yield-many,sleepers",
+                        "--n",
+                        "20000",
+                        "--runs",
+                        "4",
+                        "--warmup",
+                        "0",
+                        "--peers",
+                        "jgo",
+                        "--procs",
+                        "2",
+                        "--schedtrace=1"
+                    },
                     new PrintStream(out, true, StandardCharsets.UTF_8),
                     both);
         } finally {

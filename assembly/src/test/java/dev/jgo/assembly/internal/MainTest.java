@@ -40,7 +40,15 @@ class MainTest {
     void helpListsEveryCommand(String flag) {
         assertEquals(0, run(flag));
         for (String s : new String[] {
-            "bench", "compare", "serve", "osgi", "version", "completion", "--help", "--verbose", "jgo COMMAND --help",
+            "bench",
+            "compare",
+            "serve",
+            "osgi",
+            "version",
+            "completion",
+            "--help",
+            "--verbose",
+            "jgo COMMAND --help",
             "Exit codes: 0 success, 1 failure while running, 2 bad command line."
         }) {
             assertTrue(out().contains(s), s);
@@ -60,8 +68,9 @@ class MainTest {
         assertTrue(!out().contains("--policies"), "bench's help holds bench's options only");
         out.reset();
         assertEquals(0, run("compare", "--help"));
-        for (String s : new String[] {"--policies", "--out=DIR", "--workloads", "steal:  go, linear, sticky",
-            "spin:   go, go-strict, one, none"}) {
+        for (String s : new String[] {
+            "--policies", "--out=DIR", "--workloads", "steal:  go, linear, sticky", "spin:   go, go-strict, one, none"
+        }) {
             assertTrue(out().contains(s), s);
         }
         out.reset();
@@ -116,7 +125,8 @@ class MainTest {
     void malformedPoliciesListWhatIsValid(String command) {
         assertEquals(2, run(command, "--policy", "linear"));
         assertTrue(
-                err().startsWith("jgo: " + command + ": option --policy: expected KIND=NAME, got 'linear' (kinds: steal, spin, fair,"
+                err().startsWith("jgo: " + command
+                        + ": option --policy: expected KIND=NAME, got 'linear' (kinds: steal, spin, fair,"
                         + " timers)"),
                 err());
         err.reset();
