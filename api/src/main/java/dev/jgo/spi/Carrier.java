@@ -66,7 +66,7 @@ public abstract class Carrier extends Thread {
      * so each call reads the thread register of the carrier it runs on.
      */
     static Thread carrierThread() {
-        if (DIRECT) {
+        if (InlineGuard.added()) { // the direct lookup only once the directive keeps it out of line
             return currentThreadOutOfLine();
         }
         try {
@@ -77,13 +77,11 @@ public abstract class Carrier extends Thread {
     }
 
     /**
-     * Whether {@link #currentThreadOutOfLine} is kept out of line by InlineGuard's directive: a
-     * plain call then reads the thread register afresh, without the handle's dispatch (which
-     * showed as about a tenth of the schedule loop's samples at 16 Ps).
+     * {@code Thread.currentThread()} in a frame of its own; never inlined once InlineGuard's
+     * directive is in ({@link InlineGuard#added()}): a plain call then reads the thread register
+     * afresh, without the handle's dispatch (which showed as about a tenth of the schedule loop's
+     * samples at 16 Ps).
      */
-    private static final boolean DIRECT = InlineGuard.ADDED;
-
-    /** {@code Thread.currentThread()} in a frame of its own; never inlined (see InlineGuard). */
     private static Thread currentThreadOutOfLine() {
         return Thread.currentThread();
     }
@@ -107,13 +105,18 @@ public abstract class Carrier extends Thread {
     }
 
     static {
-        // Before any carrier runs a goroutine: see InlineGuard, "thread identity across a yield".
-        InlineGuard.STATUS.length();
+        // Before any carrier runs a goroutine: see InlineGuard, "thread identity across a yield"
+        // and "off the critical path".
+        InlineGuard.start();
     }
 
-    /** Whether the inlining directive of {@code InlineGuard} is in place, and how it was added. */
+    /**
+     * Whether the inlining directive of {@code InlineGuard} is in place, and how it was added;
+     * waits until adding it is done (it is added on a thread of its own, a few hundred
+     * milliseconds after the first carrier class is loaded).
+     */
     public static String inlineGuardStatus() {
-        return InlineGuard.STATUS;
+        return InlineGuard.status();
     }
 
     protected Carrier(ThreadGroup group, String name) {
