@@ -10,6 +10,7 @@ import dev.jgo.net.Net;
 import dev.jgo.netpoll.internal.EchoServer;
 import dev.jgo.netpoll.internal.HelloHttpServer;
 import dev.jgo.netpoll.internal.HttpTimeouts;
+import dev.jgo.netpoll.internal.LimitListener;
 import dev.jgo.prof.DebugServer;
 import dev.jgo.profiler.internal.DebugHttpServer;
 import dev.jgo.spi.PolicyControl;
@@ -95,6 +96,30 @@ final class ServeCommand implements Callable<Integer> {
                     "time a keep-alive connection may wait for" + " its next request (Go's IdleTimeout; default 60s)")
     String idleTimeout;
 
+    @Option(
+            names = "--write-timeout",
+            paramLabel = "T",
+            description = "time the answers to a read may take to"
+                    + " write, on the hello and echo servers (Go's WriteTimeout; default 30s): a client that sends and never"
+                    + " reads loses its connection")
+    String writeTimeout;
+
+    @Option(
+            names = "--max-conns",
+            paramLabel = "N",
+            description = "at most N connections open at once on the"
+                    + " hello or echo server (Go's netutil.LimitListener): further ones wait in the kernel's accept queue"
+                    + " until one closes (default: no limit)")
+    String maxConns;
+
+    @Option(
+            names = "--debug-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:JGO_DEBUG_TOKEN}",
+            description = "the debug endpoints answer only requests with Authorization: Bearer TOKEN, others"
+                    + " get 401 (default: $JGO_DEBUG_TOKEN, which keeps it out of the process list; none if unset)")
+    String debugToken;
+
     @Mixin
     RuntimeMixin runtime;
 
@@ -139,6 +164,14 @@ final class ServeCommand implements Callable<Integer> {
         Duration idleTimeout = this.idleTimeout == null
                 ? HttpTimeouts.DEFAULT.idle()
                 : parseDuration("--idle-timeout", this.idleTimeout);
+        Duration writeTimeout = this.writeTimeout == null
+                ? HttpTimeouts.DEFAULT_WRITE
+                : parseDuration("--write-timeout", this.writeTimeout);
+        int maxConns = this.maxConns == null ? 0 : Args.parseInt("--max-conns", this.maxConns, 1);
+        String token = this.debugToken == null || this.debugToken.isEmpty() ? null : this.debugToken;
+        if (token != null && !token.matches("[A-Za-z0-9\\-._~+/]+=*")) {
+            throw new UsageException("option --debug-token must be letters, digits and -._~+/ (a bearer token)");
+        }
         RuntimeOptions ro = runtime.options();
         boolean http = !echo;
         String host = this.host;
@@ -150,7 +183,7 @@ final class ServeCommand implements Callable<Integer> {
         int dp = debugPort;
         // Invariant: the debug endpoints listen on loopback unless --debug-host says otherwise.
         String dh = debugHost;
-        HttpTimeouts timeouts = new HttpTimeouts(readHeaderTimeout, idleTimeout);
+        HttpTimeouts timeouts = new HttpTimeouts(readHeaderTimeout, idleTimeout, writeTimeout);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (GoRuntime rt = ro.build(GoRuntime.builder().procs(procs))) {
             rt.run(() -> {
@@ -167,20 +200,22 @@ final class ServeCommand implements Callable<Integer> {
                 out.println("serving " + (isHttp ? "HTTP hello" : "echo") + " on " + h + ":" + l.port()
                         + " (GOMAXPROCS " + rt.gomaxprocs() + ", policies " + policies + ")"
                         + (secs > 0 ? " for " + secs + " s" : ""));
-                DebugServer debug = dp < 0 ? null : startDebug(rt, dh, dp, l, timeouts);
+                DebugServer debug = dp < 0 ? null : startDebug(rt, dh, dp, l, timeouts, token);
                 if (debug != null) {
-                    out.println("debug endpoints on http://" + dh + ":" + debug.port() + "/debug/pprof/");
+                    out.println("debug endpoints on http://" + dh + ":" + debug.port() + "/debug/pprof/"
+                            + (token != null ? " (Authorization: Bearer token required)" : ""));
                 }
                 out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 AtomicBoolean stopping = new AtomicBoolean();
-                Listener served = wrap.apply(l);
+                // Invariant: with --max-conns, at most that many connections are open at once.
+                Listener served = wrap.apply(maxConns > 0 ? LimitListener.of(l, maxConns) : l);
                 Go.go(() -> {
                     try {
                         if (isHttp) {
                             HelloHttpServer.serve(served, timeouts);
                         } else {
-                            EchoServer.serve(served);
+                            EchoServer.serve(served, timeouts.write());
                         }
                         // serve returns only once its listener is closed: by us, or else a fault
                         if (!stopping.get()) {
@@ -211,9 +246,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The debug server on {@code host:port}, or a usage error (the listener closed) if it cannot bind. */
-    private static DebugServer startDebug(GoRuntime rt, String host, int port, Listener served, HttpTimeouts timeouts) {
+    private static DebugServer startDebug(
+            GoRuntime rt, String host, int port, Listener served, HttpTimeouts timeouts, String token) {
         try {
-            return DebugHttpServer.start(rt, host, port, timeouts.readHeader(), timeouts.idle());
+            return DebugHttpServer.start(
+                    rt,
+                    host,
+                    port,
+                    timeouts.readHeader(),
+                    timeouts.idle(),
+                    DebugHttpServer.DEFAULT_GOROUTINE_DUMP_INTERVAL,
+                    token);
         } catch (IOException e) {
             served.close();
             throw new IllegalStateException(

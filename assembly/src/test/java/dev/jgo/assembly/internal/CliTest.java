@@ -186,4 +186,16 @@ class CliTest {
                     "a line that mixes progress and schedtrace: " + l);
         }
     }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void serveChecksTheLimitAndTokenOptions() {
+        assertEquals(2, run("serve", "--max-conns", "0"));
+        assertTrue(err().startsWith("jgo: serve: option --max-conns must be at least 1, got 0"), err());
+        assertEquals(2, run("serve", "--write-timeout", "soon"));
+        assertTrue(err().startsWith("jgo: serve: option --write-timeout must be a positive duration"), err());
+        assertEquals(2, run("serve", "--debug-token", "two words"));
+        assertTrue(err().startsWith("jgo: serve: option --debug-token must be"), err());
+        assertEquals(2, err().lines().count(), err());
+    }
 }
