@@ -12,14 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Cold start: in a fresh JVM the first goroutine runs within 250 ms of {@code
- * GoRuntime.builder().build()}, and the compiler directive of InlineGuard is still added (on its
- * own thread). Adding the directive on the caller's path costs about 380 ms of building every
- * platform MXBean (more on a loaded machine), so the best of three JVMs stays above the bound
- * when it is back there.
+ * Cold start: in a fresh JVM the first goroutine runs without waiting for InlineGuard's compiler
+ * directive, which is still added (on its own thread). Adding it costs about 380 ms of building
+ * every platform MXBean, against about 60 ms from {@code build()} to the first goroutine on a
+ * quiet machine (the goal is 250 ms).
+ *
+ * <p>Two checks over up to three fresh JVMs. The one that fails when the directive is back on
+ * the critical path whatever the machine's load: in some JVM the first goroutine ran before the
+ * directive was added (on the critical path it is always added first). And a wall-clock bound,
+ * generous for a loaded machine: the best JVM's first goroutine within {@value #BOUND_MS} ms.
  */
 class ColdStartTest {
-    static final long BOUND_MS = 250;
+    static final long BOUND_MS = 500;
 
     private static List<String> probe() throws Exception {
         List<String> cmd = new ArrayList<>();
@@ -32,8 +36,8 @@ class ColdStartTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process p = pb.start();
         try {
-            assertTrue(p.waitFor(45, TimeUnit.SECONDS), "probe did not finish in 45 s");
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(45, TimeUnit.SECONDS), "probe did not finish in 45 s");
             assertEquals(0, p.exitValue(), out);
             return out.lines().toList();
         } finally {
@@ -41,24 +45,30 @@ class ColdStartTest {
         }
     }
 
+    private static String value(List<String> lines, String key) {
+        return lines.stream()
+                .filter(l -> l.startsWith(key + " "))
+                .findFirst()
+                .map(l -> l.substring(key.length() + 1))
+                .orElseThrow(() -> new AssertionError("no " + key + " in " + lines));
+    }
+
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void theFirstGoroutineRunsWithin250MsAndTheDirectiveIsStillAdded() throws Exception {
+    void theFirstGoroutineDoesNotWaitForTheDirectiveWhichIsStillAdded() throws Exception {
         long best = Long.MAX_VALUE;
-        List<Long> seen = new ArrayList<>();
-        for (int i = 0; i < 3 && best >= BOUND_MS; i++) {
+        boolean ranBeforeTheDirective = false;
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 3 && (best >= BOUND_MS || !ranBeforeTheDirective); i++) {
             List<String> lines = probe();
-            String first = lines.stream()
-                    .filter(l -> l.startsWith("first-goroutine-ms "))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError(lines));
-            long ms = Long.parseLong(first.substring("first-goroutine-ms ".length()));
-            seen.add(ms);
+            long ms = Long.parseLong(value(lines, "first-goroutine-ms"));
+            boolean added = Boolean.parseBoolean(value(lines, "directive-added-before-it"));
+            seen.add(ms + " ms" + (added ? " (after the directive)" : ""));
             best = Math.min(best, ms);
-            assertTrue(
-                    lines.stream().anyMatch(l -> l.startsWith("inline-guard compiler directive added")),
-                    "the directive is still added: " + lines);
+            ranBeforeTheDirective |= !added;
+            assertTrue(value(lines, "inline-guard").startsWith("compiler directive added"), lines.toString());
         }
-        assertTrue(best < BOUND_MS, "first goroutine after build(), ms per fresh JVM: " + seen);
+        assertTrue(ranBeforeTheDirective, "the first goroutine waited for the directive in every JVM: " + seen);
+        assertTrue(best < BOUND_MS, "first goroutine after build(), per fresh JVM: " + seen);
     }
 }
