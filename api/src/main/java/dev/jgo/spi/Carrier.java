@@ -5,7 +5,6 @@ import dev.jgo.WaitReason;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.MutableCallSite;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -45,24 +44,10 @@ public abstract class Carrier extends Thread {
     @SuppressWarnings("FieldMayBeFinal")
     private static MethodHandle currentThreadHandle;
 
-    /**
-     * The carrier lookup in use: {@link #viaHandle} until InlineGuard's directive is in, then
-     * {@link #currentThreadOutOfLine} ({@link #useDirectLookup}). The JIT inlines a call site's
-     * target with a dependency on it, so changing the target throws away every compiled method
-     * that inlined the old one, and one whose compilation began before the change is not
-     * installed: no compiled code can take the direct lookup without the directive.
-     */
-    private static final MutableCallSite LOOKUP;
-
-    /** Invokes {@link #LOOKUP}'s target. */
-    private static final MethodHandle LOOKUP_INVOKER;
-
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            currentThreadHandle = l.findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
-            LOOKUP = new MutableCallSite(l.findStatic(Carrier.class, "viaHandle", MethodType.methodType(Thread.class)));
-            LOOKUP_INVOKER = LOOKUP.dynamicInvoker();
+            currentThreadHandle = MethodHandles.lookup()
+                    .findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,44 +63,29 @@ public abstract class Carrier extends Thread {
      * method with a park or yield between the calls, the second call would return the carrier
      * the goroutine left, and the goroutine would then use another thread's P. Calling through a
      * non-constant {@link MethodHandle} keeps the intrinsic out of the caller's compilation unit,
-     * so each call reads the thread register of the carrier it runs on; once InlineGuard's
-     * directive is in, a plain call to a method it keeps out of line does the same for less.
+     * so each call reads the thread register of the carrier it runs on.
      */
     static Thread carrierThread() {
+        if (DIRECT) {
+            return currentThreadOutOfLine();
+        }
         try {
-            return (Thread) LOOKUP_INVOKER.invokeExact();
+            return (Thread) currentThreadHandle.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
     }
 
-    /** The lookup before the directive is in: through the non-constant handle. */
-    private static Thread viaHandle() throws Throwable {
-        return (Thread) currentThreadHandle.invokeExact();
-    }
-
     /**
-     * {@code Thread.currentThread()} in a frame of its own, never inlined: InlineGuard's directive
-     * names it. A plain call then reads the thread register afresh, without the handle's dispatch
-     * (which showed as about a tenth of the schedule loop's samples at 16 Ps).
+     * Whether {@link #currentThreadOutOfLine} is kept out of line by InlineGuard's directive: a
+     * plain call then reads the thread register afresh, without the handle's dispatch (which
+     * showed as about a tenth of the schedule loop's samples at 16 Ps).
      */
+    private static final boolean DIRECT = InlineGuard.ADDED;
+
+    /** {@code Thread.currentThread()} in a frame of its own; never inlined (see InlineGuard). */
     private static Thread currentThreadOutOfLine() {
         return Thread.currentThread();
-    }
-
-    /**
-     * Switches the carrier lookup to {@link #currentThreadOutOfLine}. Called by InlineGuard once
-     * its directive is added, never before (see {@link #LOOKUP}). Concurrency: any thread.
-     */
-    static void useDirectLookup() {
-        assert InlineGuard.added() : "the directive keeps currentThreadOutOfLine out of line";
-        try {
-            LOOKUP.setTarget(MethodHandles.lookup()
-                    .findStatic(Carrier.class, "currentThreadOutOfLine", MethodType.methodType(Thread.class)));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-        MutableCallSite.syncAll(new MutableCallSite[] {LOOKUP}); // other threads see the new target
     }
 
     /**
@@ -137,18 +107,13 @@ public abstract class Carrier extends Thread {
     }
 
     static {
-        // Before any carrier runs a goroutine: see InlineGuard, "thread identity across a yield"
-        // and "off the critical path".
-        InlineGuard.start();
+        // Before any carrier runs a goroutine: see InlineGuard, "thread identity across a yield".
+        InlineGuard.STATUS.length();
     }
 
-    /**
-     * Whether the inlining directive of {@code InlineGuard} is in place, and how it was added;
-     * waits until adding it is done (it is added on a thread of its own, a few hundred
-     * milliseconds after the first carrier class is loaded).
-     */
+    /** Whether the inlining directive of {@code InlineGuard} is in place, and how it was added. */
     public static String inlineGuardStatus() {
-        return InlineGuard.status();
+        return InlineGuard.STATUS;
     }
 
     protected Carrier(ThreadGroup group, String name) {

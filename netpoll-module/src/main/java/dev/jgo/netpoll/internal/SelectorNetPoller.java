@@ -141,9 +141,6 @@ public final class SelectorNetPoller implements NetPoller {
         if (selector != null) {
             return;
         }
-        // Precondition: socket channels' JDK locks are used by goroutines only once the compiler
-        // directive keeps them out of line (InlineGuard, "off the critical path", step 3).
-        dev.jgo.spi.Carrier.inlineGuardStatus();
         selector = Selector.open(); // the own thread starts when first needed (see "who polls")
     }
 
