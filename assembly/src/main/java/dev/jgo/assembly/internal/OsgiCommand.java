@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
         description = "Boot an embedded Apache Felix with the bundles of target/bundles (Declarative Services,"
                 + " Config Admin), run a goroutine workload through the dev.jgo.GoRuntime service, swap a"
                 + " higher-ranked StealPolicy service in and out, sleep through jgo-timer's service, stop and"
-                + " restart that bundle, stop the framework (no shell).")
+                + " restart that bundle, stop the framework (no shell). --policy and --schedtrace become the"
+                + " runtime service's defaults (framework properties jgo.stealPolicy, jgo.spinPolicy,"
+                + " jgo.fairnessPolicy, jgo.timers); policy services still win.")
 final class OsgiCommand implements Callable<Integer> {
     static final int DEFAULT_N = 10_000;
 
