@@ -4,7 +4,6 @@ import dev.jgo.Go;
 import dev.jgo.GoRuntime;
 import dev.jgo.bench.Args;
 import dev.jgo.bench.RuntimeOptions;
-import dev.jgo.bench.UsageException;
 import dev.jgo.spi.PolicyControl;
 import dev.jgo.spi.StealPolicy;
 import dev.jgo.sync.Chan;
@@ -17,14 +16,19 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jgo osgi}: boots an embedded Felix with {@code target/bundles}, runs a goroutine
@@ -32,49 +36,62 @@ import org.osgi.framework.ServiceRegistration;
  * of the running runtime, sleeps through the timer bundle's service and stops and restarts that
  * bundle, prints what happened and stops the framework. No shell.
  */
-final class OsgiCommand {
+@Command(
+        name = "osgi",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Boot an embedded Apache Felix with the bundles of target/bundles (Declarative Services,"
+                + " Config Admin), run a goroutine workload through the dev.jgo.GoRuntime service, swap a"
+                + " higher-ranked StealPolicy service in and out, sleep through jgo-timer's service, stop and"
+                + " restart that bundle, stop the framework (no shell). --policy and --schedtrace become the"
+                + " runtime service's defaults (framework properties jgo.stealPolicy, jgo.spinPolicy,"
+                + " jgo.fairnessPolicy, jgo.timers); policy services still win.")
+final class OsgiCommand implements Callable<Integer> {
     static final int DEFAULT_N = 10_000;
 
     /** The framework property (read by jgo-osgi's runtime component) of each --policy kind. */
     private static final Map<String, String> PROPERTY = Map.of(
             "steal", "jgo.stealPolicy", "spin", "jgo.spinPolicy", "fair", "jgo.fairnessPolicy", "timers", "jgo.timers");
 
-    private OsgiCommand() {}
+    @Option(names = "--bundles", paramLabel = "DIR", description = "bundle folder (default: bundles/ next to jgo.jar)")
+    Path bundles;
 
-    static String usage() {
-        return """
-                  --bundles DIR     bundle folder (default: bundles/ next to jgo.jar)
-                  --procs N         GOMAXPROCS of the runtime service, 1 to %d (framework property
-                                    jgo.procs; default: available processors)
-                  --n N             goroutines in the demo workload (default %d)
-                  --policy, --schedtrace  see "runtime options": the runtime service's defaults
-                                    (framework properties jgo.stealPolicy, jgo.spinPolicy,
-                                    jgo.fairnessPolicy, jgo.timers); policy services still win
-                """.formatted(Args.MAX_PROCS, DEFAULT_N);
+    @Option(
+            names = "--procs",
+            paramLabel = "P",
+            description = "GOMAXPROCS of the runtime service, 1 to " + Args.MAX_PROCS
+                    + " (framework property jgo.procs; default: available processors)")
+    String procs;
+
+    @Option(
+            names = "--n",
+            paramLabel = "N",
+            description = "goroutines in the demo workload (default " + DEFAULT_N + ")")
+    String n;
+
+    @Mixin
+    RuntimeMixin runtime;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        run(
+                bundles == null ? FelixLauncher.defaultBundles() : bundles,
+                procs == null ? null : Args.parseProcs("--procs", procs),
+                n == null ? DEFAULT_N : Args.parseInt("--n", n, 1),
+                runtime.options(),
+                Main.out(spec));
+        return Main.OK;
     }
 
-    static void run(List<String> args, PrintStream out) {
-        Path bundles = FelixLauncher.defaultBundles();
-        Integer procs = null;
-        int n = DEFAULT_N;
-        Args.RuntimeArgs runtime = new Args.RuntimeArgs();
-        for (int i = 0; i < args.size(); i++) {
-            int took = runtime.accept(args, i);
-            if (took > 0) {
-                i += took - 1;
-                continue;
-            }
-            String a = args.get(i);
-            switch (a) {
-                case "--bundles" -> bundles = Path.of(value(args, ++i, a));
-                case "--procs" -> procs = Args.parseProcs(a, value(args, ++i, a));
-                case "--n" -> n = Args.parseInt(a, value(args, ++i, a), 1);
-                default ->
-                    throw new UsageException("osgi: unknown option '" + a
-                            + "' (valid: --bundles, --procs, --n, --policy, --schedtrace)");
-            }
-        }
-        RuntimeOptions ro = runtime.result();
+    /**
+     * Runs the demo; {@code procs} null for the framework's default. The runtime options become
+     * the runtime service's defaults (framework properties jgo.stealPolicy, jgo.spinPolicy,
+     * jgo.fairnessPolicy, jgo.timers); policy services still win.
+     */
+    static void run(Path bundles, Integer procs, int n, RuntimeOptions ro, PrintStream out) {
         Map<String, String> props = new HashMap<>();
         if (procs != null) {
             props.put("jgo.procs", procs.toString());
@@ -213,13 +230,6 @@ final class OsgiCommand {
             case Bundle.STARTING -> "STARTING";
             default -> "state " + b.getState();
         };
-    }
-
-    private static String value(List<String> args, int i, String opt) {
-        if (i >= args.size()) {
-            throw new UsageException("osgi: " + opt + " needs a value");
-        }
-        return args.get(i);
     }
 
     private static void delete(Path dir) {

@@ -37,26 +37,45 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"--help", "-h", "help"})
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    void helpDescribesEveryCommand(String flag) {
+    void helpListsEveryCommand(String flag) {
         assertEquals(0, run(flag));
         for (String s : new String[] {
             "bench",
-            "osgi",
-            "--bundles",
-            "version",
-            "--help",
-            "--workload",
-            "--peers",
-            "skynet",
-            "chained-spawn",
             "compare",
-            "--policies",
-            "steal: go, linear, sticky",
-            "spin:  go, go-strict, one, none",
-            "--out DIR"
+            "serve",
+            "osgi",
+            "version",
+            "completion",
+            "--help",
+            "--verbose",
+            "jgo COMMAND --help",
+            "Exit codes: 0 success, 1 failure while running, 2 bad command line."
         }) {
             assertTrue(out().contains(s), s);
         }
+        assertEquals("", err());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void eachCommandsHelpDescribesItsOptions() {
+        assertEquals(0, run("bench", "--help"));
+        for (String s : new String[] {
+            "--workload", "--peers", "--no-counters", "skynet", "chained-spawn", "--policy", "--schedtrace"
+        }) {
+            assertTrue(out().contains(s), s);
+        }
+        assertTrue(!out().contains("--policies"), "bench's help holds bench's options only");
+        out.reset();
+        assertEquals(0, run("compare", "--help"));
+        for (String s : new String[] {
+            "--policies", "--out=DIR", "--workloads", "steal:  go, linear, sticky", "spin:   go, go-strict, one, none"
+        }) {
+            assertTrue(out().contains(s), s);
+        }
+        out.reset();
+        assertEquals(0, run("osgi", "-h"));
+        assertTrue(out().contains("--bundles=DIR"), out());
         assertEquals("", err());
     }
 
@@ -90,11 +109,13 @@ class MainTest {
                 "serve --procs -3"
             })
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    void badCommandLinesExitWithTwoAndUsageOnStderr(String line) {
+    void badCommandLinesExitWithTwoAndOneLinePlusAHint(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");
         assertEquals(2, run(args));
         assertTrue(err().startsWith("jgo: "), err());
-        assertTrue(err().contains("usage: java -jar jgo.jar"), err());
+        List<String> lines = err().lines().toList();
+        assertEquals(2, lines.size(), err());
+        assertTrue(lines.get(1).matches(".*See 'jgo( [a-z]+)? --help'\\."), err());
         assertEquals("", out());
     }
 
@@ -104,7 +125,8 @@ class MainTest {
     void malformedPoliciesListWhatIsValid(String command) {
         assertEquals(2, run(command, "--policy", "linear"));
         assertTrue(
-                err().startsWith("jgo: option --policy: expected KIND=NAME, got 'linear' (kinds: steal, spin, fair,"
+                err().startsWith("jgo: " + command
+                        + ": option --policy: expected KIND=NAME, got 'linear' (kinds: steal, spin, fair,"
                         + " timers)"),
                 err());
         err.reset();
@@ -127,11 +149,11 @@ class MainTest {
     void helpListsTheRuntimeOptions() {
         assertEquals(0, run("bench", "--help"));
         for (String s : new String[] {
-            "runtime options (bench, compare, serve, osgi):",
+            "Runtime options (bench, compare, serve, osgi):",
             "--policy KIND=NAME",
             "timers: heap, wheel",
             "--schedtrace[=MS]",
-            "exit codes: 0 success, 1 failure while running, 2 bad command line"
+            "Exit codes: 0 success, 1 failure while running, 2 bad command line"
         }) {
             assertTrue(out().contains(s), s);
         }

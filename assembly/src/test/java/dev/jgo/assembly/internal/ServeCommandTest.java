@@ -335,4 +335,66 @@ class ServeCommandTest {
                     bad);
         }
     }
+
+    /** One GET with {@code authorization} (null: none) and {@code Connection: close}; the answer's status line. */
+    private static String statusLine(int port, String target, String authorization) throws IOException {
+        try (Socket c = new Socket("127.0.0.1", port)) {
+            c.setSoTimeout(30_000);
+            c.getOutputStream()
+                    .write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n"
+                                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                                    + "Connection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String r = new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return r.lines().findFirst().orElse("");
+        }
+    }
+
+    /**
+     * --debug-token guards the debug endpoints (401 without it, 200 with it), --max-conns 1 keeps
+     * a second connection waiting while the first is open, and --write-timeout is taken.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void debugTokenMaxConnsAndWriteTimeoutOptions() throws Exception {
+        Serving s = serve(
+                "--port",
+                "0",
+                "--procs",
+                "2",
+                "--seconds",
+                "8",
+                "--debug-port",
+                "0",
+                "--debug-token",
+                "t0ken",
+                "--max-conns",
+                "1",
+                "--write-timeout",
+                "2s");
+        int port = s.awaitPort("serving HTTP hello on 127\\.0\\.0\\.1:(\\d+)");
+        int debug = s.awaitPort("debug endpoints on http://127\\.0\\.0\\.1:(\\d+)/");
+        assertTrue(s.out().toString(StandardCharsets.UTF_8).contains("(Authorization: Bearer token required)"));
+        assertEquals("HTTP/1.1 401 Unauthorized", statusLine(debug, "/debug/jgo/sched", null));
+        assertEquals("HTTP/1.1 401 Unauthorized", statusLine(debug, "/debug/jgo/sched", "Bearer nope"));
+        assertEquals("HTTP/1.1 200 OK", statusLine(debug, "/debug/jgo/sched", "Bearer t0ken"));
+        try (Socket first = new Socket("127.0.0.1", port);
+                Socket second = new Socket("127.0.0.1", port)) {
+            byte[] get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            first.setSoTimeout(10_000);
+            first.getOutputStream().write(get);
+            assertTrue(new String(first.getInputStream().readNBytes(10), StandardCharsets.US_ASCII)
+                    .startsWith("HTTP/1.1 "));
+            second.getOutputStream().write(get);
+            second.setSoTimeout(1_000);
+            assertThrows(
+                    java.net.SocketTimeoutException.class,
+                    () -> second.getInputStream().read());
+            first.close();
+            second.setSoTimeout(10_000);
+            assertTrue(new String(second.getInputStream().readNBytes(10), StandardCharsets.US_ASCII)
+                    .startsWith("HTTP/1.1 "));
+        }
+        s.join();
+    }
 }

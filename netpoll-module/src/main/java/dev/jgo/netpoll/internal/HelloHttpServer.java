@@ -17,7 +17,8 @@ import java.util.Objects;
  * frame is refused (400, 501, 431 for a head over 8 KiB) and its connection closed. A request with
  * {@code Connection: close}, or HTTP/1.0 without keep-alive, closes after the answer. A head
  * must arrive within the read-header timeout and a keep-alive connection is closed when idle
- * ({@link HttpTimeouts}), so slow or silent clients cannot hold connections forever. For
+ * ({@link HttpTimeouts}), so slow or silent clients cannot hold connections forever; nor can
+ * a client that sends requests and never reads the answers (the write timeout). For
  * benchmarks, not for use.
  */
 public final class HelloHttpServer {
@@ -45,7 +46,7 @@ public final class HelloHttpServer {
         serve(l, HttpTimeouts.DEFAULT);
     }
 
-    /** As {@link #serve(Listener)}, with the given read timeouts. */
+    /** As {@link #serve(Listener)}, with the given timeouts. */
     public static void serve(Listener l, HttpTimeouts t) {
         Objects.requireNonNull(t, "timeouts");
         AcceptLoop.serve(l, "http", c -> handle(c, t));
@@ -67,11 +68,13 @@ public final class HelloHttpServer {
             ByteBuffer out = ByteBuffer.allocate(RESPONSE.length * 64);
             HttpFraming f = new HttpFraming();
             ReadDeadline deadline = new ReadDeadline(c, t);
+            WriteDeadline writeDeadline = new WriteDeadline(c, t.write(), t.writeSlack());
             deadline.header(System.nanoTime()); // the first head's time runs from the accept
             for (; ; ) {
                 if (c.read(in) < 0) {
                     return;
                 }
+                writeDeadline.read(System.nanoTime()); // what this read asks is answered in time
                 in.flip();
                 boolean close = false;
                 boolean refused = false;

@@ -60,4 +60,48 @@ class NetPollBridgeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, NetPoller::get);
         assertTrue(e.getMessage().contains("jgo-netpoll"), e.getMessage());
     }
+
+    /** A poller whose driver handles count how many runtimes drive it. */
+    private static NetPoller countingPoller(java.util.concurrent.atomic.AtomicInteger driving) {
+        NetPoller p = mock(NetPoller.class);
+        when(p.attachDriver()).thenAnswer(inv -> {
+            driving.incrementAndGet();
+            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            return (AutoCloseable) () -> {
+                if (closed.compareAndSet(false, true)) {
+                    driving.decrementAndGet();
+                }
+            };
+        });
+        return p;
+    }
+
+    @Test
+    void driversReachThePollerInUseAndMoveWithTheService() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger second = new java.util.concurrent.atomic.AtomicInteger();
+        NetPoller a = countingPoller(first);
+        NetPoller c = countingPoller(second);
+        NetPollBridge b = new NetPollBridge();
+        b.use(a);
+        AutoCloseable h1 = b.attachDriver();
+        assertEquals(1, first.get(), "a runtime driving the bridge drives the bound poller");
+        b.use(c);
+        assertEquals(0, first.get(), "the driver left the poller that was unbound");
+        assertEquals(1, second.get(), "and drives the one bound now");
+        AutoCloseable h2 = b.attachDriver();
+        assertEquals(2, second.get());
+        h1.close();
+        h1.close(); // idempotent
+        assertEquals(1, second.get());
+        b.use(null);
+        assertEquals(0, second.get());
+        AutoCloseable h3 = b.attachDriver(); // while no poller is bound
+        b.use(a);
+        assertEquals(2, first.get(), "both drivers of the bridge drive the poller bound again");
+        h2.close();
+        h3.close();
+        assertEquals(0, first.get());
+        assertEquals(0, second.get());
+    }
 }

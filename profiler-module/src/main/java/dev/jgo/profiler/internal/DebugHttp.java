@@ -175,6 +175,11 @@ final class DebugHttp {
                     .append(r.disposition())
                     .append("\"\r\n");
         }
+        if (r.status() == 401) {
+            h.append("WWW-Authenticate: Bearer realm=\"")
+                    .append(DebugHttpAuth.REALM)
+                    .append("\"\r\n");
+        }
         if (r.retryAfter() > 0) {
             h.append("Retry-After: ").append(r.retryAfter()).append("\r\n");
         }
@@ -213,6 +218,7 @@ final class DebugHttp {
         return switch (status) {
             case 200 -> "OK";
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";

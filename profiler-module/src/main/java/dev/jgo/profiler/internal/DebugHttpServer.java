@@ -78,6 +78,9 @@ public final class DebugHttpServer implements DebugServer {
     private final Duration idleTimeout;
     private final long dumpIntervalNanos;
 
+    /** The bearer token every request must carry ({@code Authorization: Bearer T}), or null for none. */
+    private final byte[] token;
+
     /** {@link System#nanoTime} before which no further goroutine dump is taken; 0 before the first. */
     private final AtomicLong nextDumpAt = new AtomicLong();
 
@@ -119,8 +122,10 @@ public final class DebugHttpServer implements DebugServer {
             dev.jgo.net.Listener listener,
             Duration readHeaderTimeout,
             Duration idleTimeout,
-            Duration dumpInterval) {
+            Duration dumpInterval,
+            String token) {
         this.rt = rt;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.listener = listener;
         this.readHeaderTimeout = readHeaderTimeout;
         this.idleTimeout = idleTimeout;
@@ -168,21 +173,42 @@ public final class DebugHttpServer implements DebugServer {
             Duration idleTimeout,
             Duration goroutineDumpInterval)
             throws IOException {
+        return start(rt, host, port, readHeaderTimeout, idleTimeout, goroutineDumpInterval, null);
+    }
+
+    /**
+     * As {@link #start(GoRuntime, String, int, Duration, Duration, Duration)}; with a {@code
+     * token}, every request must carry {@code Authorization: Bearer TOKEN} and is answered 401
+     * without it (null: no token). Concurrency: any thread.
+     *
+     * @throws IllegalArgumentException if a timeout or the interval is not positive, or the token
+     *     is empty or holds characters a header cannot carry
+     */
+    public static DebugServer start(
+            GoRuntime rt,
+            String host,
+            int port,
+            Duration readHeaderTimeout,
+            Duration idleTimeout,
+            Duration goroutineDumpInterval,
+            String token)
+            throws IOException {
         requirePositive(readHeaderTimeout, "read-header timeout");
         requirePositive(idleTimeout, "idle timeout");
         requirePositive(goroutineDumpInterval, "goroutine dump interval");
         if (!RuntimeRegistry.live().contains(rt)) {
             throw new IllegalStateException("cannot serve on a closed runtime: " + rt);
         }
-        DebugServer s =
-                serve(rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout, goroutineDumpInterval);
-        if (!isLoopback(host)) {
+        DebugHttpAuth.check(token);
+        DebugServer s = serve(
+                rt, dev.jgo.net.Net.listen(host, port), readHeaderTimeout, idleTimeout, goroutineDumpInterval, token);
+        if (!isLoopback(host) && token == null) {
             dev.jgo.net.AcceptLoop.log(
                     System.getLogger(LOGGER),
                     Level.WARNING,
                     "debug endpoints exposed on " + host + ":" + s.port()
                             + ": anyone who can connect gets goroutine dumps, profiles and traces;"
-                            + " bind 127.0.0.1 unless a firewall guards the port");
+                            + " bind 127.0.0.1 unless a firewall guards the port, or set a token");
         }
         return s;
     }
@@ -224,7 +250,18 @@ public final class DebugHttpServer implements DebugServer {
             Duration readHeaderTimeout,
             Duration idleTimeout,
             Duration goroutineDumpInterval) {
-        DebugHttpServer s = new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout, goroutineDumpInterval);
+        return serve(rt, listener, readHeaderTimeout, idleTimeout, goroutineDumpInterval, null);
+    }
+
+    static DebugServer serve(
+            GoRuntime rt,
+            dev.jgo.net.Listener listener,
+            Duration readHeaderTimeout,
+            Duration idleTimeout,
+            Duration goroutineDumpInterval,
+            String token) {
+        DebugHttpServer s =
+                new DebugHttpServer(rt, listener, readHeaderTimeout, idleTimeout, goroutineDumpInterval, token);
         RuntimeRegistry.addListener(s.onRuntimeClose);
         try {
             rt.go(s::acceptLoop);
@@ -344,7 +381,10 @@ public final class DebugHttpServer implements DebugServer {
                     DebugHttp.closeWriteAndWait(c);
                     return;
                 }
-                Response r = handle(req, c, in);
+                // Invariant: with a token, no endpoint answers a request that lacks it.
+                Response r = token != null && !DebugHttpAuth.authorized(head, token)
+                        ? DebugHttpAuth.unauthorized()
+                        : handle(req, c, in);
                 if (r == null) {
                     return; // the client left during a profile or trace: nobody to answer
                 }
