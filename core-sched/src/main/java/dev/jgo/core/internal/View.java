@@ -394,9 +394,23 @@ final class View implements RuntimeView {
             }
             if (gp == null) {
                 // scheduler code (Go's g0 stack): the carrier's own frames, untrimmed
-                List<StackTraceElement> sched =
-                        stacks && st == MachineInfo.State.SCHEDULER ? Arrays.asList(mp.getStackTrace()) : List.of();
-                out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, sched));
+                if (!stacks || st != MachineInfo.State.SCHEDULER) {
+                    out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, List.of()));
+                    continue;
+                }
+                StackTraceElement[] walked = mp.getStackTrace();
+                List<StackTraceElement> mounted = trimGoroutine(walked);
+                if (mounted == null) {
+                    out.add(new MachineInfo(mp.mid, mp, st, pid, -1, null, Arrays.asList(walked)));
+                } else {
+                    // a goroutine mounted during the walk: same invariant as below, its id and
+                    // labels, read after the stack
+                    G gp2 = mp.curg;
+                    if (gp2 != null) {
+                        out.add(new MachineInfo(
+                                mp.mid, mp, MachineInfo.State.RUNNING, pid, gp2.goid, gp2.labels, mounted));
+                    } // else it left again during the walk: no sample this time
+                }
                 continue;
             }
             long goid = gp.goid;
