@@ -1250,12 +1250,14 @@ final class M extends Carrier {
         }
         Throwable t = gp.panic;
         if (gp.main != null) {
-            sched.mains.remove(gp.main);
+            // complete, then remove (see Sched.newprocExternal): this M is not idle, so no
+            // checkdead acts on the entry in between
             if (t != null) {
                 gp.main.completeExceptionally(t);
             } else {
                 gp.main.complete(gp.result);
             }
+            sched.mains.remove(gp.main);
         } else if (t != null) {
             if (sched.uncaughtHandler != null) {
                 try {

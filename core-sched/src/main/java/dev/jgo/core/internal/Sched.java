@@ -964,6 +964,13 @@ final class Sched {
             if (f != null && mains.remove(main)) {
                 main.completeExceptionally(f);
             }
+            // Invariant: mains holds only runs still waiting. The main goroutine may have ended
+            // before the add; goexit0 completes the future before it removes it, so either its
+            // remove follows our add or we see the future done here (a stale entry made
+            // checkdead see a pending run: under virtual time the clock jumped with no main).
+            if (main.isDone()) {
+                mains.remove(main);
+            }
             lock.lock();
             try {
                 checkdead();
