@@ -5,6 +5,7 @@ import dev.jgo.GoRuntime;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 
 /**
  * Wake-up lateness of many sleepers beside busy goroutines (issue 17's timer target): {@code n}
@@ -59,6 +60,12 @@ public final class SleepLateness {
         return (2L * spread + 2_000) * 1_000_000L;
     }
 
+    /** A busy goroutine's stop rule, taken as it starts: on until {@code done} or its time limit. */
+    private static IntPredicate busyUntil(AtomicBoolean done, int spread) {
+        long end = System.nanoTime() + busyLimitNanos(spread);
+        return chunks -> !done.get() && System.nanoTime() - end < 0;
+    }
+
     static long sleepMillis(int i, int spread) {
         return 1 + (i * 7919L) % spread;
     }
@@ -67,18 +74,7 @@ public final class SleepLateness {
         long[] late = new long[n];
         rt.run(() -> {
             AtomicBoolean done = new AtomicBoolean();
-            Join load = new Join(busy);
-            for (int b = 0; b < busy; b++) {
-                Go.go(() -> {
-                    long x = 1;
-                    long end = System.nanoTime() + busyLimitNanos(spread);
-                    while (!done.get() && System.nanoTime() - end < 0) {
-                        x = Sleepers.work(x);
-                        Go.yield();
-                    }
-                    load.arrive(x == 0 ? 1 : 0);
-                });
-            }
+            Join load = Sleepers.startLoad(busy, Go::go, Go::yield, () -> busyUntil(done, spread));
             Join j = new Join(n);
             for (int i = 0; i < n; i++) {
                 int k = i;
@@ -102,18 +98,8 @@ public final class SleepLateness {
         long[] late = new long[n];
         Workload.inVirtualThread(() -> {
             AtomicBoolean done = new AtomicBoolean();
-            Join load = new Join(busy);
-            for (int b = 0; b < busy; b++) {
-                Thread.startVirtualThread(() -> {
-                    long x = 1;
-                    long end = System.nanoTime() + busyLimitNanos(spread);
-                    while (!done.get() && System.nanoTime() - end < 0) {
-                        x = Sleepers.work(x);
-                        Thread.yield();
-                    }
-                    load.arrive(x == 0 ? 1 : 0);
-                });
-            }
+            Join load =
+                    Sleepers.startLoad(busy, Thread::startVirtualThread, Thread::yield, () -> busyUntil(done, spread));
             Join j = new Join(n);
             for (int i = 0; i < n; i++) {
                 int k = i;

@@ -4,6 +4,9 @@ import dev.jgo.Go;
 import dev.jgo.GoRuntime;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 
 /**
  * Sleepers: {@code n} goroutines each sleep 1-10 ms ({@link Go#sleep}; virtual threads: {@link
@@ -41,6 +44,27 @@ public final class Sleepers implements Workload {
         return x;
     }
 
+    /**
+     * Starts {@code busy} loaders with {@code go}. Each asks {@code more} once as it starts for its
+     * stop rule, then does chunks of {@link #work} with {@code yield} after each while the rule,
+     * given the chunks done so far, allows another; it then arrives at the returned join.
+     */
+    static Join startLoad(int busy, Consumer<Runnable> go, Runnable yield, Supplier<IntPredicate> more) {
+        Join load = new Join(busy);
+        for (int b = 0; b < busy; b++) {
+            go.accept(() -> {
+                IntPredicate another = more.get();
+                long x = 1;
+                for (int c = 0; another.test(c); c++) {
+                    x = work(x);
+                    yield.run();
+                }
+                load.arrive(x == 0 ? 1 : 0);
+            });
+        }
+        return load;
+    }
+
     @Override
     public String name() {
         return "sleepers";
@@ -66,17 +90,7 @@ public final class Sleepers implements Workload {
         Workload.requireN(n, 0, name());
         return rt.run(() -> {
             AtomicBoolean done = new AtomicBoolean();
-            Join load = new Join(busy);
-            for (int b = 0; b < busy; b++) {
-                Go.go(() -> {
-                    long x = 1;
-                    for (int c = 0; c < MAX_CHUNKS && !done.get(); c++) {
-                        x = work(x);
-                        Go.yield();
-                    }
-                    load.arrive(x == 0 ? 1 : 0);
-                });
-            }
+            Join load = startLoad(busy, Go::go, Go::yield, () -> c -> c < MAX_CHUNKS && !done.get());
             Join j = new Join(n);
             for (int i = 0; i < n; i++) {
                 int k = i;
@@ -99,17 +113,8 @@ public final class Sleepers implements Workload {
         Workload.requireN(n, 0, name());
         return Workload.inVirtualThread(() -> {
             AtomicBoolean done = new AtomicBoolean();
-            Join load = new Join(busy);
-            for (int b = 0; b < busy; b++) {
-                Thread.startVirtualThread(() -> {
-                    long x = 1;
-                    for (int c = 0; c < MAX_CHUNKS && !done.get(); c++) {
-                        x = work(x);
-                        Thread.yield();
-                    }
-                    load.arrive(x == 0 ? 1 : 0);
-                });
-            }
+            Join load = startLoad(
+                    busy, Thread::startVirtualThread, Thread::yield, () -> c -> c < MAX_CHUNKS && !done.get());
             Join j = new Join(n);
             for (int i = 0; i < n; i++) {
                 int k = i;

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code vt} from {@link Thread#ofVirtual()} (the JDK's ForkJoinPool). Checksum: the echoes of 0
  * .. n-1 summed, 0 + 1 + ... + (n-1).
  */
-public final class VtPingPong implements Workload {
+public final class VtPingPong extends VirtualThreadWorkload {
 
     @Override
     public String name() {
@@ -34,23 +34,9 @@ public final class VtPingPong implements Workload {
     }
 
     @Override
-    public long runJgo(GoRuntime rt, int n) {
-        try {
-            return run(rt.virtualThreadBuilder().factory(), n);
-        } catch (Exception e) {
-            throw new IllegalStateException(name() + " on jgo failed", e);
-        }
-    }
-
-    @Override
-    public long runVirtual(int n) throws Exception {
-        return run(Thread.ofVirtual().factory(), n);
-    }
-
-    /** The workload on threads of {@code f}; called from a platform thread. */
-    static long run(ThreadFactory f, int n) throws Exception {
+    long run(ThreadFactory f, int n) throws Exception {
         Workload.requireN(n, 1, "vt-pingpong");
-        return VtSkynet.inThread(f, () -> {
+        return inThread(f, () -> {
             SynchronousQueue<Integer> ping = new SynchronousQueue<>();
             SynchronousQueue<Integer> pong = new SynchronousQueue<>();
             Thread echo = f.newThread(() -> {

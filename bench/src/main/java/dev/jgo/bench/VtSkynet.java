@@ -2,8 +2,6 @@ package dev.jgo.bench;
 
 import dev.jgo.GoRuntime;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * come from {@link GoRuntime#virtualThreadBuilder()}, on {@code vt} from {@link
  * Thread#ofVirtual()}. Checksum: 0 + 1 + ... + (n-1).
  */
-public final class VtSkynet implements Workload {
+public final class VtSkynet extends VirtualThreadWorkload {
 
     @Override
     public String name() {
@@ -37,21 +35,7 @@ public final class VtSkynet implements Workload {
     }
 
     @Override
-    public long runJgo(GoRuntime rt, int n) {
-        try {
-            return run(rt.virtualThreadBuilder().factory(), n);
-        } catch (Exception e) {
-            throw new IllegalStateException(name() + " on jgo failed", e);
-        }
-    }
-
-    @Override
-    public long runVirtual(int n) throws Exception {
-        return run(Thread.ofVirtual().factory(), n);
-    }
-
-    /** The workload on threads of {@code f}; called from a platform thread. */
-    static long run(ThreadFactory f, int n) throws Exception {
+    long run(ThreadFactory f, int n) throws Exception {
         Workload.requireN(n, 1, "vt-skynet");
         return inThread(f, () -> node(f, 0, n));
     }
@@ -80,19 +64,5 @@ public final class VtSkynet implements Workload {
         }
         done.await();
         return sum.get();
-    }
-
-    /** Runs {@code body} in a new thread of {@code f} and returns its result. */
-    static long inThread(ThreadFactory f, Workload.LongBody body) throws Exception {
-        FutureTask<Long> task = new FutureTask<>(body::run);
-        f.newThread(task).start();
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
     }
 }
