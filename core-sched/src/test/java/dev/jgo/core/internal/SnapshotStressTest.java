@@ -10,6 +10,7 @@ import dev.jgo.spi.GoroutineInfo;
 import dev.jgo.spi.MachineInfo;
 import dev.jgo.sync.Chan;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,9 +26,12 @@ import org.junit.jupiter.api.Timeout;
 class SnapshotStressTest {
     private static final int STRESS = Integer.getInteger("jgo.stress", 1);
 
+    /** Snapshots the reader must take while the goroutines ping-pong, whatever the machine's load. */
+    private static final int SNAPSHOTS_DURING = 20;
+
     @Test
     void snapshotsDuringPingPongLoseNothing() throws Exception {
-        int rounds = 20_000 * STRESS;
+        int minRounds = 20_000 * STRESS;
         try (GoRuntime rt = GoRuntime.builder().procs(2).build()) {
             AtomicBoolean done = new AtomicBoolean();
             AtomicLong snapshots = new AtomicLong();
@@ -47,6 +51,8 @@ class SnapshotStressTest {
                 }
             });
             reader.start();
+            AtomicLong during = new AtomicLong();
+            AtomicLong rounds = new AtomicLong();
             long sum = rt.run(() -> {
                 Chan<Integer> ping = Chan.make(0);
                 Chan<Integer> pong = Chan.make(0);
@@ -57,21 +63,37 @@ class SnapshotStressTest {
                         }
                     });
                 }
+                // Condition, not luck: the ping-pong goes on until the reader has taken its
+                // snapshots meanwhile (a loaded machine may not schedule it for a while), bounded.
+                long base = snapshots.get();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 long s = 0;
-                for (int i = 0; i < rounds; i++) {
+                int i = 0;
+                while (i < minRounds
+                        || (snapshots.get() - base < SNAPSHOTS_DURING
+                                && failure.get() == null
+                                && System.nanoTime() < deadline)) {
                     ping.send(i);
                     s += pong.recv();
+                    i++;
                 }
+                during.set(snapshots.get() - base);
+                rounds.set(i);
                 ping.close();
                 return s;
             });
             done.set(true);
-            reader.join();
+            reader.join(30_000);
+            assertTrue(!reader.isAlive(), "the reader never finished its snapshot");
             if (failure.get() != null) {
                 throw new AssertionError(failure.get());
             }
-            assertEquals((long) rounds * (rounds - 1) / 2, sum);
-            assertTrue(snapshots.get() > 0);
+            long n = rounds.get();
+            assertEquals(n * (n - 1) / 2, sum, "a value was lost or doubled in " + n + " rounds");
+            assertTrue(
+                    during.get() >= SNAPSHOTS_DURING,
+                    "the reader took " + during.get() + " snapshots during the ping-pong, want " + SNAPSHOTS_DURING
+                            + " within 30 s");
         }
     }
 

@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       closes the listener and every open connection, and stops a profile or trace in
  *       progress itself (the handler's goroutine may never run again if its runtime is
  *       closing), so the process-wide profiler is free afterwards; whichever of the handler
- *       and close gets the stopper first runs it.
+ *       and close gets the stopper first runs it, and the other waits until it has finished
+ *       ({@link #stopOnce}).
  * </ol>
  */
 public final class DebugHttpServer implements DebugServer {
@@ -512,16 +513,22 @@ public final class DebugHttpServer implements DebugServer {
 
     /**
      * Runs the stopper of a profile or trace this server started, unless someone ran it already
-     * (the handler when its seconds are up or its client left, or {@link #close}). Concurrency:
-     * any thread.
+     * (the handler when its seconds are up or its client left, or {@link #close}); returns only
+     * once it has run to its end, whoever ran it. Concurrency: any thread; a goroutine calls it
+     * inside {@code Go.blockingLong}, as it may wait out another caller's stop.
      */
-    private static boolean stopOnce(AtomicReference<Runnable> stopper) {
-        Runnable r = stopper.getAndSet(null);
-        if (r == null) {
-            return false;
+    static boolean stopOnce(AtomicReference<Runnable> stopper) {
+        // Invariant: when stopOnce returns, the stopper it found has finished, so close() never
+        // returns while a handler woken by its client's leaving (close closes the connections)
+        // still stops the profiler or renders the trace.
+        synchronized (stopper) {
+            Runnable r = stopper.getAndSet(null);
+            if (r == null) {
+                return false;
+            }
+            r.run();
+            return true;
         }
-        r.run();
-        return true;
     }
 
     private static void deleteQuietly(Path f) {

@@ -385,4 +385,55 @@ class DebugServerTest {
             }
         }
     }
+
+    /**
+     * A stop in progress (a handler woken by its client's leaving, as close closes the
+     * connections) holds off the second caller (close) until it has finished: otherwise close
+     * returned while the tracer was still busy.
+     */
+    @Test
+    void stopOnceWaitsForAStopInProgress() throws Exception {
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Runnable> stopper =
+                new java.util.concurrent.atomic.AtomicReference<>(() -> {
+                    running.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    finished.set(true);
+                });
+        AtomicBoolean secondRan = new AtomicBoolean(true);
+        AtomicBoolean secondSawFinished = new AtomicBoolean();
+        Thread first = new Thread(() -> DebugHttpServer.stopOnce(stopper));
+        Thread second = new Thread(() -> {
+            secondRan.set(DebugHttpServer.stopOnce(stopper));
+            secondSawFinished.set(finished.get());
+        });
+        try {
+            first.start();
+            assertTrue(running.await(30, TimeUnit.SECONDS), "the first stop never started");
+            second.start();
+            // Condition, not time: the second caller either waits (BLOCKED) or has returned.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (second.getState() != Thread.State.BLOCKED && second.getState() != Thread.State.TERMINATED) {
+                assertTrue(System.nanoTime() < deadline, "the second stop neither waited nor returned");
+                Thread.sleep(1);
+            }
+            assertEquals(
+                    Thread.State.BLOCKED, second.getState(), "stopOnce returned while another stop was in progress");
+            release.countDown();
+            second.join(30_000);
+            assertTrue(!second.isAlive(), "the second stop never returned");
+            assertTrue(secondSawFinished.get(), "the second stop returned before the first had finished");
+            assertTrue(!secondRan.get(), "the stopper runs once");
+        } finally {
+            release.countDown();
+            first.join(30_000);
+            second.join(30_000);
+        }
+    }
 }
