@@ -224,9 +224,13 @@ final class Sched {
     volatile boolean mstartPending;
     /** Thread starts that failed (all time). Concurrency: requires sched.lock. */
     long mstartFailures;
-    /** Whether the current burst of failed thread starts has been reported. Any thread. */
-    private final java.util.concurrent.atomic.AtomicBoolean mstartReported =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether the current burst of failed thread starts has been reported (read by tests). */
+    final java.util.concurrent.atomic.AtomicBoolean mstartReported = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Thread starts in {@link #newm} not yet settled (a failure settles once it is reported and
+     * {@link #mstartPending} is set). Any thread.
+     */
+    private final AtomicInteger mstarting = new AtomicInteger();
     /** Goroutines that threw after close began: abandoned, reported by close, never as panics. */
     final AtomicInteger panicsAfterClose = new AtomicInteger();
 
@@ -765,14 +769,20 @@ final class Sched {
      */
     private void newm(M nmp, P pp, boolean spinning) {
         OutOfMemoryError failure;
+        mstarting.incrementAndGet();
         try {
             threadStarter.accept(nmp);
-            if (mstartReported.get() && !mstartPending) {
+            // Invariant: a success ends the burst only once no start begun before it can still
+            // fail (none in flight) and no retry is pending; else that failure is reported again.
+            if (mstarting.decrementAndGet() == 0 && mstartReported.get() && !mstartPending) {
                 mstartReported.set(false); // recovered: the next failure starts a new burst
             }
             return;
         } catch (OutOfMemoryError e) { // "unable to create native thread"
             failure = e;
+        } catch (RuntimeException | Error e) {
+            mstarting.decrementAndGet();
+            throw e;
         }
         lock.lock();
         try {
@@ -797,6 +807,7 @@ final class Sched {
                             + "); its P stays idle and the scheduler retries",
                     failure);
         }
+        mstarting.decrementAndGet(); // settled: mstartPending and the report are visible
         Sysmon sm = sysmon;
         if (sm != null) {
             LockSupport.unpark(sm);

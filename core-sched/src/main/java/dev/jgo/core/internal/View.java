@@ -424,13 +424,18 @@ final class View implements RuntimeView {
                     // goroutine mounted during this second walk was once sampled as scheduler
                     // code, without its labels).
                     G gp2 = mp.curg;
+                    long goid2 = gp2 != null ? gp2.goid : -1;
                     StackTraceElement[] st2 = mp.getStackTrace();
                     List<StackTraceElement> g2 = trimGoroutine(st2);
                     if (g2 == null) {
                         out.add(new MachineInfo(
                                 mp.mid, mp, MachineInfo.State.SCHEDULER, pid, -1, null, Arrays.asList(st2)));
-                    } else if (gp2 != null && mp.curg == gp2) {
-                        out.add(new MachineInfo(mp.mid, mp, st, pid, gp2.goid, gp2.labels, g2));
+                    } else if (gp2 != null) {
+                        java.util.Map<String, String> labels2 = gp2.labels;
+                        java.lang.invoke.VarHandle.loadLoadFence(); // labels before the re-check
+                        if (mp.curg == gp2 && gp2.goid == goid2) {
+                            out.add(new MachineInfo(mp.mid, mp, st, pid, goid2, labels2, g2));
+                        } // else it switched (or its G was reused) during the walk: no sample
                     } // else it switched again during the walk: no sample this time
                     continue;
                 }
@@ -439,6 +444,14 @@ final class View implements RuntimeView {
             // as new as its frames (read before, a goroutine that set labels and then entered a
             // method during the walk was sampled in that method without them).
             java.util.Map<String, String> labels = gp.labels;
+            if (stacks) {
+                // Invariant: the labels are those of the goroutine walked. A G is reused once its
+                // goroutine exits (labels reset, new goid): re-check after reading them.
+                java.lang.invoke.VarHandle.loadLoadFence();
+                if (mp.curg != gp || gp.goid != goid) {
+                    continue; // it exited and its G runs another goroutine: no sample this time
+                }
+            }
             out.add(new MachineInfo(mp.mid, mp, st, pid, goid, labels, stack));
         }
         return out;
