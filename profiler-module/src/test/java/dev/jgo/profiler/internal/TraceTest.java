@@ -129,6 +129,7 @@ class TraceTest {
             rt.run(() -> {}); // warm up before tracing
             long[] id = new long[1];
             Chan<Integer> wake = Chan.make(1);
+            Chan<Integer> yielded = Chan.make(1);
             List<Map<String, Object>> evs = traceOf(() -> rt.run(() -> {
                 WaitGroup wg = new WaitGroup();
                 wg.add(2);
@@ -137,10 +138,12 @@ class TraceTest {
                     for (int i = 0; i < 20; i++) {
                         Go.yield(); // runs that follow each other on the P
                     }
+                    yielded.send(1); // buffered: the sleep below starts after this run ends
                     wake.recv(); // parked until the other goroutine's send, 30 ms on
                     wg.done();
                 });
                 Go.go(() -> {
+                    yielded.recv(); // the whole 30 ms fall after the other's last run before it waits
                     Go.blockingLong(() -> {
                         Thread.sleep(30); // the P goes idle meanwhile
                         return null;
