@@ -162,7 +162,7 @@ final class M extends Carrier {
     // ---- this M ----
     P p;
     /** The P this M held when it entered a system call (Go: m.oldp). */
-    private P oldp;
+    P oldp;
 
     G curg;
     /** The JDK virtual thread this M runs now (VirtualThreads.run), else null; curg is null then. */
@@ -920,7 +920,7 @@ final class M extends Carrier {
      *
      * @return false if the runtime is stopping
      */
-    private boolean stopm() {
+    boolean stopm() {
         if (p != null) {
             throw new IllegalStateException("stopm holding p");
         }
@@ -1177,7 +1177,7 @@ final class M extends Carrier {
                 }
                 case OP_PARK -> parkM(gp);
                 case OP_GOSCHED -> goschedM(gp);
-                case OP_EXITSYSCALL -> exitsyscall0(gp);
+                case OP_EXITSYSCALL -> Syscall.exitsyscall0(this, gp);
                 default -> throw new IllegalStateException("goroutine " + gp.goid + " yielded without an mcall op");
             };
             if (next != null) { // the same goroutine goes on (an unlock function refused, a P after a syscall)
@@ -1386,7 +1386,7 @@ final class M extends Carrier {
      * Yields the running goroutine's continuation with {@code op} for execute to perform. See
      * "Pinned goroutines" for a yield the JDK refuses.
      */
-    private void mcall(int op) {
+    void mcall(int op) {
         mcallOp = op;
         if (Continuation.yield(G.SCOPE)) {
             return;
@@ -1701,7 +1701,7 @@ final class M extends Carrier {
      */
     @Override
     public <T> T blocking(Callable<T> call) throws Exception {
-        return syscall(call, false);
+        return Syscall.syscall(this, call, false);
     }
 
     /**
@@ -1710,138 +1710,7 @@ final class M extends Carrier {
      */
     @Override
     public <T> T blockingLong(Callable<T> call) throws Exception {
-        return syscall(call, true);
-    }
-
-    /** The system-call wrapper of both: entersyscall or entersyscallblock, the call, exitsyscall. */
-    private <T> T syscall(Callable<T> call, boolean handOffNow) throws Exception {
-        Objects.requireNonNull(call, "call");
-        int prev = enterRuntime();
-        G gp = curg;
-        if (p == null) { // nested blocking call: already off the P
-            try {
-                return call.call();
-            } finally {
-                leaveRuntime(prev);
-            }
-        }
-        if (handOffNow) {
-            entersyscallblock(gp);
-        } else {
-            entersyscall(gp);
-        }
-        try {
-            return call.call();
-        } finally {
-            if (exitsyscall(gp)) { // the goroutine never left this M during the call
-                leaveRuntime(prev);
-            }
-        }
-    }
-
-    /**
-     * Port of runtime.entersyscall (reentersyscall): the goroutine goes to SYSCALL, the P to
-     * SYSCALL with no M; this M remembers it as {@code oldp}. From the status store on, the P
-     * belongs to whoever wins the CAS from SYSCALL: this M in exitsyscall or sysmon in retake.
-     *
-     * <p>Concurrency: the goroutine running on this M.
-     */
-    private void entersyscall(G gp) {
-        P pp = p;
-        if (sched.safepoint != 0 && pp.safePointFnPending()) {
-            sched.world.runSafePointFn(pp); // while this M still runs pp, as Go's reentersyscall
-        }
-        pp.syscalltick++;
-        gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goSyscall(ev, gp.goid, true, pp.id);
-        }
-        oldp = pp;
-        pp.m = null;
-        p = null;
-        pp.casstatus(P.RUNNING, P.SYSCALL); // volatile: publishes the P's state to retake
-        if (sched.gcwaiting()) {
-            sched.world.syscallGcwait(pp); // the stopper may have missed this P
-        }
-        if (!pp.runq.runqempty()) {
-            sched.sysmon.nudge(); // others wait on this P: let sysmon look soon
-        }
-    }
-
-    /** Port of runtime.entersyscallblock. Concurrency: the goroutine running on this M. */
-    private void entersyscallblock(G gp) {
-        P pp = p;
-        pp.syscalltick++;
-        gp.casgstatus(G.RUNNING, G.SYSCALL);
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goSyscall(ev, gp.goid, true, pp.id);
-        }
-        // Straight from RUNNING to IDLE: a SYSCALL status here would let sysmon's retake race
-        // this hand-off for the same P.
-        sched.handoffp(releasep());
-    }
-
-    /**
-     * Port of runtime.exitsyscall: take an idle P and carry on, else (exitsyscall0) the
-     * goroutine goes to the global queue and this M stops. Returns whether the goroutine carried
-     * on without yielding (so it is still on this M).
-     *
-     * <p>Concurrency: the goroutine running on this M, holding no P.
-     */
-    private boolean exitsyscall(G gp) {
-        P op = oldp;
-        oldp = null;
-        // fast path: the P we left is still in SYSCALL (sysmon did not retake it): take it back
-        if (op != null && op.status() == P.SYSCALL && op.tryCasstatus(P.SYSCALL, P.IDLE)) {
-            acquirep(op);
-            gp.casgstatus(G.SYSCALL, G.RUNNING);
-            if (sched.events instanceof SchedEvents ev) {
-                Emit.goSyscall(ev, gp.goid, false, op.id);
-            }
-            return true;
-        }
-        P pp;
-        pp = sched.pidlegetLocked();
-        if (pp != null) {
-            acquirep(pp);
-            gp.casgstatus(G.SYSCALL, G.RUNNING);
-            if (sched.events instanceof SchedEvents ev) {
-                Emit.goSyscall(ev, gp.goid, false, pp.id);
-            }
-            return true;
-        }
-        mcall(OP_EXITSYSCALL);
-        return false; // resumed, possibly on another M: this one must not be touched
-    }
-
-    /**
-     * Port of runtime.exitsyscall0: the goroutine is off its stack with no P for it. Take an
-     * idle P if one appeared, else queue it globally and stop this M.
-     */
-    private G exitsyscall0(G gp) {
-        gp.casgstatus(G.SYSCALL, G.RUNNABLE);
-        P pp;
-        sched.lock.lock();
-        try {
-            pp = sched.pidleget();
-            if (pp == null) {
-                sched.globrunqput(gp);
-            }
-        } finally {
-            sched.lock.unlock();
-        }
-        if (pp != null) {
-            acquirep(pp);
-            return gp;
-        }
-        // The global queue may now be the only work while every other M sleeps: the
-        // "global run queue" re-check, from the submitter's side.
-        sched.wakep();
-        if (lockedg != null) {
-            return null; // schedule() waits for it in stoplockedm
-        }
-        stopm(); // with a P again, or the runtime is stopping: either way schedule() goes on
-        return null;
+        return Syscall.syscall(this, call, true);
     }
 
     // ---- profiler labels (dev.jgo.prof) ----
