@@ -272,7 +272,7 @@ final class M extends Carrier {
     }
 
     /** Port of notesleep + noteclear. Concurrency: this M only. */
-    private void notesleep() {
+    void notesleep() {
         while (!(boolean) NOTE.getVolatile(this) && !sched.stopping()) {
             ignoreInterrupt();
             LockSupport.park(this);
@@ -289,7 +289,7 @@ final class M extends Carrier {
      *
      * <p>Concurrency: this M.
      */
-    private static void ignoreInterrupt() {
+    static void ignoreInterrupt() {
         Thread.interrupted();
     }
 
@@ -363,7 +363,7 @@ final class M extends Carrier {
             // this M is wired to a goroutine that is not running: wait until it is runnable and
             // another M hands us a P for it
             G lg = lockedg;
-            if (!stoplockedm()) {
+            if (!LockedM.stoplockedm(this)) {
                 return;
             }
             execute(lg, false);
@@ -393,7 +393,7 @@ final class M extends Carrier {
         }
         if (gp.lockedm != null) {
             // Hands off own p to the locked m, then blocks waiting for a new p.
-            startlockedm(gp);
+            LockedM.startlockedm(this, gp);
             return;
         }
         execute(gp, inherit);
@@ -486,7 +486,7 @@ final class M extends Carrier {
      * Releases this M's P and stops it for the world; true if it stopped, false if the stop was
      * abandoned meanwhile (World.abortStop) and this M took its P back. Concurrency: this M.
      */
-    private boolean stopPForWorld() {
+    boolean stopPForWorld() {
         P pp = releasep();
         if (sched.world.gcstop(pp)) {
             return true;
@@ -524,62 +524,6 @@ final class M extends Carrier {
     }
 
     // ---- LockOSThread ----
-
-    /**
-     * Port of runtime.stoplockedm: this M's goroutine is locked to it and not running; give the P
-     * away and sleep until {@link #startlockedm} hands one back with the goroutine runnable.
-     *
-     * <p>Concurrency: this M.
-     *
-     * @return false if the runtime is stopping
-     */
-    private boolean stoplockedm() {
-        if (p != null) {
-            sched.handoffp(releasep());
-        }
-        sched.lock.lock();
-        try {
-            sched.nmidlelocked++; // a locked M waiting for its G counts as idle for checkdead
-            sched.checkdead();
-        } finally {
-            sched.lock.unlock();
-        }
-        notesleep();
-        if (sched.stopping()) {
-            return false;
-        }
-        P pp = nextp;
-        nextp = null;
-        acquirep(pp);
-        int st = lockedg.readgstatus();
-        if (st != G.RUNNABLE) {
-            throw new IllegalStateException("stoplockedm: lockedg (status " + G.statusName(st) + ") is not runnable");
-        }
-        return true;
-    }
-
-    /**
-     * Port of runtime.startlockedm: {@code gp} is locked to another M; hand it this M's P, wake
-     * it, and stop this M.
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    private void startlockedm(G gp) {
-        M mp = gp.lockedm;
-        if (mp == this) {
-            throw new IllegalStateException("startlockedm: locked to me");
-        }
-        sched.lock.lock();
-        try {
-            sched.nmidlelocked--; // under the lock, so checkdead never sees the gap
-        } finally {
-            sched.lock.unlock();
-        }
-        P pp = releasep();
-        mp.nextp = pp;
-        mp.notewakeup();
-        stopm();
-    }
 
     @Override
     public void lockOSThread() {
@@ -1139,7 +1083,7 @@ final class M extends Carrier {
                 }
                 inherit = inheritTime;
                 if (gp.lockedm != null) {
-                    startlockedm(gp);
+                    LockedM.startlockedm(this, gp);
                     return;
                 }
                 continue;
@@ -1190,7 +1134,7 @@ final class M extends Carrier {
             }
             inherit = inheritTime;
             if (gp.lockedm != null) {
-                startlockedm(gp); // as schedule does for a goroutine locked to another M
+                LockedM.startlockedm(this, gp); // as schedule does for a goroutine locked to another M
                 return;
             }
         }
@@ -1357,7 +1301,7 @@ final class M extends Carrier {
         USTATE.setVolatile(this, USTATE_RUNTIME);
         p = null;
         autoHandoffs++;
-        acquirePForMounted(curg);
+        LockedM.acquirePForMounted(this, curg);
         return USTATE_USER;
     }
 
@@ -1395,197 +1339,19 @@ final class M extends Carrier {
         mcallOp = OP_NONE;
         G gp = curg;
         switch (op) {
-            case OP_PARK -> parkPinned(gp);
+            case OP_PARK -> LockedM.parkPinned(this, gp);
             case OP_EXITSYSCALL -> {
                 gp.casgstatus(G.SYSCALL, G.RUNNABLE);
-                acquirePinned(gp);
+                LockedM.acquirePinned(this, gp);
             }
             default -> {
                 // A yield that cannot happen is skipped and the goroutine keeps its P, except
                 // at a pending safe point: then this carrier serves it in place.
                 if (sched.safepoint != 0) {
-                    pinnedSafePoint(gp);
+                    LockedM.pinnedSafePoint(this, gp);
                 }
             }
         }
-    }
-
-    /**
-     * A safe point for a goroutine that cannot yield: runs the pending forEachP function for this
-     * P; for a stop-the-world, stops the P and waits, still mounted, for a P after the restart
-     * (as a pinned park does).
-     *
-     * <p>Concurrency: the goroutine running on this M, holding a P.
-     */
-    private void pinnedSafePoint(G gp) {
-        P pp = p;
-        if (pp.safePointFnPending()) {
-            sched.world.runSafePointFn(pp);
-        }
-        if (sched.gcwaiting() && stopPForWorld()) {
-            acquirePForMounted(gp);
-        }
-    }
-
-    /**
-     * Park for a goroutine whose continuation cannot yield (a native frame or a critical section
-     * on its stack): the rest of the park is a blocking section. The unlock function runs first,
-     * with this M still holding its P, as in park_m; then the P is handed off as in
-     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, and it
-     * re-acquires a P (waiting for one if none is idle).
-     *
-     * <p>Concurrency: the goroutine running on this M.
-     */
-    private void parkPinned(G gp) {
-        pinnedParks++;
-        ParkUnlock fn = gp.parkUnlock;
-        Object lock = gp.parkLock;
-        gp.parkUnlock = null;
-        gp.parkLock = null;
-        gp.pinnedM = this; // volatile: read by ready after its CAS to RUNNABLE
-        P pp = p;
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goPark(ev, gp.goid, gp.waitreason, pp.id);
-        }
-        gp.casgstatus(G.RUNNING, G.WAITING);
-        // Precondition of every unlock function: it runs on the M holding the goroutine's P. A
-        // timer it adds goes to that P's queue, whose timer-mask bit handoffp then keeps; added
-        // after the hand-off it would sit on an idle P with a clear bit, which no M looks at
-        // (Timers "Timers", step 2: only a P's owner adds timers to it).
-        assert p == pp : "parkPinned: unlock function without the P";
-        if (fn != null && !fn.unlock(gp, lock)) { // refused: resume at once, still on our P
-            gp.pinnedM = null;
-            gp.casgstatus(G.WAITING, G.RUNNABLE);
-            gp.casgstatus(G.RUNNABLE, G.RUNNING);
-            return;
-        }
-        sched.handoffp(releasep());
-        sched.lock.lock();
-        try {
-            // Counted as an idle M for checkdead until Sched.ready takes it back (under the same
-            // lock, together with the status change). A ready that came first has already
-            // decremented: the count is then briefly -1, which only delays deadlock detection,
-            // never fakes it.
-            sched.npinned++;
-            sched.checkdead();
-        } finally {
-            sched.lock.unlock();
-        }
-        while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
-            ignoreInterrupt(); // the pinned goroutine's wait ignores it too (Carrier "Interrupts")
-            LockSupport.park(this);
-        }
-        gp.pinnedM = null;
-        if (sched.stopping()) {
-            throw closedWhile(gp, "was parked");
-        }
-        acquirePinned(gp);
-    }
-
-    /**
-     * A park inside Go.blocking (see "Parking inside Go.blocking"): the goroutine holds no P and
-     * stays on this carrier, which blocks until {@link Sched#ready} moves the goroutine back to
-     * SYSCALL; the blocking call then goes on, and exitsyscall finds a P as usual.
-     *
-     * <p>Concurrency: the goroutine running on this M, holding no P.
-     *
-     * @throws IllegalStateException if the runtime is stopping (after {@code fn} ran)
-     */
-    private void parkInSyscall(G gp, Object lock, ParkUnlock fn) {
-        if (sched.stopping()) { // an abandoned goroutine that goes on after close (M.execute)
-            if (fn != null) {
-                fn.unlock(gp, lock);
-            }
-            throw closedWhile(gp, "was parked");
-        }
-        // Precondition: without a P, goroutine code runs only inside a blocking call.
-        assert gp.readgstatus() == G.SYSCALL : G.statusName(gp.readgstatus());
-        gp.parkedInSyscall = true;
-        gp.pinnedM = this; // volatile: publishes parkedInSyscall; read by ready after the CAS below
-        gp.casgstatus(G.SYSCALL, G.WAITING);
-        if (fn != null && !fn.unlock(gp, lock)) {
-            gp.casgstatus(G.WAITING, G.SYSCALL);
-        } else {
-            sched.lock.lock();
-            try {
-                sched.npinned++; // idle for checkdead, as a pinned park (see parkPinned)
-                sched.checkdead();
-            } finally {
-                sched.lock.unlock();
-            }
-            boolean interrupted = false;
-            while (gp.readgstatus() == G.WAITING && !sched.stopping()) {
-                LockSupport.park(this);
-                // As an uninterruptible lock: a set flag would make park return at once (a spin),
-                // so take it and give it back to the blocking call once readied.
-                interrupted |= Thread.interrupted();
-            }
-            if (interrupted) {
-                interrupt();
-            }
-            mWakeups++;
-        }
-        boolean withdrawn = false;
-        sched.lock.lock();
-        try {
-            // Under the lock ready takes: either ready moved us to SYSCALL, or we withdraw and a
-            // later ready finds pinnedM cleared and leaves the goroutine alone.
-            if (gp.readgstatus() == G.WAITING) {
-                gp.casgstatus(G.WAITING, G.SYSCALL);
-                sched.npinned--;
-                withdrawn = true;
-            }
-            gp.pinnedM = null;
-        } finally {
-            sched.lock.unlock();
-        }
-        gp.parkedInSyscall = false;
-        if (withdrawn) {
-            throw closedWhile(gp, "was parked");
-        }
-    }
-
-    /** The exception a goroutine that cannot leave its carrier gets when its runtime closes. */
-    private IllegalStateException closedWhile(G gp, String what) {
-        return new IllegalStateException("runtime '" + sched.name + "' closed while goroutine " + gp.goid + " " + what);
-    }
-
-    /**
-     * Gets a P for a RUNNABLE goroutine that is pinned to this carrier: an idle one, or the next
-     * one that becomes idle (handed over by {@link Sched#pidleput}).
-     */
-    private void acquirePinned(G gp) {
-        acquirePForMounted(gp);
-        gp.casgstatus(G.RUNNABLE, G.RUNNING);
-    }
-
-    /**
-     * Gets a P for the goroutine mounted on this carrier, which cannot be queued (pinned, or its
-     * P was handed off automatically): an idle P, else one handed over by {@link Sched#pidleput}
-     * or by another M's schedule ({@link #handOffToPWaiter}).
-     *
-     * <p>Concurrency: this M, holding no P.
-     */
-    private void acquirePForMounted(G gp) {
-        P pp;
-        sched.lock.lock();
-        try {
-            pp = sched.pidleget();
-            if (pp == null) {
-                sched.addPWaiter(this);
-            }
-        } finally {
-            sched.lock.unlock();
-        }
-        if (pp == null) {
-            notesleep();
-            if (sched.stopping()) {
-                throw closedWhile(gp, "waited for a P");
-            }
-            pp = nextp;
-            nextp = null;
-        }
-        acquirep(pp);
     }
 
     @Override
@@ -1619,7 +1385,7 @@ final class M extends Carrier {
         gp.waitreason = reason;
         gp.waitsince = 0; // a snapshot stamps it when it first sees this wait (G "waitsince")
         if (p == null) { // inside Go.blocking
-            parkInSyscall(gp, lock, unlockf);
+            LockedM.parkInSyscall(this, gp, lock, unlockf);
             leaveRuntime(prev);
             return;
         }
