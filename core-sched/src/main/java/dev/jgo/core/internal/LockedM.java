@@ -66,7 +66,7 @@ final class LockedM {
         P pp = mp.releasep();
         lockedm.nextp = pp;
         lockedm.notewakeup();
-        mp.stopm();
+        FindRunnable.stopm(mp);
     }
 
     /**

@@ -143,7 +143,7 @@ final class M extends Carrier {
     /** {@link #ustate}: sysmon took the P while goroutine code ran. */
     static final int USTATE_TAKEN = 2;
 
-    private static final VarHandle NOTE;
+    static final VarHandle NOTE;
     private static final VarHandle USTATE;
 
     static {
@@ -171,7 +171,7 @@ final class M extends Carrier {
     boolean spinning;
     int mcallOp;
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */
-    private boolean inheritTime;
+    boolean inheritTime;
     /** Set when handoffNext found this P's queues empty; read and cleared by the next schedule. */
     private boolean localEmpty;
 
@@ -189,7 +189,7 @@ final class M extends Carrier {
     long spinRounds;
 
     long pinnedParks;
-    private boolean ranSinceWake = true;
+    boolean ranSinceWake = true;
     /** The goroutine wired to this M by lockOSThread, else null (Go: m.lockedg). */
     G lockedg;
     /** Set when a locked goroutine exits: the M then exits too, as in Go. */
@@ -211,7 +211,7 @@ final class M extends Carrier {
     int preemptPoints;
 
     /** timers: set by Timers.wakeNetPoller when an earlier timer needs this parked M. */
-    private volatile boolean timerKick;
+    volatile boolean timerKick;
 
     // ---- hand-off (see notewakeup) ----
     volatile P nextp;
@@ -380,7 +380,7 @@ final class M extends Carrier {
         G gp = knownEmpty ? null : localRunnable(p);
         boolean inherit = inheritTime;
         if (gp == null) {
-            gp = findRunnable(); // blocks until work is available
+            gp = FindRunnable.findRunnable(this); // blocks until work is available
             if (gp == null) {
                 return; // stopping
             }
@@ -389,7 +389,7 @@ final class M extends Carrier {
         // This thread is going to run a goroutine and is not spinning anymore, so if it was
         // marked as spinning we need to reset it now and potentially start a new spinning M.
         if (spinning) {
-            resetspinning();
+            FindRunnable.resetspinning(this);
         }
         if (gp.lockedm != null) {
             // Hands off own p to the locked m, then blocks waiting for a new p.
@@ -454,7 +454,7 @@ final class M extends Carrier {
      *
      * <p>Concurrency: this M, holding a P.
      */
-    private boolean safePoint() {
+    boolean safePoint() {
         P pp = p;
         if (pp.safePointFnPending()) {
             sched.world.runSafePointFn(pp);
@@ -475,10 +475,10 @@ final class M extends Carrier {
     private void gcstopm() {
         if (spinning) {
             // OK to just drop nmspinning here, startTheWorld will unpark threads as necessary.
-            dropSpinning();
+            FindRunnable.dropSpinning(this);
         }
         if (stopPForWorld()) {
-            stopm();
+            FindRunnable.stopm(this);
         }
     }
 
@@ -515,11 +515,11 @@ final class M extends Carrier {
             return false;
         }
         if (spinning) {
-            resetspinning();
+            FindRunnable.resetspinning(this);
         }
         w.nextp = releasep();
         w.notewakeup();
-        stopm();
+        FindRunnable.stopm(this);
         return true;
     }
 
@@ -549,350 +549,6 @@ final class M extends Carrier {
         }
     }
 
-    /**
-     * Port of runtime.resetspinning. See "Worker thread parking/unparking", step 3.
-     *
-     * <p>Concurrency: this M.
-     */
-    private void resetspinning() {
-        if (!spinning) {
-            throw new IllegalStateException("resetspinning: not a spinning m");
-        }
-        dropSpinning();
-        // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
-        // another P here.
-        sched.wakep();
-    }
-
-    /**
-     * This M stops spinning: the undo of {@link #becomeSpinning}. The decrement is a full fence
-     * (the StoreLoad of "Worker thread parking/unparking", step 4, where findRunnable re-checks
-     * every queue after it). Concurrency: this M, spinning.
-     */
-    private void dropSpinning() {
-        spinning = false;
-        if (sched.nmspinning.decrementAndGet() < 0) {
-            throw new IllegalStateException("M" + mid + ": negative nmspinning");
-        }
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.spin(ev, mid, p != null ? p.id : -1, false);
-        }
-    }
-
-    private void becomeSpinning() {
-        spinning = true;
-        sched.nmspinning.incrementAndGet();
-        spins++;
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.spin(ev, mid, p != null ? p.id : -1, true);
-        }
-    }
-
-    /**
-     * Port of runtime.findrunnable: finds a runnable goroutine to execute, trying other Ps'
-     * queues and the global queue; parks the M when there is none. Sets {@link #inheritTime}.
-     *
-     * <p>Concurrency: this M, holding a P on entry and on return (null return: stopping).
-     */
-    private G findRunnable() {
-        while (true) {
-            if (sched.stopping()) {
-                return null;
-            }
-            if (sched.safepoint != 0 && safePoint()) {
-                continue; // stopped for a stop-the-world, and holds a P again (or is stopping)
-            }
-            P pp = p;
-            inheritTime = false;
-            Timers.checkTimers(sched, pp); // timers: after a wake-up this may be a new P
-            // local runq
-            G gp = pp.runq.runqget();
-            if (gp != null) {
-                inheritTime = pp.runq.lastFromRunnext && sched.fairness.runnextInheritsTimeSlice();
-                return gp;
-            }
-            // global runq
-            if (!sched.runq.isEmpty()) {
-                gp = sched.globrunqget(pp, 0);
-                if (gp != null) {
-                    return gp;
-                }
-            }
-            // Poll network. This netpoll is only an optimization before we resort to stealing:
-            // we can safely skip it if there are no waiters or an M is blocked in the poller.
-            NetPoller np = sched.netpoller();
-            if (np != null && np.waiters() > 0 && sched.lastpoll.get() != 0) {
-                List<NetPoller.Wake> ws = Sched.netpoll(np, 0);
-                if (ws != null && !ws.isEmpty()) {
-                    sched.injectNet(ws, this);
-                    gp = pp.runq.runqget();
-                    if (gp != null) {
-                        return gp;
-                    }
-                }
-            }
-            // Steal work from other Ps. If the number of spinning Ms is at least the number of
-            // busy Ps, block: this prevents excessive CPU use when GOMAXPROCS>>1 but the
-            // program's parallelism is low.
-            if (spinning || sched.spinPolicy.maySpin(sched.nmspinning.get(), sched.gomaxprocs, sched.npidle.get())) {
-                if (!spinning) {
-                    becomeSpinning();
-                }
-                gp = stealWork(pp);
-                if (gp != null) {
-                    return gp;
-                }
-            }
-
-            // A spinning M polls the global queue a little longer before parking (SpinPolicy
-            // idleSpinNanos; 0 in Go). Only spinning Ms do, so at most half the busy Ps' worth.
-            if (spinning) {
-                gp = idleSpin(pp);
-                if (gp != null) {
-                    return gp;
-                }
-            }
-
-            // timers: run this P's timers that fell due while it stole and spun, before it gives
-            // up the P. Invariant: a P does not go idle with a due timer of its own.
-            if (Timers.checkTimersDue(sched, pp)) {
-                gp = pp.runq.runqget();
-                if (gp != null) {
-                    inheritTime = pp.runq.lastFromRunnext && sched.fairness.runnextInheritsTimeSlice();
-                    return gp;
-                }
-            }
-
-            // return P and block
-            sched.lock.lock();
-            try {
-                if (sched.gcwaiting() || pp.safePointFnPending()) {
-                    continue; // back to the top, where the safe point is served (unlocks first)
-                }
-                if (!sched.runq.isEmpty()) {
-                    gp = sched.globrunqget(pp, 0);
-                    if (gp != null) {
-                        return gp;
-                    }
-                }
-                if (releasep() != pp) {
-                    throw new IllegalStateException("findrunnable: wrong p");
-                }
-                sched.pidleput(pp);
-            } finally {
-                sched.lock.unlock();
-            }
-
-            // Delicate dance: the thread transitions from spinning to non-spinning, possibly
-            // concurrently with the submission of new goroutines. Drop nmspinning first, then
-            // re-check every queue (the decrement is the StoreLoad barrier). See "Worker thread
-            // parking/unparking", step 4. If work turns up we restore spinning so that
-            // resetspinning wakes another M for the rest.
-            boolean wasSpinning = spinning;
-            if (spinning) {
-                dropSpinning();
-            }
-            // check all runqueues once again, and the global queue (see "the global run queue")
-            if (workAvailableNoP()) {
-                pp = sched.pidlegetLocked();
-                if (pp != null) {
-                    acquirep(pp);
-                    if (wasSpinning) {
-                        becomeSpinning();
-                    }
-                    continue;
-                }
-            }
-            // Poll network until next timer (see Sched "network poller"): the last M going idle
-            // blocks in the poller; only one does (lastpoll swapped to 0).
-            long pollUntil = Timers.wakeTime(sched);
-            np = sched.netpoller();
-            // Under virtual time an M blocked in the poller is not idle, so the clock could not
-            // move: poll only while this runtime's goroutines wait on the network (wakers), when
-            // the clock is stopped anyway (Synctest "Virtual time", step 2).
-            if (np != null
-                    && (np.waiters() > 0 || pollUntil != 0)
-                    && (!sched.synctest.virtual || sched.wakers.get() > 0)
-                    && sched.lastpoll.getAndSet(0) != 0) {
-                int r = netpollBlock(np, pollUntil);
-                if (r == STOPM_STOPPING) {
-                    return null;
-                }
-                if (r == STOPM_HANDED_P) {
-                    continue;
-                }
-                if (r == STOPM_WOKE) {
-                    if (!stopm()) {
-                        return null;
-                    }
-                    continue;
-                }
-                // NETPOLL_BUSY: another thread polls (another runtime's M, or the poller's own
-                // thread). It may stop polling without a word to us (its runtime closes), so
-                // wait at most NETPOLL_RETRY_NANOS before trying again.
-                long again = sched.nanotime() + NETPOLL_RETRY_NANOS;
-                pollUntil = pollUntil == 0 ? again : Math.min(pollUntil, again);
-            }
-            // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
-            if (pollUntil != 0) {
-                int r = stopmUntil(pollUntil);
-                if (r == STOPM_STOPPING) {
-                    return null;
-                }
-                if (r == STOPM_HANDED_P) {
-                    continue;
-                }
-                pp = sched.pidlegetLocked();
-                if (pp != null) {
-                    acquirep(pp);
-                    // timers: this M woke for the due timers of some P: run them now, whatever
-                    // the spin policy says (without it, a non-spinning M parks again until the
-                    // same past deadline and loops until the P's owner runs them)
-                    Timers.stealDueTimers(sched, pp);
-                    continue;
-                }
-            }
-            if (!stopm()) {
-                return null;
-            }
-        }
-    }
-
-    /** Polls the global queue for SpinPolicy.idleSpinNanos. Concurrency: this M, spinning, holding pp. */
-    private G idleSpin(P pp) {
-        long ns = sched.spinPolicy.idleSpinNanos();
-        if (ns <= 0 || sched.synctest.virtual) {
-            // Under virtual time the spin would only delay the clock's next jump: work comes from
-            // the runtime's own goroutines, which checkdead sees (Synctest "Virtual time").
-            return null;
-        }
-        long deadline = System.nanoTime() + ns;
-        do {
-            for (int i = 0; i < 64; i++) {
-                if (!sched.runq.isEmpty()) {
-                    G gp = sched.globrunqget(pp, 0);
-                    if (gp != null) {
-                        return gp;
-                    }
-                }
-                Thread.onSpinWait();
-            }
-            // timers: stop spinning when one of this P's timers is due (findRunnable runs it)
-        } while (System.nanoTime() < deadline && !Timers.ownDue(pp) && !sched.stopping() && sched.safepoint == 0);
-        return null;
-    }
-
-    /** Whether any non-idle P or the global queue has work. Concurrency: this M, without a P. */
-    private boolean workAvailableNoP() {
-        if (!sched.runq.isEmpty()) {
-            return true;
-        }
-        AllP all = sched.allP; // one snapshot: the idle mask of these Ps (AllP)
-        for (P p2 : all.ps) {
-            if (!all.idle(p2.id) && !p2.runq.runqempty()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Port of runtime.stealWork (the stealing loop of findrunnable): tries to steal a batch of
-     * goroutines from another P, in the victim order and rounds of the {@link StealPolicy}.
-     *
-     * <p>Concurrency: this M, holding {@code pp}, spinning.
-     */
-    private G stealWork(P pp) {
-        StealPolicy sp = sched.stealPolicy;
-        AllP all = sched.allP; // one snapshot: the masks of these Ps (AllP)
-        P[] allp = all.ps;
-        int n = allp.length;
-        if (n == 1) {
-            return null;
-        }
-        int rounds = sp.rounds();
-        long backoff = sp.runnextBackoffNanos();
-        long minAge = sp.runnextMinAgeNanos();
-        for (int i = 0; i < rounds; i++) {
-            if (sched.safepoint != 0) {
-                return null; // GC work may be available: findRunnable's safe point serves it
-            }
-            spinRounds++;
-            boolean stealRunnext = sp.mayStealRunnext(i, rounds);
-            int r = sched.seed != null ? Seeded.rand(sched, pp).nextInt() : fastrand();
-            int pos = sp.firstVictim(pp.id, n, r);
-            int stride = sp.stride(n, r);
-            for (int k = 0; k < n; k++, pos = (pos + stride) % n) {
-                if (sched.stopping()) {
-                    return null;
-                }
-                P p2 = allp[pos];
-                if (p2 == pp) {
-                    continue;
-                }
-                // timers: run p2's due timers in the last round (Go: stealTimersOrRunNextG).
-                if (i == rounds - 1) {
-                    Timers.stealTimers(sched, all, p2);
-                    G tg = pp.runq.runqget();
-                    if (tg != null) {
-                        return tg;
-                    }
-                }
-                // Don't bother to attempt to steal if p2 is idle.
-                if (!all.idle(pos)) {
-                    G gp = pp.runq.runqsteal(p2.runq, stealRunnext, p2.status() == P.RUNNING, backoff, minAge);
-                    if (gp != null) {
-                        pp.steals++;
-                        pp.stolenGoroutines += pp.runq.lastStolen;
-                        sp.stolen(pp.id, p2.id, pp.runq.lastStolen);
-                        if (sched.events instanceof SchedEvents ev) {
-                            Emit.steal(ev, pp.id, p2.id, pp.runq.lastStolen);
-                        }
-                        return gp;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Port of runtime.stopm: puts this M on the idle list and parks it until another M hands it a
-     * P.
-     *
-     * <p>Concurrency: this M, holding no P.
-     *
-     * @return false if the runtime is stopping
-     */
-    boolean stopm() {
-        if (p != null) {
-            throw new IllegalStateException("stopm holding p");
-        }
-        if (spinning) {
-            throw new IllegalStateException("stopm spinning");
-        }
-        if (!ranSinceWake) {
-            emptyWakeups++;
-        }
-        sched.lock.lock();
-        try {
-            sched.mput(this);
-        } finally {
-            sched.lock.unlock();
-        }
-        mParks++;
-        notesleep();
-        if (sched.stopping()) {
-            return false;
-        }
-        mUnparks++;
-        ranSinceWake = false;
-        P pp = nextp;
-        nextp = null;
-        acquirep(pp);
-        return true;
-    }
-
     static final int STOPM_STOPPING = 0;
     static final int STOPM_HANDED_P = 1;
     static final int STOPM_WOKE = 2;
@@ -902,72 +558,11 @@ final class M extends Carrier {
     static final long NETPOLL_RETRY_NANOS = 10_000_000L;
 
     /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
-    private volatile boolean inNetpoll;
+    volatile boolean inNetpoll;
 
     /** Whether this M is blocked in the runtime's poll (netpollBlock). Concurrency: any thread, racy. */
     boolean inNetpoll() {
         return inNetpoll;
-    }
-
-    /** Timers.clearWaiter under sched.lock. Concurrency: this M. */
-    private void clearTimerWaiter() {
-        sched.lock.lock();
-        try {
-            Timers.clearWaiter(sched, this);
-        } finally {
-            sched.lock.unlock();
-        }
-    }
-
-    /**
-     * The blocking poll of the last idle M (see Sched "network poller"): blocks in the poller
-     * until an event, the next timer ({@code pollUntil}, 0 if none) or a kick; then takes an
-     * idle P for what it found.
-     *
-     * <p>Concurrency: this M, holding no P, having swapped {@code sched.lastpoll} to 0.
-     *
-     * @return STOPM_STOPPING, STOPM_HANDED_P (a P acquired, goroutines queued on it), STOPM_WOKE
-     *     (no idle P: what it found went to the global queue) or NETPOLL_BUSY (another thread
-     *     was polling; nothing done)
-     */
-    private int netpollBlock(NetPoller np, long pollUntil) {
-        if (p != null || spinning) {
-            throw new IllegalStateException("netpollBlock holding p or spinning");
-        }
-        sched.lock.lock();
-        try {
-            inNetpoll = true;
-            Timers.setWaiter(sched, this, pollUntil); // an earlier timer kicks us out of the poll
-        } finally {
-            sched.lock.unlock();
-        }
-        List<NetPoller.Wake> ws;
-        try {
-            ignoreInterrupt(); // a selector returns at once for an interrupted thread
-            long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - sched.nanotime());
-            if (delay > 0 && sched.synctest.virtual) {
-                delay = -1; // a virtual deadline comes only by an advance, which kicks us
-            }
-            ws = sched.stopping() ? List.of() : Sched.netpoll(np, delay);
-        } finally {
-            inNetpoll = false;
-            sched.lastpoll.set(TimerQueue.nanotime());
-            clearTimerWaiter();
-        }
-        if (sched.stopping()) {
-            return STOPM_STOPPING;
-        }
-        if (ws == null) {
-            return NETPOLL_BUSY;
-        }
-        P pp = sched.pidlegetLocked();
-        if (pp == null) {
-            sched.injectNet(ws, null);
-            return STOPM_WOKE;
-        }
-        acquirep(pp);
-        sched.injectNet(ws, this);
-        return STOPM_HANDED_P;
     }
 
     /** timers: wakes this M from a timed park (Timers.wakeNetPoller). Concurrency: any thread. */
@@ -980,90 +575,6 @@ final class M extends Carrier {
             }
         }
         LockSupport.unpark(this);
-    }
-
-    /**
-     * timers: stopm with a deadline (Go's M blocked in {@code netpoll(delay)}; see "Timers" in
-     * Timers, step 3). Parks on the idle M list until handed a P, until {@code deadline}, or until
-     * kicked by an earlier timer; an M that does not become {@code sched.timerWaiter} parks
-     * without a deadline.
-     *
-     * <p>Concurrency: this M, holding no P.
-     *
-     * @return STOPM_STOPPING, STOPM_HANDED_P (P acquired), or STOPM_WOKE (no P; off the idle list)
-     */
-    private int stopmUntil(long deadline) {
-        if (p != null || spinning) {
-            throw new IllegalStateException("stopmUntil holding p or spinning");
-        }
-        if (!ranSinceWake) {
-            emptyWakeups++;
-        }
-        boolean timed;
-        sched.lock.lock();
-        try {
-            sched.mput(this);
-            timerKick = false;
-            timed = Timers.setWaiter(sched, this, deadline);
-        } finally {
-            sched.lock.unlock();
-        }
-        mParks++;
-        boolean handed = false;
-        while (true) {
-            if ((boolean) NOTE.getVolatile(this)) { // pairs with notewakeup's volatile write
-                handed = true;
-                break;
-            }
-            if (sched.stopping() || timerKick) {
-                break;
-            }
-            ignoreInterrupt();
-            if (!timed) {
-                LockSupport.park(this);
-                continue;
-            }
-            long left = deadline - sched.nanotime();
-            if (left <= 0) {
-                break;
-            }
-            if (sched.synctest.virtual) {
-                // Virtual time moves only by an advance, which kicks the timer waiter or hands
-                // out a P (Synctest "Virtual time", step 3).
-                LockSupport.park(this);
-                continue;
-            }
-            LockSupport.parkNanos(this, left);
-        }
-        if (!handed) {
-            mWakeups++; // by its deadline or a kick (a hand-off is counted by notesleep below)
-            sched.lock.lock();
-            try {
-                Timers.clearWaiter(sched, this);
-                handed = !sched.mremove(this); // not on the list: startm took us, a P is coming
-            } finally {
-                sched.lock.unlock();
-            }
-            if (handed) {
-                notesleep();
-            }
-        } else {
-            NOTE.setVolatile(this, false);
-            mWakeups++;
-            clearTimerWaiter();
-        }
-        if (sched.stopping()) {
-            return STOPM_STOPPING;
-        }
-        if (!handed) {
-            return STOPM_WOKE;
-        }
-        mUnparks++;
-        ranSinceWake = false;
-        P pp = nextp;
-        nextp = null;
-        acquirep(pp);
-        return STOPM_HANDED_P;
     }
 
     /**

@@ -140,7 +140,7 @@ final class Syscall {
         if (mp.lockedg != null) {
             return null; // schedule() waits for it in stoplockedm
         }
-        mp.stopm(); // with a P again, or the runtime is stopping: either way schedule() goes on
+        FindRunnable.stopm(mp); // with a P again, or the runtime is stopping: either way schedule() goes on
         return null;
     }
 }
