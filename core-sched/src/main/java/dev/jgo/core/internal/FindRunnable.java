@@ -66,7 +66,7 @@ final class FindRunnable {
             if (mp.sched.stopping()) {
                 return null;
             }
-            if (mp.sched.safepoint != 0 && mp.safePoint()) {
+            if (mp.sched.safepoint != 0 && Schedule.safePoint(mp)) {
                 continue; // stopped for a stop-the-world, and holds a P again (or is stopping)
             }
             P pp = mp.p;

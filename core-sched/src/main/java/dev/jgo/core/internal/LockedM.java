@@ -81,7 +81,7 @@ final class LockedM {
         if (pp.safePointFnPending()) {
             mp.sched.world.runSafePointFn(pp);
         }
-        if (mp.sched.gcwaiting() && mp.stopPForWorld()) {
+        if (mp.sched.gcwaiting() && Schedule.stopPForWorld(mp)) {
             acquirePForMounted(mp, gp);
         }
     }

@@ -134,7 +134,7 @@ final class M extends Carrier {
     static final int OP_GOSCHED = 2;
     static final int OP_EXITSYSCALL = 3;
     /** Not an mcall: execute's name for a goroutine whose body returned. */
-    private static final int OP_EXIT = -1;
+    static final int OP_EXIT = -1;
 
     /** {@link #ustate}: goroutine code runs on this M; sysmon may take the P. */
     static final int USTATE_USER = 0;
@@ -144,7 +144,7 @@ final class M extends Carrier {
     static final int USTATE_TAKEN = 2;
 
     static final VarHandle NOTE;
-    private static final VarHandle USTATE;
+    static final VarHandle USTATE;
 
     static {
         try {
@@ -173,7 +173,7 @@ final class M extends Carrier {
     /** Whether the goroutine findRunnable returned came from runnext (inherits the time slice). */
     boolean inheritTime;
     /** Set when handoffNext found this P's queues empty; read and cleared by the next schedule. */
-    private boolean localEmpty;
+    boolean localEmpty;
 
     private int fastrand;
     /** Random source of the randomized scheduler, null when it is off. */
@@ -193,13 +193,13 @@ final class M extends Carrier {
     /** The goroutine wired to this M by lockOSThread, else null (Go: m.lockedg). */
     G lockedg;
     /** Set when a locked goroutine exits: the M then exits too, as in Go. */
-    private boolean exitWithLockedG;
+    boolean exitWithLockedG;
 
     // ---- automatic hand-off (see "Automatic hand-off"): CAS by this M and sysmon ----
     @SuppressWarnings("unused")
     private volatile int ustate = USTATE_RUNTIME;
     /** Whether automatic hand-off is on (fixed for the runtime's life). */
-    private final boolean auto;
+    final boolean auto;
     /** Times sysmon took this M's P from under a blocked goroutine. */
     long autoHandoffs;
 
@@ -305,7 +305,7 @@ final class M extends Carrier {
             }
             acquirep(pp);
             while (!sched.stopping() && !exitWithLockedG) {
-                schedule();
+                Schedule.schedule(this);
             }
             if (exitWithLockedG && p != null) { // a locked goroutine exited: this thread goes too
                 sched.handoffp(releasep());
@@ -349,178 +349,6 @@ final class M extends Carrier {
         p = null;
         pp.casstatus(pp.status() == P.SYSCALL ? P.SYSCALL : P.RUNNING, P.IDLE);
         return pp;
-    }
-
-    /**
-     * Port of runtime.schedule: one round of the scheduler, find a runnable goroutine and run it.
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    private void schedule() {
-        boolean knownEmpty = localEmpty;
-        localEmpty = false;
-        if (lockedg != null) {
-            // this M is wired to a goroutine that is not running: wait until it is runnable and
-            // another M hands us a P for it
-            G lg = lockedg;
-            if (!LockedM.stoplockedm(this)) {
-                return;
-            }
-            execute(lg, false);
-            return;
-        }
-        if (sched.pWaiting != 0 && handOffToPWaiter()) {
-            return;
-        }
-        if (sched.safepoint != 0 && safePoint()) {
-            return; // stopped for a stop-the-world: start over
-        }
-        // execute's hand-off fast path has just found this P's queue empty: only this M puts
-        // into it, so go straight to findRunnable (which looks there again first)
-        G gp = knownEmpty ? null : localRunnable(p);
-        boolean inherit = inheritTime;
-        if (gp == null) {
-            gp = FindRunnable.findRunnable(this); // blocks until work is available
-            if (gp == null) {
-                return; // stopping
-            }
-            inherit = inheritTime;
-        }
-        // This thread is going to run a goroutine and is not spinning anymore, so if it was
-        // marked as spinning we need to reset it now and potentially start a new spinning M.
-        if (spinning) {
-            FindRunnable.resetspinning(this);
-        }
-        if (gp.lockedm != null) {
-            // Hands off own p to the locked m, then blocks waiting for a new p.
-            LockedM.startlockedm(this, gp);
-            return;
-        }
-        execute(gp, inherit);
-    }
-
-    /**
-     * The local half of schedule: this P's due timers, the global queue once every {@code
-     * globalQueueInterval} schedticks, then the local queue, runnext first. Sets {@link
-     * #inheritTime}. Shared by schedule and the hand-off fast path so that both keep the same
-     * fairness accounting.
-     *
-     * <p>Concurrency: this M, holding {@code pp}.
-     */
-    private G localRunnable(P pp) {
-        FairnessPolicy f = sched.fairness;
-        Timers.checkTimers(sched, pp); // timers: run this P's due timers (Go: top of findRunnable)
-        // Check the global runnable queue once in a while to ensure fairness. Otherwise two
-        // goroutines can completely occupy the local runqueue by constantly respawning each
-        // other.
-        if (pp.schedtick % f.globalQueueInterval() == 0 && !sched.runq.isEmpty()) {
-            G gp = sched.globrunqget(pp, 1);
-            if (gp != null) {
-                inheritTime = false;
-                return gp;
-            }
-        }
-        G gp = pp.runq.runqget();
-        inheritTime = gp != null && pp.runq.lastFromRunnext && f.runnextInheritsTimeSlice();
-        return gp;
-    }
-
-    /**
-     * The hand-off fast path (see "Hand-off to runnext"): after the running goroutine parked,
-     * yielded or ended, the next goroutine of this P, taken exactly as schedule takes it, or null
-     * when schedule must run (a safe point, a P waiter, a locked M, shutdown, or no local work).
-     *
-     * <p>Concurrency: this M, holding a P, not spinning.
-     */
-    private G handoffNext() {
-        assert !spinning : "a running M is not spinning";
-        if (lockedg != null
-                || exitWithLockedG
-                || sched.pWaiting != 0
-                || sched.safepoint != 0
-                || sched.stopping()
-                || p == null) {
-            return null;
-        }
-        G gp = localRunnable(p);
-        localEmpty = gp == null;
-        return gp;
-    }
-
-    /**
-     * The safe point at the top of schedule and findRunnable (see World "stopping the world"):
-     * runs a pending forEachP function for this P, and stops the P if the world is stopping.
-     * Returns true if it stopped: the M then holds a new P, or the runtime is stopping.
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    boolean safePoint() {
-        P pp = p;
-        if (pp.safePointFnPending()) {
-            sched.world.runSafePointFn(pp);
-        }
-        if (!sched.gcwaiting()) {
-            return false;
-        }
-        gcstopm();
-        return true;
-    }
-
-    /**
-     * Port of runtime.gcstopm: stops the current M for stop-the-world; returns when the world
-     * is restarted, holding a P (or with none if the runtime is stopping).
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    private void gcstopm() {
-        if (spinning) {
-            // OK to just drop nmspinning here, startTheWorld will unpark threads as necessary.
-            FindRunnable.dropSpinning(this);
-        }
-        if (stopPForWorld()) {
-            FindRunnable.stopm(this);
-        }
-    }
-
-    /**
-     * Releases this M's P and stops it for the world; true if it stopped, false if the stop was
-     * abandoned meanwhile (World.abortStop) and this M took its P back. Concurrency: this M.
-     */
-    boolean stopPForWorld() {
-        P pp = releasep();
-        if (sched.world.gcstop(pp)) {
-            return true;
-        }
-        acquirep(pp);
-        return false;
-    }
-
-    /**
-     * A carrier whose mounted goroutine needs a P (pinned, or its P handed off automatically)
-     * cannot queue that goroutine; so at each schedule an M with a P gives it to the
-     * longest-waiting such carrier, as startlockedm does for a locked M, and stops. Without this
-     * a P that never goes idle (a busy loop of yields) would starve the waiter forever.
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    private boolean handOffToPWaiter() {
-        M w;
-        sched.lock.lock();
-        try {
-            w = sched.pollPWaiter();
-        } finally {
-            sched.lock.unlock();
-        }
-        if (w == null) {
-            return false;
-        }
-        if (spinning) {
-            FindRunnable.resetspinning(this);
-        }
-        w.nextp = releasep();
-        w.notewakeup();
-        FindRunnable.stopm(this);
-        return true;
     }
 
     // ---- LockOSThread ----
@@ -575,169 +403,6 @@ final class M extends Carrier {
             }
         }
         LockSupport.unpark(this);
-    }
-
-    /**
-     * Port of runtime.execute: runs {@code gp} on this M until it yields or ends, then performs
-     * the operation it asked for (see "mcall on continuations").
-     *
-     * <p>Concurrency: this M, holding a P.
-     */
-    private void execute(G gp, boolean inherit) {
-        ranSinceWake = true;
-        SchedEvents ev = sched.events;
-        while (gp != null) {
-            if (gp.vt != null) { // a JDK virtual thread: see VirtualThreads "Virtual threads in the run queues"
-                VirtualThreads.run(this, gp, inherit);
-                if ((gp = handoffNext()) == null) {
-                    return;
-                }
-                inherit = inheritTime;
-                if (gp.lockedm != null) {
-                    LockedM.startlockedm(this, gp);
-                    return;
-                }
-                continue;
-            }
-            P pp = p;
-            curg = gp;
-            gp.m = this;
-            gp.casgstatus(G.RUNNABLE, G.RUNNING);
-            gp.clearPreempt();
-            if (!inherit) {
-                pp.schedtick++;
-            }
-            gp.budget = sched.fairness.operationBudget();
-            if (ev != null) {
-                Emit.goStart(ev, gp.goid, pp.id, mid);
-            }
-            mcallOp = OP_NONE;
-            if (auto) {
-                USTATE.setRelease(this, USTATE_USER); // "Automatic hand-off", step 1
-            }
-            gp.cont.run();
-            ignoreInterrupt(); // the goroutine left its carrier: its interrupt ends (Carrier "Interrupts")
-            enterRuntime(); // a finished goroutine returns here without a Carrier call
-            curg = null;
-            gp.m = null;
-            if (p == null && sched.stopping()) { // a pinned goroutine ended by close()
-                return;
-            }
-            int op = gp.cont.isDone() ? OP_EXIT : mcallOp;
-            mcallOp = OP_NONE;
-            G next = switch (op) {
-                case OP_EXIT -> {
-                    goexit0(gp);
-                    yield null;
-                }
-                case OP_PARK -> parkM(gp);
-                case OP_GOSCHED -> goschedM(gp);
-                case OP_EXITSYSCALL -> Syscall.exitsyscall0(this, gp);
-                default -> throw new IllegalStateException("goroutine " + gp.goid + " yielded without an mcall op");
-            };
-            if (next != null) { // the same goroutine goes on (an unlock function refused, a P after a syscall)
-                gp = next;
-                inherit = true;
-                continue;
-            }
-            if (op == OP_EXITSYSCALL || (gp = handoffNext()) == null) {
-                return; // schedule() finds the next goroutine
-            }
-            inherit = inheritTime;
-            if (gp.lockedm != null) {
-                LockedM.startlockedm(this, gp); // as schedule does for a goroutine locked to another M
-                return;
-            }
-        }
-    }
-
-    /**
-     * Port of runtime.park_m: the goroutine is off its stack; make it waiting, then run its
-     * unlock function. Returns the goroutine to resume at once if the unlock function refused.
-     */
-    private G parkM(G gp) {
-        gp.casgstatus(G.RUNNING, G.WAITING);
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goPark(ev, gp.goid, gp.waitreason, p.id);
-        }
-        ParkUnlock fn = gp.parkUnlock;
-        Object lock = gp.parkLock;
-        gp.parkUnlock = null;
-        gp.parkLock = null;
-        if (fn != null && !fn.unlock(gp, lock)) {
-            gp.casgstatus(G.WAITING, G.RUNNABLE);
-            return gp;
-        }
-        return null;
-    }
-
-    /**
-     * Port of runtime.goschedImpl: the goroutine goes to the global queue, or with a fairness
-     * policy that says so ({@code FairnessPolicy.yieldToGlobalQueue}) to this P's queue tail.
-     */
-    private G goschedM(G gp) {
-        gp.casgstatus(G.RUNNING, G.RUNNABLE);
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goYield(ev, gp.goid, p.id);
-        }
-        if (sched.fairness.yieldToGlobalQueue()) {
-            sched.globrunqput(gp);
-        } else {
-            sched.runqput(p, gp, false, this);
-        }
-        return null;
-    }
-
-    /**
-     * Port of runtime.goexit0: the goroutine's body returned or threw. Completes a main
-     * goroutine's run call, reports an exception, and puts the G on the free list.
-     */
-    private void goexit0(G gp) {
-        if (gp.readgstatus() != G.RUNNING) { // a runtime invariant broke inside the goroutine
-            throw new IllegalStateException(
-                    "goexit0: goroutine " + gp.goid + " ended in status " + G.statusName(gp.readgstatus()), gp.panic);
-        }
-        gp.casgstatus(G.RUNNING, G.DEAD);
-        P pp = p;
-        pp.goroutinesExited++;
-        if (sched.events instanceof SchedEvents ev) {
-            Emit.goExit(ev, gp.goid, pp.id);
-        }
-        Throwable t = gp.panic;
-        if (gp.main != null) {
-            // complete, then remove (see Sched.newprocExternal): this M is not idle, so no
-            // checkdead acts on the entry in between
-            if (t != null) {
-                gp.main.completeExceptionally(t);
-            } else {
-                gp.main.complete(gp.result);
-            }
-            sched.mains.remove(gp.main);
-        } else if (t != null) {
-            if (sched.uncaughtHandler != null) {
-                try {
-                    sched.uncaughtHandler.accept(new GoHandle(gp), t); // before gfput frees gp
-                } catch (Throwable t2) {
-                    t2.addSuppressed(t);
-                    sched.die(gp, t2);
-                }
-            } else {
-                sched.die(gp, t);
-            }
-        }
-        if (gp.lockedm != null) {
-            gp.lockedm = null;
-            gp.lockedCount = 0;
-            lockedg = null;
-            exitWithLockedG = true;
-        }
-        gp.fn = null;
-        gp.cont = null;
-        gp.main = null;
-        gp.result = null;
-        gp.panic = null;
-        gp.waitreason = WaitReason.ZERO;
-        sched.gfput(pp, gp);
     }
 
     // ---- Carrier: what the running goroutine calls ----
