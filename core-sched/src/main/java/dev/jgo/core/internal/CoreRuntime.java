@@ -399,7 +399,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         stuck.removeIf(mp -> !mp.isAlive());
         sched.detachNetpoller(); // the poller's own thread serves other runtimes' waiters if none drives it
         sched.closeNetwork();
-        sched.reportLeftovers();
+        Fatal.reportLeftovers(sched);
         if (!stuck.isEmpty()) {
             throw new IllegalStateException(
                     "close: carriers still running goroutine code that never reaches a" + " runtime call: " + stuck);

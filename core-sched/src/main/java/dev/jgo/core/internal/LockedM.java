@@ -28,7 +28,7 @@ final class LockedM {
         mp.sched.lock.lock();
         try {
             mp.sched.nmidlelocked++; // a locked M waiting for its G counts as idle for checkdead
-            mp.sched.checkdead();
+            Fatal.checkdead(mp.sched);
         } finally {
             mp.sched.lock.unlock();
         }
@@ -126,7 +126,7 @@ final class LockedM {
             // decremented: the count is then briefly -1, which only delays deadlock detection,
             // never fakes it.
             mp.sched.npinned++;
-            mp.sched.checkdead();
+            Fatal.checkdead(mp.sched);
         } finally {
             mp.sched.lock.unlock();
         }
@@ -168,7 +168,7 @@ final class LockedM {
             mp.sched.lock.lock();
             try {
                 mp.sched.npinned++; // idle for checkdead, as a pinned park (see parkPinned)
-                mp.sched.checkdead();
+                Fatal.checkdead(mp.sched);
             } finally {
                 mp.sched.lock.unlock();
             }

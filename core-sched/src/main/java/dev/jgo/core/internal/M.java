@@ -311,7 +311,7 @@ final class M extends Carrier {
                 sched.handoffp(releasep());
             }
         } catch (Throwable t) {
-            sched.fail("carrier M" + mid, t); // a runtime failure, not a goroutine's panic
+            Fatal.fail(sched, "carrier M" + mid, t); // a runtime failure, not a goroutine's panic
         } finally {
             sched.mexit(this);
         }

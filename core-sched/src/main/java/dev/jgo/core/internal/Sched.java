@@ -361,49 +361,6 @@ final class Sched {
         }
     }
 
-    /**
-     * close: the one report of the goroutines close abandoned, through {@link #LOG} at WARNING:
-     * how many, and where they wait ("3 chan receive, 1 syscall"), with the count of those that
-     * threw after close began; nothing when none is left. Also withdraws their preempt requests,
-     * so no JVM-wide pending-preemption count survives the runtime ({@link
-     * dev.jgo.spi.Carrier#preemptPending}).
-     *
-     * <p>Concurrency: close, after the Ms ended (or were given up on).
-     */
-    void reportLeftovers() {
-        java.util.Map<String, Integer> where = new java.util.TreeMap<>();
-        int[] n = {0};
-        allgs.forEach(gp -> {
-            gp.clearPreempt(); // invariant: a closed runtime leaves no preempt request counted
-            int st = gp.readgstatus();
-            if (st == G.DEAD || st == G.IDLE) {
-                return;
-            }
-            n[0]++;
-            String w = st == G.WAITING ? gp.waitreason.text() : G.statusName(st).toLowerCase(java.util.Locale.ROOT);
-            where.merge(w.isEmpty() ? "waiting" : w, 1, Integer::sum);
-        });
-        int threw = panicsAfterClose.get();
-        if (n[0] == 0 && threw == 0) {
-            return;
-        }
-        StringBuilder sb = new StringBuilder("jgo: runtime '")
-                .append(name)
-                .append("' closed with ")
-                .append(n[0])
-                .append(n[0] == 1 ? " goroutine" : " goroutines")
-                .append(" left (abandoned)");
-        String sep = ": ";
-        for (var e : where.entrySet()) {
-            sb.append(sep).append(e.getValue()).append(' ').append(e.getKey());
-            sep = ", ";
-        }
-        if (threw > 0) {
-            sb.append("; ").append(threw).append(" more ended with an exception after close began");
-        }
-        LOG.log(System.Logger.Level.WARNING, sb.toString());
-    }
-
     /** netpoll: stops driving the poller (close). Concurrency: any thread. */
     synchronized void detachNetpoller() {
         AutoCloseable d = netpollDriver;
@@ -572,7 +529,7 @@ final class Sched {
         mp.schedlink = midle;
         midle = mp;
         nmidle++;
-        checkdead();
+        Fatal.checkdead(this);
     }
 
     /**
@@ -984,7 +941,7 @@ final class Sched {
             }
             lock.lock();
             try {
-                checkdead();
+                Fatal.checkdead(this);
             } finally {
                 lock.unlock();
             }
@@ -1214,123 +1171,6 @@ final class Sched {
     }
 
     // ---- deadlock and fatal errors ----
-
-    /**
-     * Port of runtime.checkdead: if every M is idle, no goroutine is runnable and nothing outside
-     * the scheduler can wake one, then no pending {@code run} can ever return: fail them with
-     * {@link DeadlockException}.
-     *
-     * <p>Concurrency: requires sched.lock.
-     */
-    void checkdead() {
-        assert lock.isHeld();
-        if (mains.isEmpty() || shutdown || fatal != null || gcwaiting()) {
-            return; // (while the world is stopped the Ms are idle on purpose)
-        }
-        int run = mcount() - nmidle - npinned - nmidlelocked;
-        if (run > 0) {
-            return;
-        }
-        if (run < 0) {
-            throw new IllegalStateException("checkdead: inconsistent counts mcount=" + mcount() + " nmidle=" + nmidle);
-        }
-        if (wakers.get() > 0 || !runq.isEmpty()) {
-            return;
-        }
-        if (synctest.allBlocked()) { // every goroutine durably blocked: see Synctest "Virtual time"
-            return;
-        }
-        if (Timers.pending(this)) { // timers: a live timer can still wake a goroutine
-            return;
-        }
-        for (P pp : allp) {
-            if (!pp.runq.runqempty()) {
-                return;
-            }
-        }
-        DeadlockException e = new DeadlockException(null, goroutineDump()); // as Go's fatal error
-        for (CompletableFuture<Object> f : mains) {
-            mains.remove(f);
-            f.completeExceptionally(e);
-        }
-    }
-
-    /**
-     * The debug=2 dump of every goroutine, for {@link DeadlockException}'s message. Reads no lock
-     * (the goroutine snapshot takes each G's scan bit), so sched.lock may be held. Concurrency:
-     * any thread.
-     */
-    String goroutineDump() {
-        try {
-            return dev.jgo.spi.Traceback.dump(rt.view().goroutines(), System.nanoTime());
-        } catch (RuntimeException ex) {
-            return "(goroutine dump failed: " + ex + ")\n"; // the deadlock is reported anyway
-        }
-    }
-
-    /**
-     * Ends the runtime after a goroutine threw and no handler is set (Go: an unrecovered panic
-     * exits the program): prints the stack as Go does, fails every pending {@code run} with the
-     * exception, and makes every M exit at its next schedule.
-     *
-     * <p>After close began ({@link #shutdown}) the goroutines left are being abandoned and what
-     * they throw is a consequence of the close ("cannot sleep: runtime is closed", an interrupted
-     * {@code Go.blocking} call): it is counted for close's one report, never printed as a panic.
-     *
-     * <p>Concurrency: any thread; must not hold sched.lock.
-     */
-    void die(G gp, Throwable t) {
-        if (shutdown) {
-            panicsAfterClose.incrementAndGet();
-            return;
-        }
-        synchronized (this) {
-            if (fatal != null) {
-                return;
-            }
-            fatal = t;
-        }
-        StringBuilder sb = new StringBuilder("panic: ").append(t).append("\n\n");
-        if (gp != null) {
-            sb.append("goroutine ").append(gp.goid).append(" [running]:\n");
-        }
-        System.err.print(sb);
-        t.printStackTrace();
-        for (CompletableFuture<Object> f : mains) {
-            mains.remove(f);
-            f.completeExceptionally(t);
-        }
-        wakeAllIdle();
-    }
-
-    /**
-     * Ends the runtime after a failure of its own threads (an M's schedule loop, sysmon): not a
-     * goroutine's panic but a broken invariant or an error the runtime could not absorb. Reported
-     * once through {@link #LOG} with its cause; every pending {@code run} fails with it, so it is
-     * never a silent stop or a hang. Quiet after close began, when the threads are ending anyway.
-     *
-     * <p>Concurrency: any thread; must not hold sched.lock.
-     */
-    void fail(String where, Throwable t) {
-        if (shutdown) {
-            return;
-        }
-        synchronized (this) {
-            if (fatal != null) {
-                return;
-            }
-            fatal = t;
-        }
-        LOG.log(
-                System.Logger.Level.ERROR,
-                "jgo: runtime '" + name + "' ended by an internal failure in " + where + ": " + t,
-                t);
-        for (CompletableFuture<Object> f : mains) {
-            mains.remove(f);
-            f.completeExceptionally(t);
-        }
-        wakeAllIdle();
-    }
 
     /** Wakes every idle M so it sees shutdown or fatal and exits. Concurrency: any thread. */
     void wakeAllIdle() {

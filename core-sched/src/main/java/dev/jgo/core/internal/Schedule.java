@@ -329,10 +329,10 @@ final class Schedule {
                     mp.sched.uncaughtHandler.accept(new GoHandle(gp), t); // before gfput frees gp
                 } catch (Throwable t2) {
                     t2.addSuppressed(t);
-                    mp.sched.die(gp, t2);
+                    Fatal.die(mp.sched, gp, t2);
                 }
             } else {
-                mp.sched.die(gp, t);
+                Fatal.die(mp.sched, gp, t);
             }
         }
         if (gp.lockedm != null) {

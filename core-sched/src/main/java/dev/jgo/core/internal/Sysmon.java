@@ -103,7 +103,7 @@ final class Sysmon extends Thread {
         try {
             loop();
         } catch (Throwable t) {
-            sched.fail("sysmon", t);
+            Fatal.fail(sched, "sysmon", t);
         } finally {
             if (longRuns != null) {
                 longRuns.withdrawAll(); // the pending count is global (LongRunWatch)

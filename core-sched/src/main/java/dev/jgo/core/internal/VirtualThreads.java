@@ -408,7 +408,7 @@ final class VirtualThreads implements Executor {
         try {
             v.task.run();
         } catch (Throwable t) { // the JDK's task handles the thread's own exceptions
-            sched.fail("virtual thread " + v.thread, t);
+            Fatal.fail(sched, "virtual thread " + v.thread, t);
         }
         Thread.interrupted(); // the thread's interrupt left with it (see M.ignoreInterrupt)
         mp.vrun = null;

@@ -387,7 +387,7 @@ final class World implements ProcControl {
         }
         sched.lock.lock();
         try {
-            sched.checkdead(); // Ms idled during the stop without checking
+            Fatal.checkdead(sched); // Ms idled during the stop without checking
         } finally {
             sched.lock.unlock();
         }
