@@ -361,7 +361,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         // Invariant: a closed runtime holds no socket. First at once, so that peers see the end
         // and goroutines parked on the network wake, then again after the Ms ended, for what a
         // goroutine still running opened meanwhile.
-        sched.closeNetwork();
+        Netpoll.closeNetwork(sched);
         List<M> ms;
         sched.lock.lock();
         try {
@@ -398,7 +398,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         stuck.removeIf(mp -> !mp.isAlive());
         sched.detachNetpoller(); // the poller's own thread serves other runtimes' waiters if none drives it
-        sched.closeNetwork();
+        Netpoll.closeNetwork(sched);
         Fatal.reportLeftovers(sched);
         if (!stuck.isEmpty()) {
             throw new IllegalStateException(

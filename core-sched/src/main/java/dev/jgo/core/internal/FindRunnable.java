@@ -89,9 +89,9 @@ final class FindRunnable {
             // we can safely skip it if there are no waiters or an M is blocked in the poller.
             NetPoller np = mp.sched.netpoller();
             if (np != null && np.waiters() > 0 && mp.sched.lastpoll.get() != 0) {
-                List<NetPoller.Wake> ws = Sched.netpoll(np, 0);
+                List<NetPoller.Wake> ws = Netpoll.netpoll(np, 0);
                 if (ws != null && !ws.isEmpty()) {
-                    mp.sched.injectNet(ws, mp);
+                    Netpoll.injectNet(mp.sched, ws, mp);
                     gp = pp.runq.runqget();
                     if (gp != null) {
                         return gp;
@@ -399,7 +399,7 @@ final class FindRunnable {
             if (delay > 0 && mp.sched.synctest.virtual) {
                 delay = -1; // a virtual deadline comes only by an advance, which kicks us
             }
-            ws = mp.sched.stopping() ? List.of() : Sched.netpoll(np, delay);
+            ws = mp.sched.stopping() ? List.of() : Netpoll.netpoll(np, delay);
         } finally {
             mp.inNetpoll = false;
             mp.sched.lastpoll.set(TimerQueue.nanotime());
@@ -413,11 +413,11 @@ final class FindRunnable {
         }
         P pp = mp.sched.pidlegetLocked();
         if (pp == null) {
-            mp.sched.injectNet(ws, null);
+            Netpoll.injectNet(mp.sched, ws, null);
             return M.STOPM_WOKE;
         }
         mp.acquirep(pp);
-        mp.sched.injectNet(ws, mp);
+        Netpoll.injectNet(mp.sched, ws, mp);
         return M.STOPM_HANDED_P;
     }
 

@@ -160,7 +160,7 @@ final class Sched {
     final AtomicLong lastpoll = new AtomicLong(TimerQueue.nanotime());
 
     /** netpoll: the poller this runtime drives, null until some goroutine used the network. */
-    private volatile NetPoller netpoller;
+    volatile NetPoller netpoller;
     /** netpoll: this runtime's driver handle on {@link #netpoller}; guarded by {@code this}. */
     private AutoCloseable netpollDriver;
 
@@ -342,25 +342,6 @@ final class Sched {
         return netpoller;
     }
 
-    /**
-     * netpoll: closes every listener and connection this runtime's goroutines opened (close):
-     * their peers see end-of-stream, the port refuses, and goroutines parked on them wake with an
-     * error. The poller is shared by the JVM's runtimes, so it closes only the descriptors it
-     * tracks as this runtime's ({@link NetPoller#closeOwned}).
-     *
-     * <p>Concurrency: any thread, not a goroutine of this runtime.
-     */
-    void closeNetwork() {
-        NetPoller seen = NetPoller.initialised();
-        NetPoller np = netpoller;
-        if (seen != null) {
-            seen.closeOwned(rt);
-        }
-        if (np != null && np != seen) {
-            np.closeOwned(rt);
-        }
-    }
-
     /** netpoll: stops driving the poller (close). Concurrency: any thread. */
     synchronized void detachNetpoller() {
         AutoCloseable d = netpollDriver;
@@ -371,65 +352,6 @@ final class Sched {
             } catch (Exception e) {
                 // the poller's handle does not fail; nothing to undo
             }
-        }
-    }
-
-    /**
-     * netpoll(delay) for Ms and sysmon: the goroutines to ready, null if another thread is
-     * polling. A failure of the poller is reported through {@link #LOG} once per burst, with its
-     * cause, and reads as "another thread is polling" (null): the caller parks or polls again a
-     * round later instead of spinning on the failure, and the runtime recovers when the poller
-     * does (a closed poller has woken its waiters with an error already).
-     *
-     * <p>Concurrency: any thread.
-     */
-    static List<NetPoller.Wake> netpoll(NetPoller np, long delayNanos) {
-        try {
-            List<NetPoller.Wake> ws = np.poll(delayNanos);
-            if (netpollFailing) {
-                netpollFailing = false; // the burst is over: report the next failure again
-            }
-            return ws;
-        } catch (java.io.IOException | RuntimeException e) {
-            if (!netpollFailing) {
-                netpollFailing = true;
-                LOG.log(
-                        System.Logger.Level.ERROR,
-                        "jgo: the network poll failed (" + e + "); goroutines waiting on"
-                                + " the network wake when it recovers",
-                        e);
-            }
-            return null;
-        }
-    }
-
-    /**
-     * Whether the last network poll failed (reported once per burst). JVM-wide, as the poller it
-     * describes; a racy flag: two threads failing at once may both report.
-     */
-    private static volatile boolean netpollFailing;
-
-    /**
-     * netpoll: readies the goroutines a poll returned, each through its own runtime; this
-     * runtime's go to {@code mp}'s P (or the global queue when {@code mp} holds none).
-     *
-     * <p>Concurrency: any thread; {@code mp} the calling M or null.
-     */
-    void injectNet(List<NetPoller.Wake> ws, M mp) {
-        boolean queued = false;
-        for (NetPoller.Wake w : ws) {
-            if (w.scheduler() == rt) {
-                queued |= readyQueued((G) w.g(), mp); // one wakep for the batch, below
-            } else {
-                try {
-                    w.scheduler().ready(w.g());
-                } catch (RuntimeException e) {
-                    // that runtime is closed: nothing to run the goroutine on
-                }
-            }
-        }
-        if (queued) {
-            wakep(); // Go's injectglist starts Ms for the batch; the spinning M it wakes wakes more
         }
     }
 
@@ -1018,7 +940,7 @@ final class Sched {
      *
      * <p>Concurrency: as {@link #ready}.
      */
-    private boolean readyQueued(G gp, M mp) {
+    boolean readyQueued(G gp, M mp) {
         assert gp.sched == this && (mp == null || mp.sched == this) : "ready of a foreign G (see \"Ownership\")";
         VThread vt = gp.vt;
         if (vt != null) { // a virtual thread in a jgo park: the JDK queues it (VCarrier "Parking a virtual thread")

@@ -155,9 +155,9 @@ final class Sysmon extends Thread {
                     && lastpoll != 0
                     && lastpoll + NETPOLL_MAX_NANOS < nt
                     && sched.lastpoll.compareAndSet(lastpoll, nt)) {
-                List<NetPoller.Wake> ws = Sched.netpoll(np, 0);
+                List<NetPoller.Wake> ws = Netpoll.netpoll(np, 0);
                 if (ws != null && !ws.isEmpty()) {
-                    sched.injectNet(ws, null);
+                    Netpoll.injectNet(sched, ws, null);
                     idle = 0;
                 }
             }

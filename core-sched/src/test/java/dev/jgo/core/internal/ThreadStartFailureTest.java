@@ -205,13 +205,13 @@ class ThreadStartFailureTest {
                 .thenReturn(List.of())
                 .thenThrow(boom);
         try (LogCapture log = new LogCapture()) {
-            assertNull(Sched.netpoll(np, 0), "a failed poll reads as 'another thread polls'");
-            assertNull(Sched.netpoll(np, 0));
+            assertNull(Netpoll.netpoll(np, 0), "a failed poll reads as 'another thread polls'");
+            assertNull(Netpoll.netpoll(np, 0));
             assertEquals(1, log.find(Level.SEVERE, "injected poll failure").size(), "once for the burst");
             assertEquals(
                     boom, log.find(Level.SEVERE, "injected poll failure").get(0).getThrown());
-            assertEquals(List.of(), Sched.netpoll(np, 0));
-            assertNull(Sched.netpoll(np, 0));
+            assertEquals(List.of(), Netpoll.netpoll(np, 0));
+            assertNull(Netpoll.netpoll(np, 0));
             assertEquals(2, log.find(Level.SEVERE, "injected poll failure").size(), "again for a new burst");
         }
     }
