@@ -237,7 +237,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (m == null && Thread.currentThread() instanceof M mt && mt.sched == sched && mt.curg == null) {
             m = mt; // timers: a timer function on a carrier between goroutines readies into its P
         }
-        sched.ready(G.of(g), m != null && m.p != null ? m : null); // a foreign G goes to its own runtime
+        Ready.ready(sched, G.of(g), m != null && m.p != null ? m : null); // a foreign G goes to its own runtime
     }
 
     @Override

@@ -80,7 +80,7 @@ final class FindRunnable {
             }
             // global runq
             if (!mp.sched.runq.isEmpty()) {
-                gp = mp.sched.globrunqget(pp, 0);
+                gp = Ready.globrunqget(mp.sched, pp, 0);
                 if (gp != null) {
                     return gp;
                 }
@@ -137,7 +137,7 @@ final class FindRunnable {
                     continue; // back to the top, where the safe point is served (unlocks first)
                 }
                 if (!mp.sched.runq.isEmpty()) {
-                    gp = mp.sched.globrunqget(pp, 0);
+                    gp = Ready.globrunqget(mp.sched, pp, 0);
                     if (gp != null) {
                         return gp;
                     }
@@ -237,7 +237,7 @@ final class FindRunnable {
         do {
             for (int i = 0; i < 64; i++) {
                 if (!mp.sched.runq.isEmpty()) {
-                    G gp = mp.sched.globrunqget(pp, 0);
+                    G gp = Ready.globrunqget(mp.sched, pp, 0);
                     if (gp != null) {
                         return gp;
                     }

@@ -446,7 +446,7 @@ final class M extends Carrier {
         G newg = sched.newproc1(fn, pp, parent.goid, null);
         newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
-        sched.runqput(pp, newg, sched.fairness.useRunnext(), this);
+        Ready.runqput(sched, pp, newg, sched.fairness.useRunnext(), this);
         sched.wakep();
         if (parent.preemptRequested()) { // every runtime call honours a preempt request
             mcall(OP_GOSCHED);
@@ -574,7 +574,7 @@ final class M extends Carrier {
     public void ready(Goroutine g) {
         int prev = enterRuntime();
         try {
-            sched.ready(G.of(g), p != null ? this : null);
+            Ready.ready(sched, G.of(g), p != null ? this : null);
         } finally {
             leaveRuntime(prev);
         }

@@ -75,7 +75,7 @@ final class Netpoll {
         boolean queued = false;
         for (NetPoller.Wake w : ws) {
             if (w.scheduler() == sched.rt) {
-                queued |= sched.readyQueued((G) w.g(), mp); // one wakep for the batch, below
+                queued |= Ready.readyQueued(sched, (G) w.g(), mp); // one wakep for the batch, below
             } else {
                 try {
                     w.scheduler().ready(w.g());

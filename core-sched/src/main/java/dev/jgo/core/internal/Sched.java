@@ -839,7 +839,7 @@ final class Sched {
     GoHandle newprocExternal(Runnable fn, CompletableFuture<Object> main) {
         G newg = newproc1(fn, null, 0, main);
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
-        globrunqput(newg);
+        Ready.globrunqput(this, newg);
         wakep();
         if (main != null) {
             // Registered only once the goroutine is queued: an M going idle in between must not
@@ -869,120 +869,6 @@ final class Sched {
             }
         }
         return h;
-    }
-
-    /**
-     * Port of runtime.globrunqput. Concurrency: any thread (lock-free).
-     */
-    void globrunqput(G gp) {
-        runq.offer(gp);
-    }
-
-    /**
-     * Port of runtime.globrunqget: takes a batch from the global queue into {@code pp}'s local
-     * queue and returns one goroutine to run ({@code max > 0} bounds the batch).
-     *
-     * <p>Concurrency: owner of {@code pp}.
-     */
-    G globrunqget(P pp, int max) {
-        int size = runq.size();
-        if (size == 0) {
-            return null;
-        }
-        int n = size / gomaxprocs + 1;
-        if (n > size) {
-            n = size;
-        }
-        if (max > 0 && n > max) {
-            n = max;
-        }
-        if (n > pp.runq.capacity() / 2) {
-            n = pp.runq.capacity() / 2;
-        }
-        G gp = runq.take(n); // the batch in one critical section, oldest first
-        if (gp == null) {
-            return null;
-        }
-        G g = gp.schedlink;
-        gp.schedlink = null;
-        SplittableRandom rnd = randomize && g != null ? Seeded.shuffleSource(this, pp) : null;
-        while (g != null) {
-            G next = g.schedlink;
-            g.schedlink = null;
-            pp.runq.runqput(g, false, 0, rnd);
-            g = next;
-        }
-        return gp;
-    }
-
-    /**
-     * Port of runtime.ready/goready: makes a waiting goroutine runnable. From an M holding a P it
-     * goes to that P's runnext; otherwise to the global queue. Then wakep. A G of another runtime
-     * goes to its own runtime's global queue (see "Ownership").
-     *
-     * <p>Concurrency: any thread; {@code mp} the calling M of this runtime, or null.
-     */
-    void ready(G gp, M mp) {
-        Sched own = gp.sched;
-        if (own != this) {
-            // Invariant: a G runs only on its own runtime's carriers ("Ownership", step 1).
-            own.ready(gp, null);
-            return;
-        }
-        if (readyQueued(gp, mp)) {
-            wakep();
-        }
-    }
-
-    /**
-     * ready without the wakep: makes {@code gp} runnable and queues it, or unparks its pinned
-     * carrier. Returns whether it was queued (so that an M may be wanted for it).
-     *
-     * <p>Concurrency: as {@link #ready}.
-     */
-    boolean readyQueued(G gp, M mp) {
-        assert gp.sched == this && (mp == null || mp.sched == this) : "ready of a foreign G (see \"Ownership\")";
-        VThread vt = gp.vt;
-        if (vt != null) { // a virtual thread in a jgo park: the JDK queues it (VCarrier "Parking a virtual thread")
-            vt.readyJgo();
-            return false;
-        }
-        // A pinned park (see M "Pinned goroutines", "Parking inside Go.blocking") wrote pinnedM
-        // before its move to WAITING, so a goroutine this CAS can ready shows it here. Its carrier
-        // waits, not a run queue; the status change and the npinned decrement are one step for
-        // checkdead.
-        M pinned = gp.pinnedM;
-        if (pinned != null) {
-            lock.lock();
-            try {
-                if (gp.pinnedM != pinned) {
-                    return false; // the park was withdrawn under this lock: its runtime closed
-                }
-                gp.casgstatus(G.WAITING, gp.parkedInSyscall ? G.SYSCALL : G.RUNNABLE);
-                npinned--;
-            } finally {
-                lock.unlock();
-            }
-            LockSupport.unpark(pinned);
-            return false;
-        }
-        gp.casgstatus(G.WAITING, G.RUNNABLE);
-        P pp = mp != null ? mp.p : null;
-        if (events instanceof SchedEvents ev) {
-            Emit.goUnpark(ev, gp.goid, pp != null ? pp.id : -1);
-        }
-        if (pp != null) {
-            runqput(pp, gp, fairness.useRunnext(), mp);
-        } else {
-            globrunqput(gp);
-        }
-        return true;
-    }
-
-    /** runqput with this runtime's options. Concurrency: owner of {@code pp}. */
-    void runqput(P pp, G gp, boolean next, M mp) {
-        long since = next && trackRunnextAge ? System.nanoTime() : 0;
-        pp.runq.runqput(gp, next, since, randomize ? (seed != null ? Seeded.rand(this, pp) : mp.rnd) : null);
     }
 
     /**

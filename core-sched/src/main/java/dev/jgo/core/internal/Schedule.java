@@ -78,7 +78,7 @@ final class Schedule {
         // goroutines can completely occupy the local runqueue by constantly respawning each
         // other.
         if (pp.schedtick % f.globalQueueInterval() == 0 && !mp.sched.runq.isEmpty()) {
-            G gp = mp.sched.globrunqget(pp, 1);
+            G gp = Ready.globrunqget(mp.sched, pp, 1);
             if (gp != null) {
                 mp.inheritTime = false;
                 return gp;
@@ -291,9 +291,9 @@ final class Schedule {
             Emit.goYield(ev, gp.goid, mp.p.id);
         }
         if (mp.sched.fairness.yieldToGlobalQueue()) {
-            mp.sched.globrunqput(gp);
+            Ready.globrunqput(mp.sched, gp);
         } else {
-            mp.sched.runqput(mp.p, gp, false, mp);
+            Ready.runqput(mp.sched, mp.p, gp, false, mp);
         }
         return null;
     }

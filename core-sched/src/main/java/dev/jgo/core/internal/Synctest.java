@@ -245,7 +245,7 @@ final class Synctest {
         if (sched.events instanceof SchedEvents ev) {
             Emit.goUnpark(ev, gp.goid, -1);
         }
-        sched.globrunqput(gp);
+        Ready.globrunqput(sched, gp);
         startmLocked(false);
     }
 

@@ -125,7 +125,7 @@ final class Syscall {
         try {
             pp = mp.sched.pidleget();
             if (pp == null) {
-                mp.sched.globrunqput(gp);
+                Ready.globrunqput(mp.sched, gp);
             }
         } finally {
             mp.sched.lock.unlock();

@@ -108,7 +108,7 @@ final class VCarrier extends Carrier {
         G newg = sched.newproc1(fn, mp.p, v.g.goid, null);
         newg.labels = v.g.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
-        sched.runqput(mp.p, newg, sched.fairness.useRunnext(), mp);
+        Ready.runqput(sched, mp.p, newg, sched.fairness.useRunnext(), mp);
         sched.wakep();
         return h;
     }
@@ -148,7 +148,7 @@ final class VCarrier extends Carrier {
     /** Port of runtime.goready from a virtual thread: into the P of the M running it. */
     @Override
     public void ready(Goroutine g) {
-        sched.ready(G.of(g), ownerM()); // a foreign G goes to its own runtime
+        Ready.ready(sched, G.of(g), ownerM()); // a foreign G goes to its own runtime
     }
 
     /** A virtual thread cannot be preempted; the preempt flag and the budget make it yield. */

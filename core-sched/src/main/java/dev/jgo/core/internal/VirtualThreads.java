@@ -332,9 +332,9 @@ final class VirtualThreads implements Executor {
      */
     private void enqueue(G gp, M mp) {
         if (mp != null) {
-            sched.runqput(mp.p, gp, sched.fairness.useRunnext(), mp);
+            Ready.runqput(sched, mp.p, gp, sched.fairness.useRunnext(), mp);
         } else {
-            sched.globrunqput(gp);
+            Ready.globrunqput(sched, gp);
         }
     }
 
@@ -439,7 +439,7 @@ final class VirtualThreads implements Executor {
         gp.waitreason = WaitReason.ZERO;
         gp.casgstatus(G.WAITING, G.RUNNABLE);
         v.setState(VThread.QUEUED);
-        sched.runqput(pp, gp, false, mp);
+        Ready.runqput(sched, pp, gp, false, mp);
     }
 
     /**
