@@ -94,7 +94,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         }
         checkUsable();
         CompletableFuture<Object> f = new CompletableFuture<>();
-        sched.newprocExternal(new Sched.MainCall(main), f);
+        NewProc.newprocExternal(sched, new Sched.MainCall(main), f);
         if (closed) { // raced with close(): do not wait for Ms that are gone
             sched.mains.remove(f);
             f.completeExceptionally(new IllegalStateException("runtime is closed"));
@@ -125,7 +125,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         if (Carrier.currentOrNull() instanceof VCarrier vc && vc.scheduler() == this) {
             return vc.go(fn); // a virtual thread of this runtime: into its P, as Go.go
         }
-        return sched.newprocExternal(fn, null);
+        return NewProc.newprocExternal(sched, fn, null);
     }
 
     @Override

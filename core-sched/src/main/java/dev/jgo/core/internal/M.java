@@ -439,11 +439,11 @@ final class M extends Carrier {
         G parent = curg;
         P pp = p;
         if (pp == null) { // inside Go.blocking: no P, start it from outside
-            GoHandle h = sched.newprocExternal(fn, null);
+            GoHandle h = NewProc.newprocExternal(sched, fn, null);
             leaveRuntime(prev);
             return h;
         }
-        G newg = sched.newproc1(fn, pp, parent.goid, null);
+        G newg = NewProc.newproc1(sched, fn, pp, parent.goid, null);
         newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         Ready.runqput(sched, pp, newg, sched.fairness.useRunnext(), this);

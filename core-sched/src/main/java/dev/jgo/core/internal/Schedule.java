@@ -347,6 +347,6 @@ final class Schedule {
         gp.result = null;
         gp.panic = null;
         gp.waitreason = WaitReason.ZERO;
-        mp.sched.gfput(pp, gp);
+        NewProc.gfput(mp.sched, pp, gp);
     }
 }

@@ -103,9 +103,9 @@ final class VCarrier extends Carrier {
         }
         M mp = ownerM();
         if (mp == null) {
-            return sched.newprocExternal(fn, null);
+            return NewProc.newprocExternal(sched, fn, null);
         }
-        G newg = sched.newproc1(fn, mp.p, v.g.goid, null);
+        G newg = NewProc.newproc1(sched, fn, mp.p, v.g.goid, null);
         newg.labels = v.g.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         Ready.runqput(sched, mp.p, newg, sched.fairness.useRunnext(), mp);

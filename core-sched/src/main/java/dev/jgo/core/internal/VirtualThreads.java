@@ -286,7 +286,7 @@ final class VirtualThreads implements Executor {
         Thread t = threadOf(task);
         M mp = ownerM();
         P pp = mp != null ? mp.p : null;
-        G gp = pp != null ? sched.gfget(pp) : sched.gfgetGlobal();
+        G gp = pp != null ? NewProc.gfget(sched, pp) : NewProc.gfgetGlobal(sched);
         if (gp == null) {
             gp = new G(sched);
             gp.casgstatus(G.IDLE, G.DEAD);
@@ -461,7 +461,7 @@ final class VirtualThreads implements Executor {
         gp.vt = null;
         gp.labels = null;
         gp.waitreason = WaitReason.ZERO;
-        sched.gfput(pp, gp);
+        NewProc.gfput(sched, pp, gp);
     }
 
     // ---- introspection ----

@@ -487,7 +487,7 @@ final class World implements ProcControl {
         pp.runq.drainTo(sched.runq); // runnext included: the global queue takes them all
         assert pp.runq.runqempty();
         Timers.moveTimers(sched, pp, into);
-        sched.gfpurge(pp);
+        NewProc.gfpurge(sched, pp);
         pp.goidcache = 0;
         pp.goidcacheend = 0;
         pp.casstatus(pp.status(), P.DEAD);
