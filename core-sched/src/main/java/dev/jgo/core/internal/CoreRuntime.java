@@ -379,7 +379,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
             }
             mp.notewakeup();
         }
-        sched.wakeAllIdle(); // and an M blocked in the network poller
+        Ms.wakeAllIdle(sched); // and an M blocked in the network poller
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
         join(sm, deadline);
         for (M mp : ms) {

@@ -66,12 +66,12 @@ final class Fatal {
         if (sched.mains.isEmpty() || sched.shutdown || sched.fatal != null || sched.gcwaiting()) {
             return; // (while the world is stopped the Ms are idle on purpose)
         }
-        int run = sched.mcount() - sched.nmidle - sched.npinned - sched.nmidlelocked;
+        int run = Ms.mcount(sched) - sched.nmidle - sched.npinned - sched.nmidlelocked;
         if (run > 0) {
             return;
         }
         if (run < 0) {
-            throw new IllegalStateException("checkdead: inconsistent counts mcount=" + sched.mcount() + " nmidle=" + sched.nmidle);
+            throw new IllegalStateException("checkdead: inconsistent counts mcount=" + Ms.mcount(sched) + " nmidle=" + sched.nmidle);
         }
         if (sched.wakers.get() > 0 || !sched.runq.isEmpty()) {
             return;
@@ -139,7 +139,7 @@ final class Fatal {
             sched.mains.remove(f);
             f.completeExceptionally(t);
         }
-        sched.wakeAllIdle();
+        Ms.wakeAllIdle(sched);
     }
 
     /**
@@ -168,6 +168,6 @@ final class Fatal {
             sched.mains.remove(f);
             f.completeExceptionally(t);
         }
-        sched.wakeAllIdle();
+        Ms.wakeAllIdle(sched);
     }
 }

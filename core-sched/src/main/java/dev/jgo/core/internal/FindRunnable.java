@@ -28,7 +28,7 @@ final class FindRunnable {
         dropSpinning(mp);
         // M wakeup policy is deliberately somewhat conservative, so check if we need to wakeup
         // another P here.
-        mp.sched.wakep();
+        Ms.wakep(mp.sched);
     }
 
     /**
@@ -343,7 +343,7 @@ final class FindRunnable {
         }
         mp.sched.lock.lock();
         try {
-            mp.sched.mput(mp);
+            Ms.mput(mp.sched, mp);
         } finally {
             mp.sched.lock.unlock();
         }
@@ -441,7 +441,7 @@ final class FindRunnable {
         boolean timed;
         mp.sched.lock.lock();
         try {
-            mp.sched.mput(mp);
+            Ms.mput(mp.sched, mp);
             mp.timerKick = false;
             timed = Timers.setWaiter(mp.sched, mp, deadline);
         } finally {
@@ -479,7 +479,7 @@ final class FindRunnable {
             mp.sched.lock.lock();
             try {
                 Timers.clearWaiter(mp.sched, mp);
-                handed = !mp.sched.mremove(mp); // not on the list: startm took us, a P is coming
+                handed = !Ms.mremove(mp.sched, mp); // not on the list: startm took us, a P is coming
             } finally {
                 mp.sched.lock.unlock();
             }

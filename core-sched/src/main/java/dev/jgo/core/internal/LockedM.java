@@ -23,7 +23,7 @@ final class LockedM {
      */
     static boolean stoplockedm(M mp) {
         if (mp.p != null) {
-            mp.sched.handoffp(mp.releasep());
+            Ms.handoffp(mp.sched, mp.releasep());
         }
         mp.sched.lock.lock();
         try {
@@ -118,7 +118,7 @@ final class LockedM {
             gp.casgstatus(G.RUNNABLE, G.RUNNING);
             return;
         }
-        mp.sched.handoffp(mp.releasep());
+        Ms.handoffp(mp.sched, mp.releasep());
         mp.sched.lock.lock();
         try {
             // Counted as an idle M for checkdead until Sched.ready takes it back (under the same

@@ -308,12 +308,12 @@ final class M extends Carrier {
                 Schedule.schedule(this);
             }
             if (exitWithLockedG && p != null) { // a locked goroutine exited: this thread goes too
-                sched.handoffp(releasep());
+                Ms.handoffp(sched, releasep());
             }
         } catch (Throwable t) {
             Fatal.fail(sched, "carrier M" + mid, t); // a runtime failure, not a goroutine's panic
         } finally {
-            sched.mexit(this);
+            Ms.mexit(sched, this);
         }
     }
 
@@ -447,7 +447,7 @@ final class M extends Carrier {
         newg.labels = parent.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         Ready.runqput(sched, pp, newg, sched.fairness.useRunnext(), this);
-        sched.wakep();
+        Ms.wakep(sched);
         if (parent.preemptRequested()) { // every runtime call honours a preempt request
             mcall(OP_GOSCHED);
             return h;

@@ -85,7 +85,7 @@ final class Netpoll {
             }
         }
         if (queued) {
-            sched.wakep(); // Go's injectglist starts Ms for the batch; the spinning M it wakes wakes more
+            Ms.wakep(sched); // Go's injectglist starts Ms for the batch; the spinning M it wakes wakes more
         }
     }
 }

@@ -65,7 +65,7 @@ final class NewProc {
         G newg = newproc1(sched, fn, null, 0, main);
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         Ready.globrunqput(sched, newg);
-        sched.wakep();
+        Ms.wakep(sched);
         if (main != null) {
             // Registered only once the goroutine is queued: an M going idle in between must not
             // see a pending run with nothing runnable (a false deadlock). The main goroutine may

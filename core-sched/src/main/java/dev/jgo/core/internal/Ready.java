@@ -71,7 +71,7 @@ final class Ready {
             return;
         }
         if (readyQueued(sched, gp, mp)) {
-            sched.wakep();
+            Ms.wakep(sched);
         }
     }
 

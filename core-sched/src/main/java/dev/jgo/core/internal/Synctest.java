@@ -261,7 +261,7 @@ final class Synctest {
         if (pp == null) {
             return; // a P is held: its M is about to find the work
         }
-        M mp = sched.mget();
+        M mp = Ms.mget(sched);
         if (mp == null) {
             sched.pidleput(pp);
             sched.mstartPending = true; // volatile write before the unpark

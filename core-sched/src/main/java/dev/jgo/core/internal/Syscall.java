@@ -78,7 +78,7 @@ final class Syscall {
         }
         // Straight from RUNNING to IDLE: a SYSCALL status here would let sysmon's retake race
         // this hand-off for the same P.
-        mp.sched.handoffp(mp.releasep());
+        Ms.handoffp(mp.sched, mp.releasep());
     }
 
     /**
@@ -136,7 +136,7 @@ final class Syscall {
         }
         // The global queue may now be the only work while every other M sleeps: the
         // "global run queue" re-check, from the submitter's side.
-        mp.sched.wakep();
+        Ms.wakep(mp.sched);
         if (mp.lockedg != null) {
             return null; // schedule() waits for it in stoplockedm
         }

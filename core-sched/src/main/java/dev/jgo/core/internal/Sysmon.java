@@ -132,7 +132,7 @@ final class Sysmon extends Thread {
                 nextTrace = now + schedtraceMillis * 1_000_000;
             }
             if (sched.mstartPending) { // a carrier thread failed to start: retry (Sched.newm)
-                sched.retryStartm(); // at sysmon's pace: every 20 µs at first, backing off to 10 ms
+                Ms.retryStartm(sched); // at sysmon's pace: every 20 µs at first, backing off to 10 ms
             }
             // Invariant: sysmon does not sleep while a failed thread start awaits its retry.
             if (schedtraceMillis <= 0 && sched.npidle.get() == sched.gomaxprocs && !sched.mstartPending) {
@@ -244,7 +244,7 @@ final class Sysmon extends Thread {
                     n++;
                     retakes++;
                     pp.syscalltick++;
-                    sched.handoffp(pp);
+                    Ms.handoffp(sched, pp);
                 }
             }
         }
@@ -277,7 +277,7 @@ final class Sysmon extends Thread {
         autoHandoffs++;
         pp.m = null;
         pp.casstatus(P.RUNNING, P.IDLE);
-        sched.handoffp(pp);
+        Ms.handoffp(sched, pp);
         return true;
     }
 
@@ -311,7 +311,7 @@ final class Sysmon extends Thread {
         }
         if (overdue && sched.npidle.get() > 0) {
             overdueTimerWakes++;
-            sched.wakep();
+            Ms.wakep(sched);
         }
         return overdue;
     }

@@ -241,7 +241,7 @@ final class Timers {
             }
             return;
         }
-        s.wakep();
+        Ms.wakep(s);
     }
 
     /**

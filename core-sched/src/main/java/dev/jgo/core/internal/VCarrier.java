@@ -109,7 +109,7 @@ final class VCarrier extends Carrier {
         newg.labels = v.g.labels; // Go's newproc1: profiler labels are inherited
         GoHandle h = new GoHandle(newg); // before the queue: once queued, the G may end and be reused
         Ready.runqput(sched, mp.p, newg, sched.fairness.useRunnext(), mp);
-        sched.wakep();
+        Ms.wakep(sched);
         return h;
     }
 

@@ -62,7 +62,7 @@ final class View implements RuntimeView {
     public int threads() {
         sched.lock.lock();
         try {
-            return sched.mcount();
+            return Ms.mcount(sched);
         } finally {
             sched.lock.unlock();
         }
@@ -469,7 +469,7 @@ final class View implements RuntimeView {
                     .append(" idleprocs=")
                     .append(sched.npidle.get())
                     .append(" threads=")
-                    .append(sched.mcount())
+                    .append(Ms.mcount(sched))
                     .append(" spinningthreads=")
                     .append(sched.nmspinning.get())
                     .append(" idlethreads=")

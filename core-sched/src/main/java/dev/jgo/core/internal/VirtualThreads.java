@@ -259,7 +259,7 @@ final class VirtualThreads implements Executor {
                         v.wakerCounted = false;
                         sched.wakers.decrementAndGet();
                     }
-                    sched.wakep();
+                    Ms.wakep(sched);
                     return;
                 }
                 case VThread.RUNNING -> {
@@ -322,7 +322,7 @@ final class VirtualThreads implements Executor {
             Emit.goCreate(ev, gp.goid, parent, pp != null ? pp.id : -1);
         }
         enqueue(gp, mp);
-        sched.wakep();
+        Ms.wakep(sched);
     }
 
     /**

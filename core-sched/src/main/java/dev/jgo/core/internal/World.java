@@ -371,11 +371,11 @@ final class World implements ProcControl {
             P pp = runnable;
             runnable = pp.link;
             pp.link = null;
-            sched.startm(pp, false);
+            Ms.startm(sched, pp, false);
         }
         // Wake up an additional proc in case there are excessive runnable goroutines in local
         // queues or in the global queue.
-        sched.wakep();
+        Ms.wakep(sched);
         if (moved != null) {
             // Moved timers: Ms parked until the old Ps' deadlines and a stopper busy on the
             // destination P may leave them late; wake the waiter or start an M, as after handoffp.
@@ -540,7 +540,7 @@ final class World implements ProcControl {
                 sched.lock.unlock();
             }
             if (!sched.runq.isEmpty()) {
-                sched.wakep(); // a submitter may have found no idle P meanwhile
+                Ms.wakep(sched); // a submitter may have found no idle P meanwhile
             }
         }
         if (cur != null) {
@@ -549,7 +549,7 @@ final class World implements ProcControl {
         for (P pp : sched.allp) { // Ps in a system call: take them as retake does
             if (pp.safePointFnPending() && pp.status() == P.SYSCALL && pp.tryCasstatus(P.SYSCALL, P.IDLE)) {
                 pp.syscalltick++;
-                sched.handoffp(pp); // runs fn on its behalf
+                Ms.handoffp(sched, pp); // runs fn on its behalf
             }
         }
         return safePointWait.get();

@@ -122,7 +122,7 @@ class CloseReportTest {
             sched.lock.lock();
             try {
                 listed = sched.allm.size();
-                counted = sched.mcount();
+                counted = Ms.mcount(sched);
                 exiting = sched.exiting.size();
             } finally {
                 sched.lock.unlock();

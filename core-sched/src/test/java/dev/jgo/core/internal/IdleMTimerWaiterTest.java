@@ -34,23 +34,23 @@ class IdleMTimerWaiterTest {
             for (int round = 0; round < 1_000; round++) {
                 s.lock.lock();
                 try {
-                    M a = s.mget();
-                    M b = s.mget();
+                    M a = Ms.mget(s);
+                    M b = Ms.mget(s);
                     assertNotNull(b, "two idle Ms");
-                    s.mput(b);
-                    s.mput(a); // the list is a, b: a on top, as the M that went idle last
+                    Ms.mput(s, b);
+                    Ms.mput(s, a); // the list is a, b: a on top, as the M that went idle last
                     s.timerWaiter = a;
                     s.pollUntil = Long.MAX_VALUE;
                     M got;
                     try {
-                        got = s.mget();
+                        got = Ms.mget(s);
                     } finally {
                         s.timerWaiter = null;
                         s.pollUntil = 0;
                     }
                     assertNotSame(a, got, "mget handed out the M waiting for the next timer");
                     assertSame(b, got);
-                    s.mput(got);
+                    Ms.mput(s, got);
                 } finally {
                     s.lock.unlock();
                 }
