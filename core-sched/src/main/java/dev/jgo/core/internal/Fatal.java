@@ -2,6 +2,7 @@ package dev.jgo.core.internal;
 
 import dev.jgo.DeadlockException;
 import java.util.concurrent.CompletableFuture;
+
 /**
  * What ends a runtime or reports on its end: a deadlock (Go's {@code checkdead}, with the
  * goroutine dump of its message), a goroutine's unhandled exception (Go's unrecovered panic), a
@@ -71,7 +72,8 @@ final class Fatal {
             return;
         }
         if (run < 0) {
-            throw new IllegalStateException("checkdead: inconsistent counts mcount=" + Ms.mcount(sched) + " nmidle=" + sched.nmidle);
+            throw new IllegalStateException(
+                    "checkdead: inconsistent counts mcount=" + Ms.mcount(sched) + " nmidle=" + sched.nmidle);
         }
         if (sched.wakers.get() > 0 || !sched.runq.isEmpty()) {
             return;

@@ -6,6 +6,7 @@ import dev.jgo.spi.StealPolicy;
 import dev.jgo.spi.TimerQueue;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+
 /**
  * The search for work of an M whose P has none (Go's {@code findRunnable}, {@code stealWork} and
  * {@code stopm}): the spinning state changes of "Worker thread parking/unparking" in {@link Sched},
@@ -101,7 +102,9 @@ final class FindRunnable {
             // Steal work from other Ps. If the number of spinning Ms is at least the number of
             // busy Ps, block: this prevents excessive CPU use when GOMAXPROCS>>1 but the
             // program's parallelism is low.
-            if (mp.spinning || mp.sched.spinPolicy.maySpin(mp.sched.nmspinning.get(), mp.sched.gomaxprocs, mp.sched.npidle.get())) {
+            if (mp.spinning
+                    || mp.sched.spinPolicy.maySpin(
+                            mp.sched.nmspinning.get(), mp.sched.gomaxprocs, mp.sched.npidle.get())) {
                 if (!mp.spinning) {
                     becomeSpinning(mp);
                 }

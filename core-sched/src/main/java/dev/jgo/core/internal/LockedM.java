@@ -3,6 +3,7 @@ package dev.jgo.core.internal;
 import dev.jgo.spi.Carrier.ParkUnlock;
 import dev.jgo.spi.SchedEvents;
 import java.util.concurrent.locks.LockSupport;
+
 /**
  * Ms wired to one goroutine: LockOSThread (Go's {@code stoplockedm} and {@code startlockedm}) and
  * goroutines pinned to their carrier (see "Pinned goroutines" in {@link M}): the pinned park, the
@@ -206,7 +207,8 @@ final class LockedM {
 
     /** The exception a goroutine that cannot leave its carrier gets when its runtime closes. */
     static IllegalStateException closedWhile(M mp, G gp, String what) {
-        return new IllegalStateException("runtime '" + mp.sched.name + "' closed while goroutine " + gp.goid + " " + what);
+        return new IllegalStateException(
+                "runtime '" + mp.sched.name + "' closed while goroutine " + gp.goid + " " + what);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.jgo.spi.NetPoller;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+
 /**
  * M management (Go's {@code mput}, {@code mget}, {@code startm}, {@code newm}, {@code handoffp},
  * {@code wakep} and {@code mexit}): the idle M list, the start of an M for a P, the hand-off of a
@@ -194,7 +195,8 @@ final class Ms {
                 Sched.LOG.log(
                         System.Logger.Level.WARNING,
                         "jgo: runtime '" + sched.name + "' reached its limit of "
-                                + sched.maxmcount + " carrier threads (GoRuntime.Builder.maxThreads); Ps stay idle until a"
+                                + sched.maxmcount
+                                + " carrier threads (GoRuntime.Builder.maxThreads); Ps stay idle until a"
                                 + " carrier returns from a blocking call");
             }
             return -1;

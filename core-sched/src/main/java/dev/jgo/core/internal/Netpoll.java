@@ -2,6 +2,7 @@ package dev.jgo.core.internal;
 
 import dev.jgo.spi.NetPoller;
 import java.util.List;
+
 /**
  * The runtime's side of the network poller (see "network poller" in {@link Sched#netpoller}): the
  * poll of Ms and sysmon (Go's {@code netpoll(delay)}), the readying of what it returned (Go's

@@ -2,6 +2,7 @@ package dev.jgo.core.internal;
 
 import dev.jgo.spi.SchedEvents;
 import java.util.concurrent.CompletableFuture;
+
 /**
  * Goroutine creation and reuse (Go's {@code newproc1}, {@code gfput}, {@code gfget} and {@code
  * gfpurge}): a new G from an M or from outside the runtime, and the per-P and global free lists of

@@ -3,6 +3,7 @@ package dev.jgo.core.internal;
 import dev.jgo.spi.SchedEvents;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
+
 /**
  * Making goroutines runnable (Go's {@code ready}, {@code runqput}, {@code globrunqput} and {@code
  * globrunqget}): the hand-off into a P's runnext or local queue, the global queue, and the unpark
@@ -123,6 +124,7 @@ final class Ready {
     /** runqput with this runtime's options. Concurrency: owner of {@code pp}. */
     static void runqput(Sched sched, P pp, G gp, boolean next, M mp) {
         long since = next && sched.trackRunnextAge ? System.nanoTime() : 0;
-        pp.runq.runqput(gp, next, since, sched.randomize ? (sched.seed != null ? Seeded.rand(sched, pp) : mp.rnd) : null);
+        pp.runq.runqput(
+                gp, next, since, sched.randomize ? (sched.seed != null ? Seeded.rand(sched, pp) : mp.rnd) : null);
     }
 }

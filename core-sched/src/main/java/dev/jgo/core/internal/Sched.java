@@ -1,6 +1,5 @@
 package dev.jgo.core.internal;
 
-import dev.jgo.DeadlockException;
 import dev.jgo.Goroutine;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.NetPoller;
@@ -13,12 +12,10 @@ import dev.jgo.spi.TimerQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
@@ -265,8 +262,7 @@ final class Sched {
     int nmidlelocked;
 
     /** The global free list ({@code sched.gFree}): batches of dead Gs, see gfput. */
-    final java.util.concurrent.ConcurrentLinkedQueue<G> gFree =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final java.util.concurrent.ConcurrentLinkedQueue<G> gFree = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Sched(CoreRuntime rt, RuntimeConfig cfg, int runqCapacity) {
         this.rt = rt;
@@ -504,5 +500,4 @@ final class Sched {
     boolean stopping() {
         return shutdown || fatal != null;
     }
-
 }

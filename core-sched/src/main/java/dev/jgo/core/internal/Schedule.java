@@ -4,6 +4,7 @@ import dev.jgo.WaitReason;
 import dev.jgo.spi.Carrier.ParkUnlock;
 import dev.jgo.spi.FairnessPolicy;
 import dev.jgo.spi.SchedEvents;
+
 /**
  * The schedule loop of an M (Go's {@code schedule}, {@code execute}, {@code park_m}, {@code
  * gosched_m} and {@code goexit0}): one round of the scheduler, the run of a goroutine with the
