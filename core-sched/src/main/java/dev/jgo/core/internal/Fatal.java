@@ -13,7 +13,7 @@ final class Fatal {
     private Fatal() {}
 
     /**
-     * close: the one report of the goroutines close abandoned, through {@link #LOG} at WARNING:
+     * close: the one report of the goroutines close abandoned, through {@link Sched#LOG} at WARNING:
      * how many, and where they wait ("3 chan receive, 1 syscall"), with the count of those that
      * threw after close began; nothing when none is left. Also withdraws their preempt requests,
      * so no JVM-wide pending-preemption count survives the runtime ({@link
@@ -114,7 +114,7 @@ final class Fatal {
      * exits the program): prints the stack as Go does, fails every pending {@code run} with the
      * exception, and makes every M exit at its next schedule.
      *
-     * <p>After close began ({@link #shutdown}) the goroutines left are being abandoned and what
+     * <p>After close began ({@link Sched#shutdown}) the goroutines left are being abandoned and what
      * they throw is a consequence of the close ("cannot sleep: runtime is closed", an interrupted
      * {@code Go.blocking} call): it is counted for close's one report, never printed as a panic.
      *
@@ -147,7 +147,7 @@ final class Fatal {
     /**
      * Ends the runtime after a failure of its own threads (an M's schedule loop, sysmon): not a
      * goroutine's panic but a broken invariant or an error the runtime could not absorb. Reported
-     * once through {@link #LOG} with its cause; every pending {@code run} fails with it, so it is
+     * once through {@link Sched#LOG} with its cause; every pending {@code run} fails with it, so it is
      * never a silent stop or a hang. Quiet after close began, when the threads are ending anyway.
      *
      * <p>Concurrency: any thread; must not hold sched.lock.

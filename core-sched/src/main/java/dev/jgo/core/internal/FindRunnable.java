@@ -58,7 +58,7 @@ final class FindRunnable {
 
     /**
      * Port of runtime.findrunnable: finds a runnable goroutine to execute, trying other Ps'
-     * queues and the global queue; parks the M when there is none. Sets {@link #inheritTime}.
+     * queues and the global queue; parks the M when there is none. Sets {@link M#inheritTime}.
      *
      * <p>Concurrency: this M, holding a P on entry and on return (null return: stopping).
      */

@@ -91,7 +91,7 @@ final class LockedM {
      * Park for a goroutine whose continuation cannot yield (a native frame or a critical section
      * on its stack): the rest of the park is a blocking section. The unlock function runs first,
      * with this M still holding its P, as in park_m; then the P is handed off as in
-     * entersyscallblock, the carrier thread blocks until {@link Sched#ready} unparks it, and it
+     * entersyscallblock, the carrier thread blocks until {@link Ready#ready} unparks it, and it
      * re-acquires a P (waiting for one if none is idle).
      *
      * <p>Concurrency: the goroutine running on this M.
@@ -144,7 +144,7 @@ final class LockedM {
 
     /**
      * A park inside Go.blocking (see "Parking inside Go.blocking"): the goroutine holds no P and
-     * stays on this carrier, which blocks until {@link Sched#ready} moves the goroutine back to
+     * stays on this carrier, which blocks until {@link Ready#ready} moves the goroutine back to
      * SYSCALL; the blocking call then goes on, and exitsyscall finds a P as usual.
      *
      * <p>Concurrency: the goroutine running on this M, holding no P.
@@ -223,7 +223,7 @@ final class LockedM {
     /**
      * Gets a P for the goroutine mounted on this carrier, which cannot be queued (pinned, or its
      * P was handed off automatically): an idle P, else one handed over by {@link Sched#pidleput}
-     * or by another M's schedule ({@link #handOffToPWaiter}).
+     * or by another M's schedule ({@link Schedule#handOffToPWaiter}).
      *
      * <p>Concurrency: this M, holding no P.
      */

@@ -23,17 +23,17 @@ import jdk.internal.vm.Continuation;
  *
  * Go switches a parking goroutine to the g0 stack with {@code mcall(fn)} and runs {@code fn}
  * there. jgo's goroutine records the operation in {@link #mcallOp} and yields its continuation;
- * {@link Continuation#run()} then returns into {@link #execute} on this thread, which performs
+ * {@link Continuation#run()} then returns into {@link Schedule#execute} on this thread, which performs
  * the operation ({@code park_m}, {@code gosched_m}, {@code goexit0}, {@code exitsyscall0}) with
  * the goroutine off its stack, exactly where Go runs {@code fn}. So a goroutine made runnable by
  * another thread can never be resumed while it is still mounted here.
  *
  * <h2>Design note: Hand-off to runnext</h2>
  *
- * A channel or Mutex hand-off readies the partner into this P's runnext ({@link Sched#ready})
+ * A channel or Mutex hand-off readies the partner into this P's runnext ({@link Ready#ready})
  * and usually parks the readier within a microsecond. Go then goes round {@code schedule}; jgo's
- * {@link #execute} goes on at once with the next goroutine of this P ({@link #handoffNext}),
- * taken by the same {@link #localRunnable} that schedule uses, so the schedtick, the time-slice
+ * {@link Schedule#execute} goes on at once with the next goroutine of this P ({@link Schedule#handoffNext}),
+ * taken by the same {@link Schedule#localRunnable} that schedule uses, so the schedtick, the time-slice
  * inheritance of runnext, the global-queue check every {@code globalQueueInterval} ticks, the
  * due timers and the operation budget are exactly schedule's. It falls back to schedule for
  * everything else: a pending safe point, an M waiting for a P, a locked M or goroutine, shutdown
@@ -51,8 +51,8 @@ import jdk.internal.vm.Continuation;
  *
  * <ol>
  *   <li>{@link G.GCont} turns the refusal into a {@code false} from {@code yield}.
- *   <li>A park hands the P off ({@link Sched#handoffp}), moves the goroutine to WAITING, runs its
- *       unlock function and blocks the carrier thread; {@link Sched#ready} sees {@code
+ *   <li>A park hands the P off ({@link Ms#handoffp}), moves the goroutine to WAITING, runs its
+ *       unlock function and blocks the carrier thread; {@link Ready#ready} sees {@code
  *       G.pinnedM} and unparks that thread instead of queueing the goroutine.
  *   <li>Readied, the carrier takes an idle P or queues itself in {@code sched.pinnedWaiters},
  *       which {@link Sched#pidleput} serves before the idle list and every M's schedule serves
@@ -75,7 +75,7 @@ import jdk.internal.vm.Continuation;
  *       the goroutine SYSCALL to WAITING, runs the unlock function, counts itself in {@code
  *       sched.npinned} (idle for checkdead, so a goroutine waiting there forever is a deadlock),
  *       and parks the thread.
- *   <li>{@link Sched#ready} sees {@code pinnedM} and moves the goroutine WAITING to SYSCALL (not
+ *   <li>{@link Ready#ready} sees {@code pinnedM} and moves the goroutine WAITING to SYSCALL (not
  *       RUNNABLE) under sched.lock, then unparks the thread; the blocking call goes on, and
  *       exitsyscall gets a P as after any blocking call.
  *   <li>The sync types need no P otherwise: without one, a sudog is allocated and dropped instead

@@ -206,17 +206,17 @@ final class Ms {
 
     /**
      * Port of runtime.newm's thread start (newm1/newosproc): starts {@code nmp}'s thread through
-     * {@link #threadStarter}. Go throws "failed to create new OS thread"; a library must not end
+     * {@link Sched#threadStarter}. Go throws "failed to create new OS thread"; a library must not end
      * the process nor let the caller (a goroutine in {@code Go.blocking}, sysmon in retake) die of
      * it. So a failed start is back-pressure, as at the thread limit: the M is forgotten, {@code
      * pp} goes back to the idle list with its work on the global queue, and sysmon retries ({@link
      * #retryStartm}) until a thread starts. The first failure of a burst is reported through
-     * {@link #LOG} with its cause.
+     * {@link Sched#LOG} with its cause.
      *
      * <p>Invariant restored: startm never throws for want of a thread, and an idle P with queued
-     * work always has sysmon retrying for it ({@link #mstartPending}).
+     * work always has sysmon retrying for it ({@link Sched#mstartPending}).
      *
-     * <p>Concurrency: any thread, not holding sched.lock; {@code nmp} is in {@link #allm}, not
+     * <p>Concurrency: any thread, not holding sched.lock; {@code nmp} is in {@link Sched#allm}, not
      * started, and holds {@code pp} in {@code nextp}.
      */
     static void newm(Sched sched, M nmp, P pp, boolean spinning) {
@@ -267,7 +267,7 @@ final class Ms {
     }
 
     /**
-     * Sysmon's retry after a failed thread start ({@link #newm}): clears {@link #mstartPending}
+     * Sysmon's retry after a failed thread start ({@link #newm}): clears {@link Sched#mstartPending}
      * and, if a P is idle while goroutines wait on the global queue, starts a spinning M for them
      * (wakep); a new failure sets the flag again for the next round.
      *
@@ -349,8 +349,8 @@ final class Ms {
 
     /**
      * Port of runtime.mexit: called by an exiting M (shutdown, fatal error, or its locked
-     * goroutine exited). The M leaves {@link #allm}, so the list does not grow with Ms that
-     * exited; it stays in {@link #exiting} until its thread has ended, for close() to join.
+     * goroutine exited). The M leaves {@link Sched#allm}, so the list does not grow with Ms that
+     * exited; it stays in {@link Sched#exiting} until its thread has ended, for close() to join.
      *
      * <p>Invariant: {@code allm.size() == mcount()} (every M counted is listed, and only those).
      *

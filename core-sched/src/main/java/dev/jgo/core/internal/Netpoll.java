@@ -33,7 +33,7 @@ final class Netpoll {
 
     /**
      * netpoll(delay) for Ms and sysmon: the goroutines to ready, null if another thread is
-     * polling. A failure of the poller is reported through {@link #LOG} once per burst, with its
+     * polling. A failure of the poller is reported through {@link Sched#LOG} once per burst, with its
      * cause, and reads as "another thread is polling" (null): the caller parks or polls again a
      * round later instead of spinning on the failure, and the runtime recovers when the poller
      * does (a closed poller has woken its waiters with an error already).

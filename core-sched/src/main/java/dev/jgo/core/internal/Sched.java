@@ -38,7 +38,7 @@ import java.util.function.BiConsumer;
  *   <li>Readying a goroutine: submit it to a run queue, then a StoreLoad fence, then {@link
  *       #wakep}: if there is an idle P and no spinning M, start one spinning M. A started M is
  *       spinning from birth; it gets no goroutine handed to it.
- *   <li>A spinning M that finds work stops spinning ({@link M#resetspinning}); if it was the last
+ *   <li>A spinning M that finds work stops spinning ({@link FindRunnable#resetspinning}); if it was the last
  *       spinner it calls {@code wakep} so that further queued work gets a thread.
  *   <li>A spinning M that finds nothing gives up its P, decrements {@code nmspinning}, then a
  *       StoreLoad fence (the atomic decrement), then re-checks every P's run queue and the global
@@ -68,11 +68,11 @@ import java.util.function.BiConsumer;
  * and the owner sees one goroutine fewer than it has, which fakes a deadlock). Protocol:
  *
  * <ol>
- *   <li>{@link #ready} of a foreign G hands it to its own runtime's {@code ready} as a ready from
+ *   <li>{@link Ready#ready} of a foreign G hands it to its own runtime's {@code ready} as a ready from
  *       outside (global queue, then that runtime's {@code wakep}). No other path queues a foreign
  *       G: newproc1 and the Ms queue only their own, and the network poller readies each G
  *       through its own runtime.
- *   <li>{@link #readyQueued} asserts ownership.
+ *   <li>{@link Ready#readyQueued} asserts ownership.
  *   <li>For deadlock detection a goroutine of another runtime is an outside waker: while a
  *       goroutine waits for another runtime, the program holds a {@code Scheduler.addWaker}
  *       registration, as for a plain thread that will wake it.
@@ -202,7 +202,7 @@ final class Sched {
     /** Every M that has not exited, for close() and the view (mexit removes an M). */
     final List<M> allm = new ArrayList<>();
     /**
-     * Ms that left {@link #allm} in {@link #mexit} and whose threads may still be ending, so that
+     * Ms that left {@link #allm} in {@link Ms#mexit} and whose threads may still be ending, so that
      * close() can join them; pruned of ended threads on every exit, so it holds at most the Ms
      * exiting at once.
      */
@@ -210,12 +210,12 @@ final class Sched {
 
     /**
      * How an M's thread is started: {@link Thread#start}, the seam where a test injects the JVM's
-     * "unable to create native thread" {@link OutOfMemoryError} (see {@link #newm}).
+     * "unable to create native thread" {@link OutOfMemoryError} (see {@link Ms#newm}).
      */
     volatile java.util.function.Consumer<Thread> threadStarter = Thread::start;
     /**
      * Set when starting an M's thread failed and the P went back to the idle list; sysmon then
-     * retries ({@link #retryStartm}) instead of sleeping, as at the thread limit. Volatile: written
+     * retries ({@link Ms#retryStartm}) instead of sleeping, as at the thread limit. Volatile: written
      * before sysmon is unparked, read by sysmon.
      */
     volatile boolean mstartPending;
@@ -224,7 +224,7 @@ final class Sched {
     /** Whether the current burst of failed thread starts has been reported (read by tests). */
     final java.util.concurrent.atomic.AtomicBoolean mstartReported = new java.util.concurrent.atomic.AtomicBoolean();
     /**
-     * Thread starts in {@link #newm} not yet settled (a failure settles once it is reported and
+     * Thread starts in {@link Ms#newm} not yet settled (a failure settles once it is reported and
      * {@link #mstartPending} is set). Any thread.
      */
     final AtomicInteger mstarting = new AtomicInteger();
@@ -470,7 +470,7 @@ final class Sched {
     }
 
     /**
-     * The rest of the last batch {@link #gfgetGlobal} took: goroutines started outside any P
+     * The rest of the last batch {@link NewProc#gfgetGlobal} took: goroutines started outside any P
      * (usually one thread in a loop) take from it with two uncontended atomic operations instead
      * of a poll and an offer on the shared free list each. Ownership: a chain belongs to whoever
      * took it with {@code getAndSet}; the links and {@code freeBatchLen} written before the

@@ -95,7 +95,7 @@ final class Sysmon extends Thread {
     /**
      * Sysmon's loop, guarded: an error in it (a policy, the network poll, a broken invariant)
      * does not end the thread silently and leave the runtime without retake, preemption and
-     * hand-off; it ends the runtime through {@link Sched#fail}, reported once with its cause,
+     * hand-off; it ends the runtime through {@link Fatal#fail}, reported once with its cause,
      * and pending {@code run} calls fail with it.
      */
     @Override

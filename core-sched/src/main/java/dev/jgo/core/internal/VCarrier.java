@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@link #park} clears {@link VThread#readied}, records the wait reason and sets {@link
  *       VThread#jgoParked}, then runs the unlock function (which publishes the waiter, e.g. a
  *       sudog, and releases the object's lock); false from it resumes at once.
- *   <li>The waker readies the G ({@link Sched#ready}, any thread), which for a virtual thread's G
+ *   <li>The waker readies the G ({@link Ready#ready}, any thread), which for a virtual thread's G
  *       is {@link VThread#readyJgo}: set {@code readied} (volatile), then {@code
  *       LockSupport.unpark}. The JDK submits the thread to the scheduler, which queues its G as
  *       {@code ready} queues a goroutine (runnext from inside the runtime).
