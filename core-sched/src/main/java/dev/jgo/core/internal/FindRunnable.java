@@ -15,6 +15,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FindRunnable {
 
+    static final int STOPM_STOPPING = 0;
+    static final int STOPM_HANDED_P = 1;
+    static final int STOPM_WOKE = 2;
+    static final int NETPOLL_BUSY = 3;
+
+    /** How long an M that found the poller busy parks before it tries to poll again. */
+    static final long NETPOLL_RETRY_NANOS = 10_000_000L;
+
     private FindRunnable() {}
 
     /**
@@ -185,13 +193,13 @@ final class FindRunnable {
                     && (!mp.sched.synctest.virtual || mp.sched.wakers.get() > 0)
                     && mp.sched.lastpoll.getAndSet(0) != 0) {
                 int r = netpollBlock(mp, np, pollUntil);
-                if (r == M.STOPM_STOPPING) {
+                if (r == STOPM_STOPPING) {
                     return null;
                 }
-                if (r == M.STOPM_HANDED_P) {
+                if (r == STOPM_HANDED_P) {
                     continue;
                 }
-                if (r == M.STOPM_WOKE) {
+                if (r == STOPM_WOKE) {
                     if (!stopm(mp)) {
                         return null;
                     }
@@ -200,16 +208,16 @@ final class FindRunnable {
                 // NETPOLL_BUSY: another thread polls (another runtime's M, or the poller's own
                 // thread). It may stop polling without a word to us (its runtime closes), so
                 // wait at most NETPOLL_RETRY_NANOS before trying again.
-                long again = mp.sched.nanotime() + M.NETPOLL_RETRY_NANOS;
+                long again = mp.sched.nanotime() + NETPOLL_RETRY_NANOS;
                 pollUntil = pollUntil == 0 ? again : Math.min(pollUntil, again);
             }
             // timers: park until the earliest timer of any P, see "Timers" in Timers, step 3.
             if (pollUntil != 0) {
                 int r = stopmUntil(mp, pollUntil);
-                if (r == M.STOPM_STOPPING) {
+                if (r == STOPM_STOPPING) {
                     return null;
                 }
-                if (r == M.STOPM_HANDED_P) {
+                if (r == STOPM_HANDED_P) {
                     continue;
                 }
                 pp = mp.sched.pidlegetLocked();
@@ -409,19 +417,19 @@ final class FindRunnable {
             clearTimerWaiter(mp);
         }
         if (mp.sched.stopping()) {
-            return M.STOPM_STOPPING;
+            return STOPM_STOPPING;
         }
         if (ws == null) {
-            return M.NETPOLL_BUSY;
+            return NETPOLL_BUSY;
         }
         P pp = mp.sched.pidlegetLocked();
         if (pp == null) {
             Netpoll.injectNet(mp.sched, ws, null);
-            return M.STOPM_WOKE;
+            return STOPM_WOKE;
         }
         mp.acquirep(pp);
         Netpoll.injectNet(mp.sched, ws, mp);
-        return M.STOPM_HANDED_P;
+        return STOPM_HANDED_P;
     }
 
     /**
@@ -495,16 +503,16 @@ final class FindRunnable {
             clearTimerWaiter(mp);
         }
         if (mp.sched.stopping()) {
-            return M.STOPM_STOPPING;
+            return STOPM_STOPPING;
         }
         if (!handed) {
-            return M.STOPM_WOKE;
+            return STOPM_WOKE;
         }
         mp.mUnparks++;
         mp.ranSinceWake = false;
         P pp = mp.nextp;
         mp.nextp = null;
         mp.acquirep(pp);
-        return M.STOPM_HANDED_P;
+        return STOPM_HANDED_P;
     }
 }

@@ -373,14 +373,6 @@ final class M extends Carrier {
         }
     }
 
-    static final int STOPM_STOPPING = 0;
-    static final int STOPM_HANDED_P = 1;
-    static final int STOPM_WOKE = 2;
-    static final int NETPOLL_BUSY = 3;
-
-    /** How long an M that found the poller busy parks before it tries to poll again. */
-    static final long NETPOLL_RETRY_NANOS = 10_000_000L;
-
     /** Set while this M blocks in the network poller (kickTimer then breaks the poll). */
     volatile boolean inNetpoll;
 
