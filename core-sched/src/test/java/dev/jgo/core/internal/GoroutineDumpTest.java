@@ -57,7 +57,19 @@ class GoroutineDumpTest {
                             + ".deadlockMessageIsFollowedByEveryGoroutinesDump\n"),
                     sender);
             for (String hidden : List.of(
-                    "dev.jgo.core.internal.M.", "dev.jgo.core.internal.Sched.", "jdk.internal.vm.", "dev.jgo.spi.")) {
+                    "dev.jgo.core.internal.M.",
+                    "dev.jgo.core.internal.Sched.",
+                    "dev.jgo.core.internal.Schedule.",
+                    "dev.jgo.core.internal.FindRunnable.",
+                    "dev.jgo.core.internal.LockedM.",
+                    "dev.jgo.core.internal.Syscall.",
+                    "dev.jgo.core.internal.Ms.",
+                    "dev.jgo.core.internal.Ready.",
+                    "dev.jgo.core.internal.NewProc.",
+                    "dev.jgo.core.internal.Netpoll.",
+                    "dev.jgo.core.internal.Fatal.",
+                    "jdk.internal.vm.",
+                    "dev.jgo.spi.")) {
                 assertFalse(msg.contains(hidden), "no " + hidden + " frames: " + msg);
             }
         }

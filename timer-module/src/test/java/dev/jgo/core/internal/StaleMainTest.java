@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A main goroutine that ends before {@code run} has registered it leaves no pending run behind
- * (Sched.newprocExternal, M.goexit0). Before, the late registration stayed in {@code mains} for
+ * (NewProc.newprocExternal, Schedule.goexit0). Before, the late registration stayed in {@code mains} for
  * good, so checkdead saw a pending run while every goroutine slept: under virtual time the clock
  * jumped a day between two runs with no main goroutine (VirtualTimeTest's
  * theClockStopsWhenMainReturns failed so once under load). The thread-start seam holds the
