@@ -190,7 +190,7 @@ class CompareTest {
         if (name.equals("none")) {
             // the policy never lets an M start spinning by itself. The spins counter can still
             // move a little: an M that wakep started spinning, parked, and found work on its
-            // last re-check is marked spinning again without asking the policy (M.findRunnable).
+            // last re-check is marked spinning again without asking the policy (FindRunnable.findRunnable).
             assertEquals(0, s.spin.yes.sum());
         } else {
             assertTrue(s.spin.yes.sum() > 0, name + ": never allowed a spin");

@@ -388,7 +388,7 @@ public final class CoreRuntime implements GoRuntime, Scheduler, PolicyControl, E
         List<M> stuck = new ArrayList<>();
         for (M mp : ms) {
             if (mp.isAlive()) {
-                mp.interrupt(); // a goroutine blocked in Go.blocking; what it throws is not a panic (Sched.die)
+                mp.interrupt(); // a goroutine blocked in Go.blocking; what it throws is not a panic (Fatal.die)
                 stuck.add(mp);
             }
         }

@@ -122,7 +122,7 @@ final class LockedM {
         Ms.handoffp(mp.sched, mp.releasep());
         mp.sched.lock.lock();
         try {
-            // Counted as an idle M for checkdead until Sched.ready takes it back (under the same
+            // Counted as an idle M for checkdead until Ready.ready takes it back (under the same
             // lock, together with the status change). A ready that came first has already
             // decremented: the count is then briefly -1, which only delays deadlock detection,
             // never fakes it.
@@ -152,7 +152,7 @@ final class LockedM {
      * @throws IllegalStateException if the runtime is stopping (after {@code fn} ran)
      */
     static void parkInSyscall(M mp, G gp, Object lock, ParkUnlock fn) {
-        if (mp.sched.stopping()) { // an abandoned goroutine that goes on after close (M.execute)
+        if (mp.sched.stopping()) { // an abandoned goroutine that goes on after close (Schedule.execute)
             if (fn != null) {
                 fn.unlock(gp, lock);
             }

@@ -237,7 +237,7 @@ final class Sched {
      * was handed off automatically); served before the idle list.
      */
     private final java.util.ArrayDeque<M> pinnedWaiters = new java.util.ArrayDeque<>();
-    /** {@code pinnedWaiters.size()}, readable without the lock (a hint for M.schedule). */
+    /** {@code pinnedWaiters.size()}, readable without the lock (a hint for Schedule.schedule). */
     volatile int pWaiting;
 
     /** Queues an M that needs a P. Concurrency: requires sched.lock. */

@@ -316,7 +316,7 @@ final class Schedule {
         }
         Throwable t = gp.panic;
         if (gp.main != null) {
-            // complete, then remove (see Sched.newprocExternal): this M is not idle, so no
+            // complete, then remove (see NewProc.newprocExternal): this M is not idle, so no
             // checkdead acts on the entry in between
             if (t != null) {
                 gp.main.completeExceptionally(t);

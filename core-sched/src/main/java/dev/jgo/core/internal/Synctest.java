@@ -29,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>A goroutine is durably blocked when it is parked (channels, select, sync types, timers,
  *       {@code Go.awaitBlocked}); one inside {@code Go.blocking} or waiting on the network is not:
  *       its M is not idle, or it holds a waker ({@code Scheduler.addWaker}), and the clock waits.
- *   <li>An M that parks until the next timer ({@code M.stopmUntil}, {@code M.netpollBlock})
+ *   <li>An M that parks until the next timer ({@code FindRunnable.stopmUntil}, {@code FindRunnable.netpollBlock})
  *       parks without a deadline when the timer is in the future: only step 4 can bring it.
  *       It compares the deadline with the clock after {@code mput}, which runs step 4 under
  *       the same lock, so an advance made for it is never missed.
@@ -227,7 +227,7 @@ final class Synctest {
     }
 
     /**
-     * Makes the waiter runnable, as Sched.readyQueued does, without taking sched.lock.
+     * Makes the waiter runnable, as Ready.readyQueued does, without taking sched.lock.
      *
      * <p>Concurrency: requires sched.lock.
      */
@@ -251,7 +251,7 @@ final class Synctest {
 
     /**
      * startm under sched.lock (note step 5): hands an idle P to an idle M; with no idle M, asks
-     * sysmon to start one ({@code Sched.retryStartm} runs wakep for the queued work or timers).
+     * sysmon to start one ({@code Ms.retryStartm} runs wakep for the queued work or timers).
      *
      * <p>Concurrency: requires sched.lock.
      */

@@ -131,7 +131,7 @@ final class Sysmon extends Thread {
                 System.err.print(sched.rt.view().schedtrace(scheddetail));
                 nextTrace = now + schedtraceMillis * 1_000_000;
             }
-            if (sched.mstartPending) { // a carrier thread failed to start: retry (Sched.newm)
+            if (sched.mstartPending) { // a carrier thread failed to start: retry (Ms.newm)
                 Ms.retryStartm(sched); // at sysmon's pace: every 20 µs at first, backing off to 10 ms
             }
             // Invariant: sysmon does not sleep while a failed thread start awaits its retry.

@@ -42,7 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
  *       runnext, or its tail when the fairness policy turns runnext off; from outside into the
  *       global queue. Then wakep. So stealing, spinning, fairness and {@code gomaxprocs(n)}
  *       apply as to goroutines.
- *   <li>{@code M.execute} hands such a G to {@link #run}: RUNNABLE to RUNNING, the task on the
+ *   <li>{@code Schedule.execute} hands such a G to {@link #run}: RUNNABLE to RUNNING, the task on the
  *       M's own thread (not in a continuation), then DEAD and the free list if the thread ended,
  *       else WAITING. At most {@code gomaxprocs} Ms hold a P, so at most that many goroutines and
  *       virtual threads run at once.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Several runtimes in one JVM share channels and WaitGroups: a goroutine woken by a goroutine of
- * another runtime is made runnable on its own runtime (Sched.ready, "ownership"), never on the
+ * another runtime is made runnable on its own runtime (Ready.ready, "ownership"), never on the
  * waker's carriers.
  */
 @Timeout(120)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A goroutine that throws before {@code run} has registered its main goroutine must still fail
- * that {@code run} (Sched.newprocExternal reads {@code fatal} after the registration): before,
+ * that {@code run} (NewProc.newprocExternal reads {@code fatal} after the registration): before,
  * the panic found no pending run to fail, the Ms exited, and {@code run} waited forever. The
  * thread-start seam holds the caller of {@code run} inside its wakep for a while, as a
  * descheduled caller would be, so the main goroutine runs and the panic happens first.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Goroutines started from several platform threads at once while the ones before them exit and
- * refill the free lists: every G handed out by the outside free batch ({@code Sched.gfgetGlobal})
+ * refill the free lists: every G handed out by the outside free batch ({@code NewProc.gfgetGlobal})
  * runs exactly once, and none is lost or shared.
  */
 @Timeout(120)

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>in a blocking call ({@code Go.blocking}): the same frames under a root pseudo-frame
  *       {@code runtime._Syscall};
  *   <li>in the scheduler (holding a P or spinning, no goroutine): the carrier's scheduler frames
- *       ({@code M.findRunnable}, {@code M.execute}...) under a root pseudo-frame {@code
+ *       ({@code FindRunnable.findRunnable}, {@code Schedule.execute}...) under a root pseudo-frame {@code
  *       runtime._System}, as Go's profiles show g0's runtime frames; an idle M that still runs (between giving up its P and parking):
  *       {@code runtime._Idle}.
  * </ol>
