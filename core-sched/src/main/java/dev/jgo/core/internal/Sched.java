@@ -435,8 +435,6 @@ final class Sched {
         }
     }
 
-    // ---- idle M list ----
-
     // ---- waking Ms ----
 
     /** Times startm found the thread limit reached. Concurrency: requires sched.lock. */
