@@ -23,6 +23,14 @@ final class FindRunnable {
     /** How long an M that found the poller busy parks before it tries to poll again. */
     static final long NETPOLL_RETRY_NANOS = 10_000_000L;
 
+    /**
+     * The resolution of a blocking network poll's timeout: Java's {@code Selector.select(long)}
+     * takes milliseconds (as Go's epoll_wait). An idle M waits for a timer in the poll only in
+     * whole milliseconds; the rest, and a timer due sooner, is a timed park ({@link
+     * #stopmUntil}), so a sleep keeps its precision once the JVM has a poller.
+     */
+    static final long NETPOLL_RESOLUTION_NANOS = 1_000_000L;
+
     private FindRunnable() {}
 
     /**
@@ -181,7 +189,8 @@ final class FindRunnable {
                     continue;
                 }
             }
-            // Poll network until next timer (see Sched "network poller"): the last M going idle
+            // Poll network until next timer (see Sched "network poller"; a timer due within the
+            // poll's resolution is left to stopmUntil, see NETPOLL_RESOLUTION_NANOS): the last M going idle
             // blocks in the poller; only one does (lastpoll swapped to 0).
             long pollUntil = Timers.wakeTime(mp.sched);
             np = mp.sched.netpoller();
@@ -190,6 +199,9 @@ final class FindRunnable {
             // the clock is stopped anyway (Synctest "Virtual time", step 2).
             if (np != null
                     && (np.waiters() > 0 || pollUntil != 0)
+                    && (pollUntil == 0
+                            || mp.sched.synctest.virtual
+                            || pollUntil - mp.sched.nanotime() >= NETPOLL_RESOLUTION_NANOS)
                     && (!mp.sched.synctest.virtual || mp.sched.wakers.get() > 0)
                     && mp.sched.lastpoll.getAndSet(0) != 0) {
                 int r = netpollBlock(mp, np, pollUntil);
@@ -197,6 +209,11 @@ final class FindRunnable {
                     return null;
                 }
                 if (r == STOPM_HANDED_P) {
+                    // timers: as after stopmUntil below, an M that woke at its deadline runs the
+                    // due timers of every P at once
+                    if (pollUntil != 0 && mp.sched.nanotime() >= pollUntil) {
+                        Timers.stealDueTimers(mp.sched, mp.p);
+                    }
                     continue;
                 }
                 if (r == STOPM_WOKE) {
@@ -407,6 +424,11 @@ final class FindRunnable {
         try {
             M.ignoreInterrupt(); // a selector returns at once for an interrupted thread
             long delay = pollUntil == 0 ? -1 : Math.max(0, pollUntil - mp.sched.nanotime());
+            if (delay >= NETPOLL_RESOLUTION_NANOS) {
+                // whole milliseconds, rounded down: the poll rounds up, so the M would wake up to
+                // a millisecond late; the rest is waited for by stopmUntil, to the microsecond
+                delay -= delay % NETPOLL_RESOLUTION_NANOS;
+            }
             if (delay > 0 && mp.sched.synctest.virtual) {
                 delay = -1; // a virtual deadline comes only by an advance, which kicks us
             }
