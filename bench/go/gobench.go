@@ -96,6 +96,17 @@ func yieldMany(n int) int64 {
 	return j.await()
 }
 
+// shortSleeps: one goroutine sleeps 200 us n times (jgo's short-sleeps workload; Go's
+// netpoller is always in use for timers).
+func shortSleeps(n int) int64 {
+	var done int64
+	for i := 0; i < n; i++ {
+		time.Sleep(200 * time.Microsecond)
+		done++
+	}
+	return done
+}
+
 func chainLink(j *join, i int, acc int64, n int) {
 	next := acc + int64(i)
 	if i == n-1 {
@@ -224,6 +235,7 @@ func main() {
 		{"yield-many", yieldMany, func(n int) int64 { gs := 2 * runtime.GOMAXPROCS(0); return int64(n / gs * gs) }},
 		{"chained-spawn", chainedSpawn, triangle},
 		{"ping-pong", pingPong, triangle},
+		{"short-sleeps", shortSleeps, func(n int) int64 { return int64(n) }},
 	}
 	fmt.Printf("# %s GOMAXPROCS=%d n=%d runs=%d warmup=%d\n", runtime.Version(), runtime.GOMAXPROCS(0), *n, *runs, *warmup)
 	if *only == "sleepers-lateness" {

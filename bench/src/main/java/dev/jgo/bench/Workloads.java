@@ -34,6 +34,7 @@ public final class Workloads {
                 new YieldMany(2 * procs),
                 new ChainedSpawn(),
                 new Sleepers(procs),
+                new ShortSleeps(),
                 new PingPongHog(),
                 new Starve(procs));
     }
