@@ -380,12 +380,21 @@ final class FindRunnable {
         if (mp.sched.stopping()) {
             return false;
         }
+        acquireHandedP(mp);
+        return true;
+    }
+
+    /**
+     * The end of a park that startm ended: takes the P it handed over ({@code nextp}).
+     *
+     * <p>Concurrency: this M, holding no P, woken by startm.
+     */
+    private static void acquireHandedP(M mp) {
         mp.mUnparks++;
         mp.ranSinceWake = false;
         P pp = mp.nextp;
         mp.nextp = null;
         mp.acquirep(pp);
-        return true;
     }
 
     /** Timers.clearWaiter under sched.lock. Concurrency: this M. */
@@ -530,11 +539,7 @@ final class FindRunnable {
         if (!handed) {
             return STOPM_WOKE;
         }
-        mp.mUnparks++;
-        mp.ranSinceWake = false;
-        P pp = mp.nextp;
-        mp.nextp = null;
-        mp.acquirep(pp);
+        acquireHandedP(mp);
         return STOPM_HANDED_P;
     }
 }
