@@ -239,39 +239,67 @@ final class Tracer {
         @Override
         public void goCreate(long goid, long parentGoid, int pid) {
             TraceBuffer b = buf(pid);
-            b.event(rt, GO_CREATE, untimed(b), goid, parentGoid, pid);
+            long t = untimed(b);
+            long running = b.curG; // a create leaves the running goroutine as it is
+            if (pid < 0 || parentGoid != running || !b.shortGo(GO_CREATE, t, goid, 0, running, false)) {
+                b.event(rt, GO_CREATE, t, goid, parentGoid, pid);
+            }
         }
 
         @Override
         public void goStart(long goid, int pid, int mid) {
             TraceBuffer b = buf(pid);
             long t = b.ended ? b.lastTime : now(b); // see "clock reads"
-            b.event(rt, GO_START, t, goid, pid, mid);
+            if (pid < 0 || !b.shortGo(GO_START, t, goid, mid, goid, false)) {
+                b.event(rt, GO_START, t, goid, pid, mid);
+            }
         }
 
         @Override
         public void goPark(long goid, WaitReason reason, int pid) {
-            timed(buf(pid), GO_PARK, goid, pid, reason.ordinal());
+            TraceBuffer b = buf(pid);
+            long t = now(b);
+            int why = reason.ordinal();
+            if (pid < 0 || !b.shortGo(GO_PARK, t, goid, why, 0, true)) {
+                b.event(rt, GO_PARK, t, goid, pid, why);
+            }
         }
 
         @Override
         public void goUnpark(long goid, int pid) {
-            timed(buf(pid), GO_UNPARK, goid, pid, 0);
+            TraceBuffer b = buf(pid);
+            long t = now(b);
+            if (pid < 0 || !b.shortGo(GO_UNPARK, t, goid, 0, b.curG, false)) {
+                b.event(rt, GO_UNPARK, t, goid, pid, 0);
+            }
         }
 
         @Override
         public void goYield(long goid, int pid) {
-            timed(buf(pid), GO_YIELD, goid, pid, 0);
+            TraceBuffer b = buf(pid);
+            long t = now(b);
+            if (pid < 0 || !b.shortGo(GO_YIELD, t, goid, 0, 0, true)) {
+                b.event(rt, GO_YIELD, t, goid, pid, 0);
+            }
         }
 
         @Override
         public void goSyscall(long goid, boolean enter, int pid) {
-            timed(buf(pid), enter ? GO_SYSCALL_ENTER : GO_SYSCALL_EXIT, goid, pid, 0);
+            TraceBuffer b = buf(pid);
+            long t = now(b);
+            int kind = enter ? GO_SYSCALL_ENTER : GO_SYSCALL_EXIT;
+            if (pid < 0 || !b.shortGo(kind, t, goid, 0, enter ? 0 : goid, false)) {
+                b.event(rt, kind, t, goid, pid, 0);
+            }
         }
 
         @Override
         public void goExit(long goid, int pid) {
-            timed(buf(pid), GO_EXIT, goid, pid, 0);
+            TraceBuffer b = buf(pid);
+            long t = now(b);
+            if (pid < 0 || !b.shortGo(GO_EXIT, t, goid, 0, 0, true)) {
+                b.event(rt, GO_EXIT, t, goid, pid, 0);
+            }
         }
 
         @Override
