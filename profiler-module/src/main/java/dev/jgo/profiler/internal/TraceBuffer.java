@@ -292,6 +292,45 @@ final class TraceBuffer {
         ended = kind == GO_PARK || kind == GO_YIELD || kind == GO_EXIT;
     }
 
+    /**
+     * The fast path of {@link #event} for a goroutine event of a P buffer whose P and runtime the
+     * caller passes implied (its P is this buffer's, its runtime the buffer's): writes the short
+     * form when it fits the current chunk and returns true, else writes nothing and returns false
+     * (the caller then calls {@link #event}, which picks the form). {@code running} and {@code
+     * endsRun} are the encoding state after the event ({@link #runningAfter} and {@link #ended}),
+     * constants at each call site, so the whole path is a few compares and two stores: no switch,
+     * no clock read, no allocation (see "per-event path" in {@link Tracer}).
+     *
+     * <p>Precondition: {@code pid >= 0}, {@code t >= lastTime}, {@code kind <= GO_EXIT} with x
+     * the goroutine id, y the P and z = {@code aux} as {@link #event} encodes them.
+     */
+    boolean shortGo(int kind, long t, long goid, long aux, long running, boolean endsRun) {
+        assert pid >= 0 && t >= lastTime && kind <= GO_EXIT : "short goroutine event on a P buffer";
+        long dt = t - lastTime;
+        long small = goid - lastGoid;
+        int p = pos;
+        if (dt > S_DT_MAX
+                || small < -(1L << (S_SMALL_BITS - 1))
+                || small >= 1L << (S_SMALL_BITS - 1)
+                || aux < -1
+                || aux > S_AUX_MAX
+                || p >= chunkInts) {
+            return false;
+        }
+        cur[p] = kind
+                | (int) dt << S_DT_SHIFT
+                | ((int) small & ((1 << S_SMALL_BITS) - 1)) << S_SMALL_SHIFT
+                | (int) (aux + 1) << S_AUX_SHIFT;
+        pos = p + 1;
+        N.setRelease(curChunk, p + 1); // release: pairs with Chunk.published()
+        lastTime = t;
+        clocked = true;
+        lastGoid = goid;
+        curG = running;
+        ended = endsRun;
+        return true;
+    }
+
     /** Room for {@code ints} more in the current chunk, or false when the buffer is full. */
     private boolean room(int ints) {
         if (pos + ints <= chunkInts) {

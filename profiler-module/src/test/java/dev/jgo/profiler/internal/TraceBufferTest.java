@@ -247,4 +247,64 @@ class TraceBufferTest {
         }
         assertFalse(TraceBuffer.runningAfter(TraceBuffer.PROC_START, 1, 5) == 0);
     }
+
+    /**
+     * {@link TraceBuffer#shortGo}, the listener's fast path, writes exactly the ints and encoding
+     * state {@link TraceBuffer#event} writes whenever it accepts an event, in tracer and ring
+     * buffers, and the buffer reads back the events: each goroutine event the listener would pass
+     * it (its P and runtime, a create by the running goroutine) goes through it, as in
+     * {@code Tracer}'s listener, falling back to {@code event} when it declines.
+     */
+    @Test
+    void fastPathWritesWhatEventWrites() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int round = 0; round < 10; round++) {
+            int rt = r.nextInt(3);
+            int pid = r.nextInt(64);
+            List<Ev> evs = randomEvents(r, 40_000, rt, pid);
+            boolean ring = round % 2 == 1;
+            TraceRetention keepAll =
+                    ring ? new TraceRetention(Long.MAX_VALUE / 4, Long.MAX_VALUE, new ArrayList<>()) : null;
+            TraceBuffer fast = new TraceBuffer(0, rt, pid, keepAll);
+            TraceBuffer slow = new TraceBuffer(1, rt, pid, keepAll);
+            int taken = 0;
+            for (Ev e : evs) {
+                boolean implied = e.rt == rt
+                        && e.kind <= TraceBuffer.GO_EXIT
+                        && (e.kind == TraceBuffer.GO_CREATE ? e.y == fast.curG && e.z == pid : e.y == pid)
+                        && (e.kind == TraceBuffer.GO_START
+                                || e.kind == TraceBuffer.GO_PARK
+                                || e.kind == TraceBuffer.GO_CREATE
+                                || e.z == 0);
+                long aux = e.kind == TraceBuffer.GO_START || e.kind == TraceBuffer.GO_PARK ? e.z : 0;
+                boolean endsRun = e.kind == TraceBuffer.GO_PARK
+                        || e.kind == TraceBuffer.GO_YIELD
+                        || e.kind == TraceBuffer.GO_EXIT;
+                long running = TraceBuffer.runningAfter(e.kind, e.x, fast.curG);
+                if (implied && fast.shortGo(e.kind, e.t, e.x, aux, running, endsRun)) {
+                    taken++;
+                } else {
+                    fast.event(e.rt, e.kind, e.t, e.x, e.y, e.z);
+                }
+                slow.event(e.rt, e.kind, e.t, e.x, e.y, e.z);
+                assertEquals(slow.curG, fast.curG);
+                assertEquals(slow.lastGoid, fast.lastGoid);
+                assertEquals(slow.ended, fast.ended);
+            }
+            assertTrue(taken > evs.size() / 4, "the fast path took " + taken + " of " + evs.size());
+            assertEquals(ints(slow), ints(fast), "round " + round);
+            assertEquals(evs, read(fast), "round " + round);
+        }
+    }
+
+    /** The published ints of every chunk of {@code b}, in order. */
+    private static List<Integer> ints(TraceBuffer b) {
+        List<Integer> out = new ArrayList<>();
+        for (TraceBuffer.Chunk c : b.chunks) {
+            for (int i = 0; i < c.published(); i++) {
+                out.add(c.data[i]);
+            }
+        }
+        return out;
+    }
 }
