@@ -10,7 +10,6 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -33,7 +32,8 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@link G#vt} set), queued like a goroutine and run by an M directly on its thread:
  *
  * <ol>
- *   <li>{@link #execute} for a task not seen before starts the thread: a G from the free lists
+ *   <li>{@link #execute} for a task not seen before ({@link VThreadTable} "Finding a submitted
+ *       thread") starts the thread: a G from the free lists
  *       (counted as a created goroutine, so {@code numGoroutine} includes it), RUNNABLE. For a
  *       known task it follows {@link VThread} "Run states": a parked thread's G goes WAITING to
  *       RUNNABLE.
@@ -84,7 +84,7 @@ import java.util.concurrent.RejectedExecutionException;
 final class VirtualThreads implements Executor {
     private final Sched sched;
     /** Live virtual threads by their task: the key the JDK hands to {@link #execute}. */
-    private final ConcurrentHashMap<Runnable, VThread> byTask = new ConcurrentHashMap<>();
+    private final VThreadTable byTask = new VThreadTable();
 
     VirtualThreads(Sched sched) {
         this.sched = sched;
@@ -316,7 +316,7 @@ final class VirtualThreads implements Executor {
             gp.goid = sched.goidgen.incrementAndGet();
             sched.externalCreated.incrementAndGet();
         }
-        byTask.put(task, v); // before the G is queued: its first run may submit it again
+        byTask.put(v); // before the G is queued: its first run may submit it again
         gp.casgstatus(G.DEAD, G.RUNNABLE); // publishes the fields above to the M that runs it
         if (sched.events instanceof SchedEvents ev) {
             Emit.goCreate(ev, gp.goid, parent, pp != null ? pp.id : -1);
@@ -456,7 +456,7 @@ final class VirtualThreads implements Executor {
             Emit.goExit(ev, gp.goid, pp.id);
         }
         if (sched.rt.virtualThreads() instanceof VirtualThreads vts) {
-            vts.byTask.remove(v.task);
+            vts.byTask.remove(v);
         }
         gp.vt = null;
         gp.labels = null;
