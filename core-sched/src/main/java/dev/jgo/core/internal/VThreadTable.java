@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A runtime's live virtual threads by the task the JDK submits for them (see {@link
+ * A runtime's live virtual threads by the thread the JDK's submitted task continues (see {@link
  * VirtualThreads}).
  *
  * <h2>Design note: Finding a submitted thread</h2>
@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  * execute} with the thread's own task ({@code VirtualThread.runContinuation}, a lambda bound to the
  * thread), and nothing else. On JDK 25 neither that task nor the {@code Thread} has a field for the
  * scheduler's use, so every submission but the first must find the thread's {@link VThread} from
- * the task's identity: a table on the path of every start, wake-up and exit.
+ * the thread the task is bound to: a table on the path of every start, wake-up and exit.
  *
  * <p>Rejected: {@code ConcurrentHashMap} (measured with JFR on vt-skynet: about a fifth of the
  * run, in a node allocated per thread, a size counter updated by every put and remove from every
@@ -21,19 +21,27 @@ import java.lang.invoke.VarHandle;
  * locals (only the thread may touch its map: a submitter would race with it); a per-thread
  * scheduler object (the JDK's builder takes one executor for all the threads it makes); replacing
  * the JDK's private final {@code runContinuation} with a wrapper that holds the {@code VThread}
- * (unsupported, and the JIT may fold final fields of {@code java.lang}).
+ * (unsupported, and the JIT may fold final fields of {@code java.lang}); the task's identity hash
+ * as the key (a random slot: about one cache miss per start, wake-up and exit once the live threads
+ * outgrow the cache; measured slower than the ids on vt-skynet).
  *
- * <p>Chosen: open addressing without allocation or shared counters, split into {@link #STRIPES}
- * stripes by the task's identity hash (random bits in HotSpot), each its own array and monitor:
+ * <p>Chosen: open addressing keyed by the thread's id (read from the task), without allocation
+ * or shared counters, split into {@link #STRIPES} stripes by the id's low bits, each its own array
+ * and monitor:
  *
  * <ol>
+ *   <li>A thread's home slot is its id within the stripe ({@code k}) plus a pseudo-random offset
+ *       per lap of the array ({@code (k >>> log2(length)) * golden}): the JDK numbers threads in
+ *       the order they are made, so a burst of starts and exits touches neighbouring slots (the
+ *       measured gain over a random hash), while the threads of an earlier lap that still live
+ *       sit at unrelated offsets instead of in the path of every new one.
  *   <li>{@link #put} and {@link #remove} hold the stripe's monitor. A slot goes from empty to a
  *       thread, from a thread to {@link #REMOVED}, and from {@code REMOVED} to a thread; never back
  *       to empty in place, so a lock-free probe that passes a slot never needs what it held. A put
- *       that would fill more than 3/4 of the slots, and a remove that leaves fewer than 1/8 live,
+ *       that would fill more than half the slots, and a remove that leaves fewer than 1/16 live,
  *       rehash into a new array (at most 1/4 full), published with a release store.
  *   <li>{@link #get} takes no lock: it reads the stripe's array (acquire) and probes from the
- *       task's hash to the task or an empty slot. Every array has an empty slot, so it ends.
+ *       thread's home to the thread or an empty slot. Every array has an empty slot, so it ends.
  *   <li>A get finds every thread whose put happened before it: the put wrote the array that was
  *       current, and every rehash after it copies it. Every submission but a thread's first comes
  *       after its put (the put precedes the G's first queueing), so only a first submission misses.
@@ -72,6 +80,18 @@ final class VThreadTable {
         }
     }
 
+    /** The stripe of the thread numbered {@code tid}. */
+    private Stripe stripe(long tid) {
+        return stripes[(int) tid & (STRIPES - 1)];
+    }
+
+    /** The home slot of the thread numbered {@code tid} in an array of {@code length} slots (step 1). */
+    static int home(long tid, int length) {
+        int k = (int) (tid >>> STRIPE_BITS);
+        int lap = k >>> Integer.numberOfTrailingZeros(length);
+        return (k + lap * 0x9E3779B9) & (length - 1);
+    }
+
     /** The smallest power-of-two capacity at least {@code 4 * live} and {@link #MIN_CAPACITY}. */
     static int capacityFor(int live) {
         int want = Math.max(MIN_CAPACITY, 4 * live);
@@ -79,41 +99,41 @@ final class VThreadTable {
     }
 
     /**
-     * The thread submitted as {@code task}, or null if none is in the table (see "Finding a
+     * The entry of virtual thread {@code t}, or null if none is in the table (see "Finding a
      * submitted thread", step 2-3).
      *
      * <p>Concurrency: any thread, lock-free.
      */
-    VThread get(Runnable task) {
-        int h = System.identityHashCode(task);
-        Object[] s = stripes[h & (STRIPES - 1)].slots; // acquire: pairs with the release in put and rehash
+    VThread get(Thread t) {
+        long tid = t.threadId();
+        Object[] s = stripe(tid).slots; // acquire: pairs with the release in put and rehash
         int mask = s.length - 1;
-        for (int i = (h >>> STRIPE_BITS) & mask; ; i = (i + 1) & mask) {
+        for (int i = home(tid, s.length); ; i = (i + 1) & mask) {
             Object o = SLOT.getAcquire(s, i); // acquire: pairs with put's setRelease (v's fields)
             if (o == null) {
                 return null;
             }
-            if (o instanceof VThread v && v.task == task) {
+            if (o instanceof VThread v && v.thread == t) {
                 return v;
             }
         }
     }
 
     /**
-     * Adds {@code v}, keyed by its task. Precondition: its task is not in the table.
+     * Adds {@code v}, keyed by its thread. Precondition: its thread is not in the table.
      *
      * <p>Concurrency: any thread; takes the stripe's monitor.
      */
     void put(VThread v) {
-        int h = System.identityHashCode(v.task);
-        Stripe st = stripes[h & (STRIPES - 1)];
+        long tid = v.tid;
+        Stripe st = stripe(tid);
         synchronized (st) {
             Object[] s = st.slots;
-            if (4 * (st.used + 1) > 3 * s.length) {
+            if (2 * (st.used + 1) > s.length) {
                 s = rehash(st, st.size + 1);
             }
             int mask = s.length - 1;
-            int i = (h >>> STRIPE_BITS) & mask;
+            int i = home(tid, s.length);
             for (; ; i = (i + 1) & mask) {
                 Object o = s[i]; // plain: every writer holds the monitor
                 if (o == null) {
@@ -123,7 +143,7 @@ final class VThreadTable {
                 if (o == REMOVED) {
                     break;
                 }
-                assert ((VThread) o).task != v.task : "put: " + v + " is in the table";
+                assert ((VThread) o).thread != v.thread : "put: " + v + " is in the table";
             }
             st.size++;
             SLOT.setRelease(s, i, v); // release: publishes v's fields to get's getAcquire
@@ -136,19 +156,19 @@ final class VThreadTable {
      * <p>Concurrency: any thread; takes the stripe's monitor.
      */
     void remove(VThread v) {
-        int h = System.identityHashCode(v.task);
-        Stripe st = stripes[h & (STRIPES - 1)];
+        long tid = v.tid;
+        Stripe st = stripe(tid);
         synchronized (st) {
             Object[] s = st.slots;
             int mask = s.length - 1;
-            int i = (h >>> STRIPE_BITS) & mask;
+            int i = home(tid, s.length);
             while (s[i] != v) { // plain: every writer holds the monitor
                 assert s[i] != null : "remove: " + v + " is not in the table";
                 i = (i + 1) & mask;
             }
             SLOT.setRelease(s, i, REMOVED); // release: a racing get sees v or REMOVED, both fine
             st.size--;
-            if (s.length > MIN_CAPACITY && 8 * st.size < s.length) {
+            if (s.length > MIN_CAPACITY && 16 * st.size < s.length) {
                 rehash(st, st.size);
             }
         }
@@ -188,7 +208,7 @@ final class VThreadTable {
         int n = 0;
         for (Object o : old) {
             if (o instanceof VThread v) {
-                int i = (System.identityHashCode(v.task) >>> STRIPE_BITS) & mask;
+                int i = home(v.tid, s.length);
                 while (s[i] != null) {
                     i = (i + 1) & mask;
                 }

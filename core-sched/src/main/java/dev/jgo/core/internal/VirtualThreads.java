@@ -7,6 +7,7 @@ import dev.jgo.spi.SchedEvents;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -83,8 +84,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class VirtualThreads implements Executor {
     private final Sched sched;
-    /** Live virtual threads by their task: the key the JDK hands to {@link #execute}. */
-    private final VThreadTable byTask = new VThreadTable();
+    /** Live virtual threads by the thread of the task the JDK hands to {@link #execute}. */
+    private final VThreadTable byThread = new VThreadTable();
 
     VirtualThreads(Sched sched) {
         this.sched = sched;
@@ -234,9 +235,10 @@ final class VirtualThreads implements Executor {
      */
     @Override
     public void execute(Runnable task) {
-        VThread v = byTask.get(task);
+        Thread t = threadOf(task);
+        VThread v = byThread.get(t);
         if (v == null) {
-            start(task);
+            start(task, t);
             return;
         }
         for (; ; ) {
@@ -279,11 +281,10 @@ final class VirtualThreads implements Executor {
      *
      * <p>Concurrency: any thread; the owner of {@code ownerM()}'s P when it returns one.
      */
-    private void start(Runnable task) {
+    private void start(Runnable task, Thread t) {
         if (sched.stopping()) {
             throw new RejectedExecutionException("runtime '" + sched.name + "' is closed");
         }
-        Thread t = threadOf(task);
         M mp = ownerM();
         P pp = mp != null ? mp.p : null;
         G gp = pp != null ? sched.gfget(pp) : sched.gfgetGlobal();
@@ -316,7 +317,7 @@ final class VirtualThreads implements Executor {
             gp.goid = sched.goidgen.incrementAndGet();
             sched.externalCreated.incrementAndGet();
         }
-        byTask.put(v); // before the G is queued: its first run may submit it again
+        byThread.put(v); // before the G is queued: its first run may submit it again
         gp.casgstatus(G.DEAD, G.RUNNABLE); // publishes the fields above to the M that runs it
         if (sched.events instanceof SchedEvents ev) {
             Emit.goCreate(ev, gp.goid, parent, pp != null ? pp.id : -1);
@@ -338,8 +339,42 @@ final class VirtualThreads implements Executor {
         }
     }
 
+    /**
+     * The JDK's task class ({@code VirtualThread.runContinuation}'s lambda) and its thread field as
+     * constants, so that {@link #threadOf} compiles to a type check and a field load; null where
+     * this JDK's task has another shape (then the reflective path serves).
+     */
+    private static final class TaskThread {
+        static final Class<?> TYPE;
+        static final VarHandle THREAD;
+
+        static {
+            Class<?> type = null;
+            VarHandle vh = null;
+            try {
+                Thread probe = Thread.ofVirtual().unstarted(() -> {});
+                Field rc = Class.forName("java.lang.VirtualThread").getDeclaredField("runContinuation");
+                rc.setAccessible(true);
+                Class<?> c = rc.get(probe).getClass();
+                Field f = Jdk.get().threadField.get(c);
+                if (f != null) {
+                    vh = MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                            .unreflectVarHandle(f);
+                    type = c;
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the reflective path of threadOf serves
+            }
+            TYPE = type;
+            THREAD = vh;
+        }
+    }
+
     /** The thread a task continues (a lambda bound to it). Concurrency: any thread. */
     private static Thread threadOf(Runnable task) {
+        if (task.getClass() == TaskThread.TYPE) {
+            return (Thread) TaskThread.THREAD.get(task); // a final field, set before the task was shared
+        }
         Field f = Jdk.get().threadField.get(task.getClass());
         try {
             if (f != null && f.get(task) instanceof Thread t) {
@@ -456,7 +491,7 @@ final class VirtualThreads implements Executor {
             Emit.goExit(ev, gp.goid, pp.id);
         }
         if (sched.rt.virtualThreads() instanceof VirtualThreads vts) {
-            vts.byTask.remove(v);
+            vts.byThread.remove(v);
         }
         gp.vt = null;
         gp.labels = null;

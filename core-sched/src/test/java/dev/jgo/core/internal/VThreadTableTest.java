@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * VThreadTable: every live thread is found by its task, removed ones are not, the arrays grow and
+ * VThreadTable: every live thread is found by its thread, removed ones are not, the arrays grow and
  * shrink back, removed slots are reused, and lock-free gets find their own threads while other
  * threads put, remove and rehash.
  */
@@ -22,14 +22,10 @@ class VThreadTableTest {
     private static final int STRESS = Integer.getInteger("jgo.stress", 1);
     private static final int MIN = VThreadTable.STRIPES * VThreadTable.MIN_CAPACITY;
 
-    /** A distinct task per thread (a lambda without captures would be one shared instance). */
-    private static final class Task implements Runnable {
-        @Override
-        public void run() {}
-    }
-
+    /** An entry for a new unstarted virtual thread (the JDK numbers it after the last one made). */
     private static VThread vthread() {
-        return new VThread(null, new Task(), null);
+        Runnable task = () -> {};
+        return new VThread(null, task, Thread.ofVirtual().unstarted(task));
     }
 
     private static List<VThread> vthreads(int n) {
@@ -48,9 +44,9 @@ class VThreadTableTest {
         assertEquals(vs.size(), t.size());
         assertTrue(t.capacity() >= vs.size() * 4 / 3, "capacity " + t.capacity());
         for (VThread v : vs) {
-            assertSame(v, t.get(v.task));
+            assertSame(v, t.get(v.thread));
         }
-        assertNull(t.get(new Task()));
+        assertNull(t.get(Thread.ofVirtual().unstarted(() -> {})));
         for (int i = 0; i < vs.size(); i += 2) {
             t.remove(vs.get(i));
         }
@@ -58,9 +54,9 @@ class VThreadTableTest {
         for (int i = 0; i < vs.size(); i++) {
             VThread v = vs.get(i);
             if (i % 2 == 0) {
-                assertNull(t.get(v.task), "removed " + i);
+                assertNull(t.get(v.thread), "removed " + i);
             } else {
-                assertSame(v, t.get(v.task), "live " + i);
+                assertSame(v, t.get(v.thread), "live " + i);
             }
         }
         for (int i = 1; i < vs.size(); i += 2) {
@@ -78,12 +74,28 @@ class VThreadTableTest {
         for (int i = 0; i < 100_000; i++) {
             VThread v = vthread();
             t.put(v);
-            assertSame(v, t.get(v.task));
+            assertSame(v, t.get(v.thread));
             t.remove(v);
         }
-        assertSame(keep, t.get(keep.task));
+        assertSame(keep, t.get(keep.thread));
         assertEquals(1, t.size());
         assertEquals(MIN, t.capacity(), "one live thread at a time never grows an array");
+    }
+
+    @Test
+    void homesKeepNeighboursTogetherWithinALapAndSpreadTheLaps() {
+        int len = 1024;
+        long base = 7L << VThreadTable.STRIPE_BITS; // ids of one stripe: k = 7, 8, ...
+        long step = 1L << VThreadTable.STRIPE_BITS;
+        int h0 = VThreadTable.home(base, len);
+        assertEquals((h0 + 1) & (len - 1), VThreadTable.home(base + step, len), "next id, next slot");
+        java.util.Set<Integer> homes = new java.util.HashSet<>();
+        for (int lap = 0; lap < 64; lap++) {
+            int h = VThreadTable.home(base + lap * len * step, len);
+            assertTrue(h >= 0 && h < len, "home " + h);
+            homes.add(h);
+        }
+        assertTrue(homes.size() > 56, "the same offset in 64 laps lands on " + homes.size() + " slots");
     }
 
     @Test
@@ -118,18 +130,18 @@ class VThreadTableTest {
                         List<VThread> mine = vthreads(batch);
                         for (VThread v : mine) {
                             t.put(v);
-                            if (t.get(v.task) != v) {
+                            if (t.get(v.thread) != v) {
                                 throw new AssertionError("missed right after its put");
                             }
                         }
                         for (VThread v : mine) {
-                            if (t.get(v.task) != v) {
+                            if (t.get(v.thread) != v) {
                                 throw new AssertionError("missed a live thread");
                             }
                         }
                         for (VThread v : mine) {
                             t.remove(v);
-                            if (t.get(v.task) != null) {
+                            if (t.get(v.thread) != null) {
                                 throw new AssertionError("found after its remove");
                             }
                         }
