@@ -15,26 +15,27 @@ import java.lang.invoke.VarHandle;
  * scheduler's use, so every submission but the first must find the thread's {@link VThread} from
  * the thread the task is bound to: a table on the path of every start, wake-up and exit.
  *
- * <p>Rejected: {@code ConcurrentHashMap} (measured with JFR on vt-skynet: about a fifth of the
- * run, in a node allocated per thread, a size counter updated by every put and remove from every
+ * <p>Rejected: {@code ConcurrentHashMap} (measured with JFR on vt-skynet: a fifth to a quarter
+ * of the run, in a node allocated per thread, a size counter updated by every put and remove from every
  * P, and the resizes of a table as large as the number of live threads); the thread's own thread
  * locals (only the thread may touch its map: a submitter would race with it); a per-thread
  * scheduler object (the JDK's builder takes one executor for all the threads it makes); replacing
  * the JDK's private final {@code runContinuation} with a wrapper that holds the {@code VThread}
  * (unsupported, and the JIT may fold final fields of {@code java.lang}); the task's identity hash
- * as the key (a random slot: about one cache miss per start, wake-up and exit once the live threads
- * outgrow the cache; measured slower than the ids on vt-skynet).
+ * as the key (its first use per object is a call into the VM, on every start); the ids themselves
+ * as slots, so that threads made one after the other sit side by side (a thread of an earlier lap
+ * of the array that still lives displaces every later one whose slot it holds, and those displace
+ * the next: clusters as long as the burst; no faster on vt-skynet in a JFR profile).
  *
  * <p>Chosen: open addressing keyed by the thread's id (read from the task), without allocation
- * or shared counters, split into {@link #STRIPES} stripes by the id's low bits, each its own array
- * and monitor:
+ * or shared counters, split into {@link #STRIPES} stripes by the id's low bits (the JDK numbers
+ * threads in the order they are made, so a burst spreads over all of them), each its own array and
+ * monitor. Measured with JFR on vt-skynet at procs=2: the table's share of the samples fell from
+ * 20 to 27 % (the map) to 13 to 16 %; the rest is probing the array and taking the monitor.
  *
  * <ol>
- *   <li>A thread's home slot is its id within the stripe ({@code k}) plus a pseudo-random offset
- *       per lap of the array ({@code (k >>> log2(length)) * golden}): the JDK numbers threads in
- *       the order they are made, so a burst of starts and exits touches neighbouring slots (the
- *       measured gain over a random hash), while the threads of an earlier lap that still live
- *       sit at unrelated offsets instead of in the path of every new one.
+ *   <li>A thread's home slot is a mix of its id ({@link #home}): random slots, so linear probing
+ *       at most half full needs a couple of probes whatever order threads come and go in.
  *   <li>{@link #put} and {@link #remove} hold the stripe's monitor. A slot goes from empty to a
  *       thread, from a thread to {@link #REMOVED}, and from {@code REMOVED} to a thread; never back
  *       to empty in place, so a lock-free probe that passes a slot never needs what it held. A put
@@ -87,9 +88,10 @@ final class VThreadTable {
 
     /** The home slot of the thread numbered {@code tid} in an array of {@code length} slots (step 1). */
     static int home(long tid, int length) {
-        int k = (int) (tid >>> STRIPE_BITS);
-        int lap = k >>> Integer.numberOfTrailingZeros(length);
-        return (k + lap * 0x9E3779B9) & (length - 1);
+        long x = tid >>> STRIPE_BITS; // MurmurHash3's fmix64: every bit of the id moves every bit
+        x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+        x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return (int) (x ^ (x >>> 33)) & (length - 1);
     }
 
     /** The smallest power-of-two capacity at least {@code 4 * live} and {@link #MIN_CAPACITY}. */
