@@ -199,11 +199,15 @@ final class VirtualThreads implements Executor {
      * queues", step 2).
      */
     private M ownerM() {
+        Thread t = Thread.currentThread();
+        return ownerM(t, t.isVirtual() ? running(t) : null);
+    }
+
+    /** {@link #ownerM()} for the calling thread {@code t}, given {@code running(t)} if it is virtual. */
+    private M ownerM(Thread t, VThread v) {
         // A goroutine's currentThread may be a stale M (see Carrier.carrierThread), never a
         // virtual thread; a virtual thread's is its own.
-        Thread t = Thread.currentThread();
         if (t.isVirtual()) {
-            VThread v = running(t);
             M mp = v != null ? v.m : null; // written by the M running t, on this OS thread
             return mp != null && mp.sched == sched && mp.p != null ? mp : null;
         }
@@ -215,11 +219,12 @@ final class VirtualThreads implements Executor {
         return c == null && t instanceof M mp && mp.sched == sched && mp.curg == null && mp.p != null ? mp : null;
     }
 
-    /** The goroutine or virtual thread calling, as a G, if it runs on {@code mp}; else null. */
-    private static G callerG(M mp) {
-        Thread t = Thread.currentThread();
+    /**
+     * The goroutine or virtual thread calling ({@code t}, with {@code running(t)} as {@code v} if it
+     * is virtual), as a G, if it runs on {@code mp}; else null.
+     */
+    private static G callerG(M mp, Thread t, VThread v) {
         if (t.isVirtual()) {
-            VThread v = running(t);
             return v != null && v.m == mp ? v.g : null;
         }
         return Carrier.currentOrNull() == mp ? mp.curg : null;
@@ -285,7 +290,9 @@ final class VirtualThreads implements Executor {
         if (sched.stopping()) {
             throw new RejectedExecutionException("runtime '" + sched.name + "' is closed");
         }
-        M mp = ownerM();
+        Thread cur = Thread.currentThread();
+        VThread caller = cur.isVirtual() ? running(cur) : null; // once: a method handle call
+        M mp = ownerM(cur, caller);
         P pp = mp != null ? mp.p : null;
         G gp = pp != null ? sched.gfget(pp) : sched.gfgetGlobal();
         if (gp == null) {
@@ -308,7 +315,7 @@ final class VirtualThreads implements Executor {
             }
             gp.goid = pp.goidcache++;
             pp.goroutinesCreated++;
-            G parentG = callerG(mp);
+            G parentG = callerG(mp, cur, caller);
             if (parentG != null) {
                 parent = parentG.goid;
                 gp.labels = parentG.labels;
