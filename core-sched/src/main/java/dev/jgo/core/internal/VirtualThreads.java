@@ -241,6 +241,11 @@ final class VirtualThreads implements Executor {
     @Override
     public void execute(Runnable task) {
         Thread t = threadOf(task);
+        if (firstSubmission(t)) {
+            assert byThread.get(t) == null : "first submission of a known thread " + t;
+            start(task, t);
+            return;
+        }
         VThread v = byThread.get(t);
         if (v == null) {
             start(task, t);
@@ -349,13 +354,32 @@ final class VirtualThreads implements Executor {
     /**
      * The JDK's task class ({@code VirtualThread.runContinuation}'s lambda) and its thread field as
      * constants, so that {@link #threadOf} compiles to a type check and a field load; null where
-     * this JDK's task has another shape (then the reflective path serves).
+     * this JDK's task has another shape (then the reflective path serves). And the thread's own
+     * state with the value it has from {@code start()} to its first run, {@code STARTED}, so that
+     * a first submission needs no lookup; null where the JDK has no such state (then the table
+     * tells).
      */
     private static final class TaskThread {
         static final Class<?> TYPE;
         static final VarHandle THREAD;
+        static final VarHandle STATE;
+        static final int STARTED;
 
         static {
+            VarHandle state = null;
+            int started = -1;
+            try {
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+                Field f = vt.getDeclaredField("STARTED");
+                f.setAccessible(true);
+                started = f.getInt(null);
+                state = l.findVarHandle(vt, "state", int.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                state = null; // the table tells a first submission
+            }
+            STATE = state;
+            STARTED = started;
             Class<?> type = null;
             VarHandle vh = null;
             try {
@@ -377,8 +401,20 @@ final class VirtualThreads implements Executor {
         }
     }
 
+    /**
+     * Whether this is the JDK's first submission of {@code t}: it is between {@code start()} and
+     * its first run, a state no later submission sees (the JDK submits a thread again only once
+     * it ran and parked or yielded). False where the JDK's state is not readable.
+     *
+     * <p>Concurrency: any thread.
+     */
+    static boolean firstSubmission(Thread t) {
+        VarHandle state = TaskThread.STATE;
+        return state != null && (int) state.getVolatile(t) == TaskThread.STARTED; // volatile, as the JDK's
+    }
+
     /** The thread a task continues (a lambda bound to it). Concurrency: any thread. */
-    private static Thread threadOf(Runnable task) {
+    static Thread threadOf(Runnable task) {
         if (task.getClass() == TaskThread.TYPE) {
             return (Thread) TaskThread.THREAD.get(task); // a final field, set before the task was shared
         }
