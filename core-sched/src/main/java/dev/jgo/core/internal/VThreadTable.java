@@ -39,8 +39,11 @@ import java.lang.invoke.VarHandle;
  *   <li>{@link #put} and {@link #remove} hold the stripe's monitor. A slot goes from empty to a
  *       thread, from a thread to {@link #REMOVED}, and from {@code REMOVED} to a thread; never back
  *       to empty in place, so a lock-free probe that passes a slot never needs what it held. A put
- *       that would fill more than half the slots, and a remove that leaves fewer than 1/16 live,
- *       rehash into a new array (at most 1/4 full), published with a release store.
+ *       that would fill more than half the slots (removed ones included) rehashes into a new
+ *       array at most a quarter full, published with a release store: longer if the live threads
+ *       need it, else as long (dropping the removed). Arrays never shrink, as Go's {@code allgs}
+ *       never does: after a burst they keep at most 16 bytes per thread of its peak, and the next
+ *       burst does not pay the growth again.
  *   <li>{@link #get} takes no lock: it reads the stripe's array (acquire) and probes from the
  *       thread's home to the thread or an empty slot. Every array has an empty slot, so it ends.
  *   <li>A get finds every thread whose put happened before it: the put wrote the array that was
@@ -170,9 +173,6 @@ final class VThreadTable {
             }
             SLOT.setRelease(s, i, REMOVED); // release: a racing get sees v or REMOVED, both fine
             st.size--;
-            if (s.length > MIN_CAPACITY && 16 * st.size < s.length) {
-                rehash(st, st.size);
-            }
         }
     }
 
@@ -197,15 +197,15 @@ final class VThreadTable {
     }
 
     /**
-     * Copies the live threads of {@code st} into a new array sized for {@code live} of them and
-     * publishes it; returns it.
+     * Copies the live threads of {@code st} into a new array, at most a quarter full with {@code
+     * live} of them and never shorter than the old one, and publishes it; returns it.
      *
      * <p>Concurrency: requires the stripe's monitor.
      */
     private static Object[] rehash(Stripe st, int live) {
         assert Thread.holdsLock(st) : "rehash without the stripe's monitor";
         Object[] old = st.slots;
-        Object[] s = new Object[capacityFor(live)];
+        Object[] s = new Object[Math.max(old.length, capacityFor(live))];
         int mask = s.length - 1;
         int n = 0;
         for (Object o : old) {
