@@ -30,8 +30,10 @@ import java.lang.invoke.VarHandle;
  * <p>Chosen: open addressing keyed by the thread's id (read from the task), without allocation
  * or shared counters, split into {@link #STRIPES} stripes by the id's low bits (the JDK numbers
  * threads in the order they are made, so a burst spreads over all of them), each its own array and
- * monitor. Measured with JFR on vt-skynet at procs=2: the table's share of the samples fell from
- * 20 to 27 % (the map) to 13 to 16 %; the rest is probing the array and taking the monitor.
+ * monitor. A thread's first submission does not look here at all ({@code
+ * VirtualThreads.firstSubmission}). Measured with JFR on vt-skynet at procs=2, 60 runs a
+ * profile: the table's share of the samples fell from 21 to 27 % (the map) to 13 to 19 %, most
+ * of it the put's first touch of a random slot.
  *
  * <ol>
  *   <li>A thread's home slot is a mix of its id ({@link #home}): random slots, so linear probing

@@ -72,13 +72,16 @@ import java.util.concurrent.RejectedExecutionException;
  * The JDK makes a builder for a given scheduler only through the package-private constructor
  * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, which needs {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}. The same opening lets jgo read, from the task, the thread it
- * continues (the task is a lambda bound to the thread), and call the package-private {@code
- * Thread.currentCarrierThread()}, which tells a virtual thread the M it runs on (so its own jgo
- * calls and the threads it readies use that M's P, and {@code Carrier.current()} finds its {@link
- * VCarrier}). A public scheduler interface in the JDK (Project Loom's custom schedulers: a {@code
- * Thread.Builder.OfVirtual} given a scheduler that is handed the thread on each submission) would
- * replace all three: the builder directly, the thread as a parameter of the submission, and the
- * current thread's entry in a table of this scheduler's own threads.
+ * continues (the task is a lambda bound to the thread) and that thread's state (still {@code
+ * STARTED} at its first submission, so a start needs no lookup in {@link VThreadTable}), and
+ * call the package-private {@code Thread.currentCarrierThread()}, which tells a virtual thread
+ * the M it runs on (so its own jgo calls and the threads it readies use that M's P, and {@code
+ * Carrier.current()} finds its {@link VCarrier}). A public scheduler interface in the JDK
+ * (Project Loom's custom schedulers: a {@code Thread.Builder.OfVirtual} given a scheduler that is
+ * handed the thread on each submission) would replace all four: the builder directly, the thread as a parameter of the submission (a start
+ * told from a wake-up by which call the scheduler gets, its state in a field of the thread's
+ * scheduler object instead of {@link VThreadTable}), and the current thread's entry in a table
+ * of this scheduler's own threads.
  *
  * <p>Concurrency: {@link #execute} any thread; {@link #run} the M that dequeued the G.
  */
