@@ -53,11 +53,11 @@ public final class Workloads {
     }
 
     /**
-     * The virtual-thread group: the same blocking Java code on JDK virtual threads, scheduled by
-     * jgo ({@code GoRuntime.virtualThreadBuilder()}, peer jgo) and by the JDK (peer vt).
+     * The virtual-thread group: the same blocking Java code (ping-pong, skynet, an HTTP hello on
+     * ServerSocket with its client) on JDK virtual threads, scheduled by jgo ({@code GoRuntime.virtualThreadBuilder()}, peer jgo) and by the JDK (peer vt).
      */
     public static List<Workload> virtualThreads() {
-        return List.of(new VtPingPong(), new VtSkynet());
+        return List.of(new VtPingPong(), new VtSkynet(), new VtHttpHello());
     }
 
     /** Every workload of every group. */

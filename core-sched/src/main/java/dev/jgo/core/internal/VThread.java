@@ -62,6 +62,8 @@ final class VThread {
     final Runnable task;
     /** The virtual thread. */
     final Thread thread;
+    /** {@code thread.threadId()}: its key in {@link VThreadTable}, read there without the thread. */
+    final long tid;
 
     @SuppressWarnings("unused")
     private volatile int state = QUEUED;
@@ -81,6 +83,7 @@ final class VThread {
         this.g = g;
         this.task = task;
         this.thread = thread;
+        this.tid = thread.threadId();
     }
 
     /** Concurrency: any thread. */

@@ -7,10 +7,10 @@ import dev.jgo.spi.SchedEvents;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -33,7 +33,8 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@link G#vt} set), queued like a goroutine and run by an M directly on its thread:
  *
  * <ol>
- *   <li>{@link #execute} for a task not seen before starts the thread: a G from the free lists
+ *   <li>{@link #execute} for a task not seen before ({@link VThreadTable} "Finding a submitted
+ *       thread") starts the thread: a G from the free lists
  *       (counted as a created goroutine, so {@code numGoroutine} includes it), RUNNABLE. For a
  *       known task it follows {@link VThread} "Run states": a parked thread's G goes WAITING to
  *       RUNNABLE.
@@ -71,20 +72,23 @@ import java.util.concurrent.RejectedExecutionException;
  * The JDK makes a builder for a given scheduler only through the package-private constructor
  * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, which needs {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}. The same opening lets jgo read, from the task, the thread it
- * continues (the task is a lambda bound to the thread), and call the package-private {@code
- * Thread.currentCarrierThread()}, which tells a virtual thread the M it runs on (so its own jgo
- * calls and the threads it readies use that M's P, and {@code Carrier.current()} finds its {@link
- * VCarrier}). A public scheduler interface in the JDK (Project Loom's custom schedulers: a {@code
- * Thread.Builder.OfVirtual} given a scheduler that is handed the thread on each submission) would
- * replace all three: the builder directly, the thread as a parameter of the submission, and the
- * current thread's entry in a table of this scheduler's own threads.
+ * continues (the task is a lambda bound to the thread) and that thread's state (still {@code
+ * STARTED} at its first submission, so a start needs no lookup in {@link VThreadTable}), and
+ * call the package-private {@code Thread.currentCarrierThread()}, which tells a virtual thread
+ * the M it runs on (so its own jgo calls and the threads it readies use that M's P, and {@code
+ * Carrier.current()} finds its {@link VCarrier}). A public scheduler interface in the JDK
+ * (Project Loom's custom schedulers: a {@code Thread.Builder.OfVirtual} given a scheduler that is
+ * handed the thread on each submission) would replace all four: the builder directly, the thread as a parameter of the submission (a start
+ * told from a wake-up by which call the scheduler gets, its state in a field of the thread's
+ * scheduler object instead of {@link VThreadTable}), and the current thread's entry in a table
+ * of this scheduler's own threads.
  *
  * <p>Concurrency: {@link #execute} any thread; {@link #run} the M that dequeued the G.
  */
 final class VirtualThreads implements Executor {
     private final Sched sched;
-    /** Live virtual threads by their task: the key the JDK hands to {@link #execute}. */
-    private final ConcurrentHashMap<Runnable, VThread> byTask = new ConcurrentHashMap<>();
+    /** Live virtual threads by the thread of the task the JDK hands to {@link #execute}. */
+    private final VThreadTable byThread = new VThreadTable();
 
     VirtualThreads(Sched sched) {
         this.sched = sched;
@@ -198,11 +202,15 @@ final class VirtualThreads implements Executor {
      * queues", step 2).
      */
     private M ownerM() {
+        Thread t = Thread.currentThread();
+        return ownerM(t, t.isVirtual() ? running(t) : null);
+    }
+
+    /** {@link #ownerM()} for the calling thread {@code t}, given {@code running(t)} if it is virtual. */
+    private M ownerM(Thread t, VThread v) {
         // A goroutine's currentThread may be a stale M (see Carrier.carrierThread), never a
         // virtual thread; a virtual thread's is its own.
-        Thread t = Thread.currentThread();
         if (t.isVirtual()) {
-            VThread v = running(t);
             M mp = v != null ? v.m : null; // written by the M running t, on this OS thread
             return mp != null && mp.sched == sched && mp.p != null ? mp : null;
         }
@@ -214,11 +222,12 @@ final class VirtualThreads implements Executor {
         return c == null && t instanceof M mp && mp.sched == sched && mp.curg == null && mp.p != null ? mp : null;
     }
 
-    /** The goroutine or virtual thread calling, as a G, if it runs on {@code mp}; else null. */
-    private static G callerG(M mp) {
-        Thread t = Thread.currentThread();
+    /**
+     * The goroutine or virtual thread calling ({@code t}, with {@code running(t)} as {@code v} if it
+     * is virtual), as a G, if it runs on {@code mp}; else null.
+     */
+    private static G callerG(M mp, Thread t, VThread v) {
         if (t.isVirtual()) {
-            VThread v = running(t);
             return v != null && v.m == mp ? v.g : null;
         }
         return Carrier.currentOrNull() == mp ? mp.curg : null;
@@ -234,9 +243,15 @@ final class VirtualThreads implements Executor {
      */
     @Override
     public void execute(Runnable task) {
-        VThread v = byTask.get(task);
+        Thread t = threadOf(task);
+        if (firstSubmission(t)) {
+            assert byThread.get(t) == null : "first submission of a known thread " + t;
+            start(task, t);
+            return;
+        }
+        VThread v = byThread.get(t);
         if (v == null) {
-            start(task);
+            start(task, t);
             return;
         }
         for (; ; ) {
@@ -279,12 +294,13 @@ final class VirtualThreads implements Executor {
      *
      * <p>Concurrency: any thread; the owner of {@code ownerM()}'s P when it returns one.
      */
-    private void start(Runnable task) {
+    private void start(Runnable task, Thread t) {
         if (sched.stopping()) {
             throw new RejectedExecutionException("runtime '" + sched.name + "' is closed");
         }
-        Thread t = threadOf(task);
-        M mp = ownerM();
+        Thread cur = Thread.currentThread();
+        VThread caller = cur.isVirtual() ? running(cur) : null; // once: a method handle call
+        M mp = ownerM(cur, caller);
         P pp = mp != null ? mp.p : null;
         G gp = pp != null ? NewProc.gfget(sched, pp) : NewProc.gfgetGlobal(sched);
         if (gp == null) {
@@ -307,7 +323,7 @@ final class VirtualThreads implements Executor {
             }
             gp.goid = pp.goidcache++;
             pp.goroutinesCreated++;
-            G parentG = callerG(mp);
+            G parentG = callerG(mp, cur, caller);
             if (parentG != null) {
                 parent = parentG.goid;
                 gp.labels = parentG.labels;
@@ -316,7 +332,7 @@ final class VirtualThreads implements Executor {
             gp.goid = sched.goidgen.incrementAndGet();
             sched.externalCreated.incrementAndGet();
         }
-        byTask.put(task, v); // before the G is queued: its first run may submit it again
+        byThread.put(v); // before the G is queued: its first run may submit it again
         gp.casgstatus(G.DEAD, G.RUNNABLE); // publishes the fields above to the M that runs it
         if (sched.events instanceof SchedEvents ev) {
             Emit.goCreate(ev, gp.goid, parent, pp != null ? pp.id : -1);
@@ -338,8 +354,73 @@ final class VirtualThreads implements Executor {
         }
     }
 
+    /**
+     * The JDK's task class ({@code VirtualThread.runContinuation}'s lambda) and its thread field as
+     * constants, so that {@link #threadOf} compiles to a type check and a field load; null where
+     * this JDK's task has another shape (then the reflective path serves). And the thread's own
+     * state with the value it has from {@code start()} to its first run, {@code STARTED}, so that
+     * a first submission needs no lookup; null where the JDK has no such state (then the table
+     * tells).
+     */
+    private static final class TaskThread {
+        static final Class<?> TYPE;
+        static final VarHandle THREAD;
+        static final VarHandle STATE;
+        static final int STARTED;
+
+        static {
+            VarHandle state = null;
+            int started = -1;
+            try {
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+                Field f = vt.getDeclaredField("STARTED");
+                f.setAccessible(true);
+                started = f.getInt(null);
+                state = l.findVarHandle(vt, "state", int.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                state = null; // the table tells a first submission
+            }
+            STATE = state;
+            STARTED = started;
+            Class<?> type = null;
+            VarHandle vh = null;
+            try {
+                Thread probe = Thread.ofVirtual().unstarted(() -> {});
+                Field rc = Class.forName("java.lang.VirtualThread").getDeclaredField("runContinuation");
+                rc.setAccessible(true);
+                Class<?> c = rc.get(probe).getClass();
+                Field f = Jdk.get().threadField.get(c);
+                if (f != null) {
+                    vh = MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                            .unreflectVarHandle(f);
+                    type = c;
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // the reflective path of threadOf serves
+            }
+            TYPE = type;
+            THREAD = vh;
+        }
+    }
+
+    /**
+     * Whether this is the JDK's first submission of {@code t}: it is between {@code start()} and
+     * its first run, a state no later submission sees (the JDK submits a thread again only once
+     * it ran and parked or yielded). False where the JDK's state is not readable.
+     *
+     * <p>Concurrency: any thread.
+     */
+    static boolean firstSubmission(Thread t) {
+        VarHandle state = TaskThread.STATE;
+        return state != null && (int) state.getVolatile(t) == TaskThread.STARTED; // volatile, as the JDK's
+    }
+
     /** The thread a task continues (a lambda bound to it). Concurrency: any thread. */
-    private static Thread threadOf(Runnable task) {
+    static Thread threadOf(Runnable task) {
+        if (task.getClass() == TaskThread.TYPE) {
+            return (Thread) TaskThread.THREAD.get(task); // a final field, set before the task was shared
+        }
         Field f = Jdk.get().threadField.get(task.getClass());
         try {
             if (f != null && f.get(task) instanceof Thread t) {
@@ -456,7 +537,7 @@ final class VirtualThreads implements Executor {
             Emit.goExit(ev, gp.goid, pp.id);
         }
         if (sched.rt.virtualThreads() instanceof VirtualThreads vts) {
-            vts.byTask.remove(v.task);
+            vts.byThread.remove(v);
         }
         gp.vt = null;
         gp.labels = null;
