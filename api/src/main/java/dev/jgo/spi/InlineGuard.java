@@ -1,15 +1,22 @@
 package dev.jgo.spi;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import javax.management.ObjectName;
 
 /**
  * Keeps the JIT from inlining JDK code that reads {@link Thread#currentThread()} for lock
  * ownership into goroutine code, through a compiler directive added with the DiagnosticCommand
  * MBean (the in-process form of {@code jcmd Compiler.directives_add}). Installed once per JVM by
- * {@link Carrier}'s class initializer, before any carrier runs a goroutine.
+ * {@link Carrier}'s class initializer, before any carrier runs a goroutine; the first {@code
+ * GoRuntime.Builder.build()} starts that initializer on a thread of its own (see "cold start").
  *
  * <h2>Design note: thread identity across a yield</h2>
  *
@@ -32,11 +39,56 @@ import javax.management.ObjectName;
  * {@code -XX:CompileCommand} flag (every embedding application would have to pass it). If the
  * directive cannot be added (no {@code jdk.management} module) a warning is logged once through
  * {@code System.Logger} "dev.jgo".
+ *
+ * <h2>Design note: cold start</h2>
+ *
+ * Adding the directive is most of the time the first goroutine of a JVM waits for: about 200 ms on
+ * a quiet machine, and more under load (see the README's "Cold start"). Nearly all of it is {@code
+ * ManagementFactory.getPlatformMBeanServer()}: it creates the JMX server, registers every platform
+ * MXBean, and asks the DiagnosticCommand MBean for its {@code MBeanInfo}, which builds the help of
+ * every diagnostic command (for JFR's that parses {@code default.jfc} and {@code profile.jfc}).
+ *
+ * <p>Rejected:
+ *
+ * <ol>
+ *   <li>A cheaper route to the same command. The platform MBean server is the only public way to
+ *       the DiagnosticCommand MBean: it is a DynamicMBean, which {@code
+ *       ManagementFactory.getPlatformMXBean} cannot find, and its class and provider are in
+ *       packages the JDK does not export. {@code HotSpotDiagnosticMXBean} (cheap to get) sets only
+ *       manageable flags, none of which adds a directive; attaching to the own JVM needs {@code
+ *       -Djdk.attach.allowAttachSelf=true}. Java SE has no other API for compiler directives.
+ *   <li>Running goroutines before the directive is in place. A directive affects only later
+ *       compilations; code compiled before it keeps its inlining for the life of the JVM. C2
+ *       compiles a loop (OSR) after some tens of thousands of iterations, within milliseconds of
+ *       a goroutine starting, and nothing the scheduler sees (switches, yields) bounds that: a
+ *       goroutine loop that takes a {@code ReentrantLock} without yielding and parks after the
+ *       loop gets the lock inlined, and reads a stale carrier once it resumes elsewhere. So no
+ *       bounded wait placed later than the first goroutine keeps what the directive protects.
+ * </ol>
+ *
+ * Chosen: the directive is added before any carrier runs a goroutine, as before, but its work
+ * overlaps building the runtime:
+ *
+ * <ol>
+ *   <li>{@code GoRuntime.Builder.build()} starts {@link Carrier}'s class initialization (this
+ *       class's {@link #apply()}) on a daemon thread, once per JVM, then builds the runtime.
+ *   <li>A carrier thread is a {@link Carrier}; creating the first one initializes that class, so
+ *       it waits on the JVM's class-initialization lock until {@link #apply()} has returned.
+ *   <li>{@link #ADDED}, and with it the carrier lookup, is decided only then, as before.
+ * </ol>
+ *
+ * The temporary file is named from the process id and {@code System.nanoTime()} and created with
+ * {@code CREATE_NEW}, owner-only where the file system is POSIX: {@code Files.createTempFile}
+ * seeds a {@code SecureRandom} for its name, 10-40 ms of a cold JVM.
  */
 final class InlineGuard {
     static final String DIRECTIVE = "[{match: \"*.*\", inline: [\"-java/util/concurrent/locks/*.*\","
             + " \"-sun/nio/ch/*.*\", \"-java/lang/ThreadLocal.*\","
             + " \"-dev/jgo/spi/Carrier.currentThreadOutOfLine\", \"-dev/jgo/core/internal/Emit.*\"]}]";
+
+    /** Permissions of the directive's file on POSIX; declared before {@link #STATUS} uses it. */
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     /** What {@link #apply()} did, for diagnostics. */
     static final String STATUS = apply();
@@ -48,7 +100,7 @@ final class InlineGuard {
 
     private static String apply() {
         try {
-            Path f = Files.createTempFile("jgo-inline", ".json");
+            Path f = createDirectiveFile();
             try {
                 Files.writeString(f, DIRECTIVE);
                 Object r = ManagementFactory.getPlatformMBeanServer()
@@ -68,6 +120,28 @@ final class InlineGuard {
                     + " -XX:CompileCommand=dontinline,sun.nio.ch.*::*";
             System.getLogger("dev.jgo").log(System.Logger.Level.WARNING, msg);
             return msg;
+        }
+    }
+
+    /**
+     * Creates an empty file for the directive in {@code java.io.tmpdir}, readable and writable by
+     * the owner only on POSIX; fails rather than open a file that exists (see "cold start").
+     */
+    private static Path createDirectiveFile() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        String stem = "jgo-inline-" + ProcessHandle.current().pid() + "-";
+        for (int attempt = 0; ; attempt++) {
+            Path f = dir.resolve(stem + System.nanoTime() + ".json");
+            try {
+                return posix
+                        ? Files.createFile(f, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+                        : Files.createFile(f);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 2) {
+                    throw e;
+                }
+            }
         }
     }
 }
