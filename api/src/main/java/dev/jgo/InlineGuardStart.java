@@ -27,7 +27,18 @@ final class InlineGuardStart {
         if (STARTED.get() || !STARTED.compareAndSet(false, true)) { // CAS: one starter per JVM
             return;
         }
-        Thread.ofPlatform().daemon().name("jgo-inline-guard").start(InlineGuardStart::initCarrier);
+        // In the root group, under a name no runtime's threads take: it belongs to no runtime,
+        // and a check for threads a runtime left behind must not count it while it finishes.
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread.ofPlatform()
+                .group(root)
+                .daemon()
+                .name("InlineGuard install")
+                .inheritInheritableThreadLocals(false)
+                .start(InlineGuardStart::initCarrier);
     }
 
     /** Runs Carrier's class initializer (the directive's install); its failure resurfaces there. */
