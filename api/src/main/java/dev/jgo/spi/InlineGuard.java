@@ -57,13 +57,17 @@ import javax.management.ObjectName;
  *       packages the JDK does not export. {@code HotSpotDiagnosticMXBean} (cheap to get) sets only
  *       manageable flags, none of which adds a directive; attaching to the own JVM needs {@code
  *       -Djdk.attach.allowAttachSelf=true}. Java SE has no other API for compiler directives.
- *   <li>Running goroutines before the directive is in place. A directive affects only later
- *       compilations; code compiled before it keeps its inlining for the life of the JVM. C2
- *       compiles a loop (OSR) after some tens of thousands of iterations, within milliseconds of
- *       a goroutine starting, and nothing the scheduler sees (switches, yields) bounds that: a
- *       goroutine loop that takes a {@code ReentrantLock} without yielding and parks after the
- *       loop gets the lock inlined, and reads a stale carrier once it resumes elsewhere. So no
- *       bounded wait placed later than the first goroutine keeps what the directive protects.
+ *   <li>Running goroutines before the directive is in place, with a bounded wait later. A
+ *       directive affects only later compilations; code compiled before it keeps its inlining for
+ *       the life of the JVM. C2 compiles a hot loop on stack replacement after about 100,000
+ *       iterations (Tier3 and Tier4 back-edge thresholds), and nothing the scheduler sees
+ *       (switches, yields, operations) bounds them: in a fresh JVM a loop of 200,000 {@code
+ *       ReentrantLock} lock/unlock pairs was compiled by C2 with both inlined and finished within
+ *       20-100 ms, inside the install's time. A goroutine that parks after such a loop and resumes
+ *       on another carrier then takes the lock as the carrier it left, at any later time. So no
+ *       wait placed after the first goroutine starts keeps what the directive protects (an earlier
+ *       attempt, which also switched the carrier lookup meanwhile, read stale carriers in the
+ *       scheduler's own tests).
  * </ol>
  *
  * Chosen: the directive is added before any carrier runs a goroutine, as before, but its work
