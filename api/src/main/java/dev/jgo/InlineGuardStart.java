@@ -33,12 +33,16 @@ final class InlineGuardStart {
         while (root.getParent() != null) {
             root = root.getParent();
         }
-        Thread.ofPlatform()
-                .group(root)
-                .daemon()
-                .name("InlineGuard install")
-                .inheritInheritableThreadLocals(false)
-                .start(InlineGuardStart::initCarrier);
+        try {
+            Thread.ofPlatform()
+                    .group(root)
+                    .daemon()
+                    .name("InlineGuard install")
+                    .inheritInheritableThreadLocals(false)
+                    .start(InlineGuardStart::initCarrier);
+        } catch (OutOfMemoryError e) {
+            // No thread to spare: the first carrier adds the directive itself, as without this.
+        }
     }
 
     /** Runs Carrier's class initializer (the directive's install); its failure resurfaces there. */

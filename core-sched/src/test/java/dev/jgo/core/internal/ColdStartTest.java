@@ -74,6 +74,7 @@ class ColdStartTest {
             all.add(ms);
             best = Math.min(best, ms);
         }
+        System.out.println("ColdStartTest: build() to the first goroutine's first line, ms: " + all);
         assertTrue(
                 best < FIRST_GOROUTINE_BOUND_MS,
                 "build() to the first goroutine's first line, ms, over " + RUNS + " fresh JVMs: " + all);
