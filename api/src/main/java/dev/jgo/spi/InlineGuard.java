@@ -42,11 +42,12 @@ import javax.management.ObjectName;
  *
  * <h2>Design note: cold start</h2>
  *
- * Adding the directive is most of the time the first goroutine of a JVM waits for: about 200 ms on
- * a quiet machine, and more under load (see the README's "Cold start"). Nearly all of it is {@code
- * ManagementFactory.getPlatformMBeanServer()}: it creates the JMX server, registers every platform
- * MXBean, and asks the DiagnosticCommand MBean for its {@code MBeanInfo}, which builds the help of
- * every diagnostic command (for JFR's that parses {@code default.jfc} and {@code profile.jfc}).
+ * Adding the directive is most of the time the first goroutine of a JVM waits for: 120-250 ms of
+ * CPU in an empty JVM on a 2-core machine (see "Cold start" in docs/benchmarks.md). Nearly all of
+ * it is {@code ManagementFactory.getPlatformMBeanServer()}: it creates the JMX server, registers
+ * every platform MXBean, and asks the DiagnosticCommand MBean for its {@code MBeanInfo}, which
+ * builds the help of every diagnostic command (for JFR's that parses {@code default.jfc} and
+ * {@code profile.jfc}).
  *
  * <p>Rejected:
  *
