@@ -325,14 +325,11 @@ public interface GoRuntime extends AutoCloseable {
         }
 
         /**
-         * Builds and starts the runtime. The first build in a JVM also starts adding the compiler
-         * directive of {@link dev.jgo.spi.Carrier} on a thread of its own, so that it overlaps the
-         * build; the runtime's first carrier waits for it before it runs a goroutine.
+         * Builds and starts the runtime.
          *
          * @throws IllegalStateException if no {@link RuntimeProvider} is on the class path
          */
         public GoRuntime build() {
-            InlineGuardStart.begin(); // the directive's install overlaps the build; carriers wait for it
             RuntimeProvider p = provider;
             if (p == null) {
                 p = ServiceLoader.load(RuntimeProvider.class, GoRuntime.class.getClassLoader()).stream()

@@ -15,8 +15,8 @@ import javax.management.ObjectName;
  * Keeps the JIT from inlining JDK code that reads {@link Thread#currentThread()} for lock
  * ownership into goroutine code, through a compiler directive added with the DiagnosticCommand
  * MBean (the in-process form of {@code jcmd Compiler.directives_add}). Installed once per JVM by
- * {@link Carrier}'s class initializer, before any carrier runs a goroutine; the first {@code
- * GoRuntime.Builder.build()} starts that initializer on a thread of its own (see "cold start").
+ * {@link Carrier}'s class initializer, before any carrier runs a goroutine (see "cold start" for
+ * what that costs the first goroutine of a JVM).
  *
  * <h2>Design note: thread identity across a yield</h2>
  *
@@ -69,20 +69,18 @@ import javax.management.ObjectName;
  *       wait placed after the first goroutine starts keeps what the directive protects (an earlier
  *       attempt, which also switched the carrier lookup meanwhile, read stale carriers in the
  *       scheduler's own tests).
+ *   <li>Adding it on a thread of its own from the first {@code build()}, overlapping the build,
+ *       the first carrier still waiting for it (Carrier's class-initialization lock). Safe, and
+ *       tried: on the 2-core development machine it gained nothing, since the JIT's threads and
+ *       the build already keep both cores busy (first goroutine, median of 18 fresh JVMs on the
+ *       quiet machine: 182 ms without, 178 ms with it and the file below; of 90 under load: 384
+ *       ms without, 416 ms with).
  * </ol>
  *
- * Chosen: the directive is added before any carrier runs a goroutine, as before, but its work
- * overlaps building the runtime:
+ * <p>So the directive is added by Carrier's class initializer on the thread that first creates a
+ * carrier, before that carrier runs a goroutine.
  *
- * <ol>
- *   <li>{@code GoRuntime.Builder.build()} starts {@link Carrier}'s class initialization (this
- *       class's {@link #apply()}) on a daemon thread, once per JVM, then builds the runtime.
- *   <li>A carrier thread is a {@link Carrier}; creating the first one initializes that class, so
- *       it waits on the JVM's class-initialization lock until {@link #apply()} has returned.
- *   <li>{@link #ADDED}, and with it the carrier lookup, is decided only then, as before.
- * </ol>
- *
- * The temporary file is named from the process id and {@code System.nanoTime()} and created with
+ * <p>The temporary file is named from the process id and {@code System.nanoTime()} and created with
  * {@code CREATE_NEW}, owner-only where the file system is POSIX: {@code Files.createTempFile}
  * seeds a {@code SecureRandom} for its name, 10-40 ms of a cold JVM.
  */

@@ -5,39 +5,18 @@ import dev.jgo.spi.Carrier;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /**
- * Child-process entry of {@link ColdStartTest}, the first runtime of a fresh JVM.
- *
- * <ul>
- *   <li>{@code first}: builds a default runtime, starts one goroutine, and prints the time from
- *       the call of {@code build()} to the goroutine's first line ({@code first-ms}), the
- *       InlineGuard status the goroutine saw, and whether the JVM's directive stack then holds
- *       InlineGuard's directive.
- *   <li>{@code overlap}: builds a default runtime and starts no goroutine; prints whether the
- *       platform MBean server (the directive's install) came up within 10 s all the same.
- * </ul>
+ * Child-process entry of {@link ColdStartTest}, the first runtime of a fresh JVM: builds a default
+ * runtime, starts one goroutine, and prints the time from the call of {@code build()} to the
+ * goroutine's first line ({@code first-ms}), the InlineGuard status the goroutine saw, and whether
+ * the JVM's directive stack then holds InlineGuard's directive.
  */
 public final class ColdStartProbe {
     private ColdStartProbe() {}
 
     public static void main(String[] args) throws Exception {
-        if (args[0].equals("overlap")) {
-            try (GoRuntime rt = GoRuntime.builder().build()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                boolean started = false;
-                // findMBeanServer lists the platform server from its creation, before its MBeans.
-                while (!(started = !MBeanServerFactory.findMBeanServer(null).isEmpty())
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(1);
-                }
-                System.out.println("install-started " + started);
-                System.out.println("status " + Carrier.inlineGuardStatus());
-            }
-            return;
-        }
         long t0 = System.nanoTime();
         long[] firstLine = new long[1];
         String[] statusSeen = new String[1];
