@@ -31,6 +31,12 @@ import javax.management.ObjectName;
  * afresh. jgo's own locks record no owner ({@link SpinLock}) and its carrier lookup is out of
  * line ({@link Carrier}'s {@code carrierThread}).
  *
+ * <p>Limit: a directive applies to compilations after it. A method that C2 compiled before the
+ * first carrier of the JVM started (on plain threads, with a JDK lock inlined) keeps that code
+ * when goroutines call it later; such a method is protected only once it is recompiled (after a
+ * deoptimization). Applications that warm such code up before starting a runtime can add the
+ * same rules as {@code -XX:CompileCommand} flags (below) to be covered from the start.
+ *
  * <p>Not inlined: {@code java.util.concurrent.locks.*} (ReentrantLock, AQS), {@code
  * sun.nio.ch.*} (socket channels and selectors), {@code java.lang.ThreadLocal}, jgo's own
  * {@code Carrier.currentThreadOutOfLine}, and the core's scheduler event calls ({@code
