@@ -10,6 +10,7 @@ import dev.jgo.GoRuntime;
 import dev.jgo.context.CancelContext;
 import dev.jgo.context.Context;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,17 +71,42 @@ class SemaphoreContextTest {
                     done.send(e);
                 }
             });
+            // The doomed request waits (in its select on ctx.done()) before the small ones come.
+            Chan<?> ctxDone = (Chan<?>) ctx.done();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!hasReceiver(ctxDone)) {
+                assertTrue(System.nanoTime() < deadline, "the doomed request never waited");
+                Go.yield();
+            }
+            AtomicInteger through = new AtomicInteger();
             for (int i = n * 3; i > 0; i--) {
                 Go.go(() -> {
                     sem.acquire(1);
                     sem.release(1);
+                    through.incrementAndGet();
                 });
             }
+            // As Go's errgroup Wait: every small request gets through while the doomed one waits
+            // (waiting for them, not racing them: one held on the other P would fail tryAcquire).
+            while (through.get() < n * 3 && System.nanoTime() < deadline) {
+                Go.yield();
+            }
+            assertEquals(n * 3, through.get(), "small requests stuck behind the doomed one");
             assertTrue(sem.tryAcquire(n), "the doomed request blocks nobody");
             sem.release(n);
             ctx.cancel();
             assertSame(Context.CANCELED, done.recv());
         });
+    }
+
+    /** Whether a goroutine waits to receive from {@code c}. */
+    private static boolean hasReceiver(Chan<?> c) {
+        c.lock.lock();
+        try {
+            return !c.recvq.isEmpty();
+        } finally {
+            c.lock.unlock();
+        }
     }
 
     /**

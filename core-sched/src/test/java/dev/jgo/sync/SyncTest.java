@@ -203,7 +203,12 @@ class SyncTest {
     @Timeout(15)
     void starvationModeHandsTheLockToTheWaiter() {
         // One P makes the interleaving deterministic: the woken waiter runs only when we yield.
-        try (GoRuntime rt1 = GoRuntime.builder().procs(1).build()) {
+        // No time slice (one hour): sysmon would otherwise preempt this goroutine when its thread
+        // is descheduled past 10 ms on a loaded machine, and a yield at unlock's checkpoint lets
+        // the waiter take the free lock in normal mode, before any starvation.
+        FairnessPolicy noSlice = FairnessPolicy.of("no-slice", 61, true, true, 3_600_000_000_000L, 128);
+        try (GoRuntime rt1 =
+                GoRuntime.builder().procs(1).fairnessPolicy(noSlice).build()) {
             starvation(rt1);
         }
     }

@@ -40,9 +40,9 @@ class StopTheWorldTest {
         try (GoRuntime rt = GoRuntime.builder().procs(3).build()) {
             Coordinator c = coordinator(rt);
             Load load = new Load(rt, 4);
-            while (load.moves() < 1000) {
-                Thread.onSpinWait(); // every kind of goroutine is going
-            }
+            // Every kind of goroutine is going: the CPU loops pass 1000 moves within a
+            // millisecond, long before a sleeper or a blocking call is first scheduled.
+            awaitMoving(load, 0, 0, 1000);
             for (int i = 0; i < 1000; i++) {
                 c.stopTheWorld("test");
                 try {
@@ -51,13 +51,26 @@ class StopTheWorldTest {
                     c.startTheWorld();
                 }
             }
-            long before = load.moves();
-            while (load.moves() < before + 1000) {
-                Thread.onSpinWait(); // and going again
-            }
+            // And going again, timers and blocking calls included (how many ran during the short
+            // windows between the stops depends on the machine's load, so no count is asserted).
+            awaitMoving(load, load.sleeps.get(), load.blockingCalls.get(), load.moves() + 1000);
             load.finish();
             assertEquals(1000, c.stats().stops());
-            assertTrue(load.sleeps.get() > 0 && load.blockingCalls.get() > 0, "timers and blocking calls ran");
+        }
+    }
+
+    /**
+     * Waits, bounded, until sleeps and blocking calls have passed the given counts and all moves
+     * have reached {@code moves}; fails if they do not within 30 s.
+     */
+    private static void awaitMoving(Load load, long sleeps, long blockingCalls, long moves) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (load.sleeps.get() <= sleeps || load.blockingCalls.get() <= blockingCalls || load.moves() < moves) {
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    "the load stalled: sleeps " + load.sleeps.get() + ", blocking calls " + load.blockingCalls.get()
+                            + ", moves " + load.moves());
+            LockSupport.parkNanos(100_000);
         }
     }
 
