@@ -111,8 +111,9 @@ final class Fatal {
 
     /**
      * Ends the runtime after a goroutine threw and no handler is set (Go: an unrecovered panic
-     * exits the program): prints the stack as Go does, fails every pending {@code run} with the
-     * exception, and makes every M exit at its next schedule.
+     * exits the program): reports the panic and its stack as Go does, through {@link Sched#LOG};
+     * fails every pending {@code run} with the exception, and makes every M exit at its next
+     * schedule.
      *
      * <p>After close began ({@link Sched#shutdown}) the goroutines left are being abandoned and what
      * they throw is a consequence of the close ("cannot sleep: runtime is closed", an interrupted
@@ -131,12 +132,9 @@ final class Fatal {
             }
             sched.fatal = t;
         }
-        StringBuilder sb = new StringBuilder("panic: ").append(t).append("\n\n");
-        if (gp != null) {
-            sb.append("goroutine ").append(gp.goid).append(" [running]:\n");
-        }
-        System.err.print(sb);
-        t.printStackTrace();
+        // Go's report of an unrecovered panic, through the runtime's logger (with the stack)
+        String msg = "panic: " + t + (gp != null ? "\n\ngoroutine " + gp.goid + " [running]:" : "");
+        Sched.LOG.log(System.Logger.Level.ERROR, msg, t);
         for (CompletableFuture<Object> f : sched.mains) {
             sched.mains.remove(f);
             f.completeExceptionally(t);
