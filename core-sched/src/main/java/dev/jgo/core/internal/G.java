@@ -157,6 +157,11 @@ final class G implements Goroutine {
     G schedlink;
     /** Length of the free-list batch this G heads (global free list only). */
     int freeBatchLen;
+    /**
+     * In the global run queue's inbox: the number of goroutines from this one down the stack,
+     * itself included (see GlobalRunQueue "an inbox stack in front of a locked list").
+     */
+    int inboxDepth;
     /** The future of a main goroutine started by GoRuntime.run, else null. */
     CompletableFuture<Object> main;
     /** Result of a main goroutine's Callable. */

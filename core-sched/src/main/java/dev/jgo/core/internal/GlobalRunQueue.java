@@ -26,35 +26,41 @@ import java.util.Objects;
  * every M that polls (measured: spawn-many-outside about 1.4x slower than with JCTools). Chosen:
  *
  * <ol>
- *   <li>A put pushes the goroutine on {@link #inbox}, a Treiber stack (one CAS, no lock), then
- *       adds one to {@link #size}.
+ *   <li>A put pushes the goroutine on {@link #inbox}, a Treiber stack (one CAS, no lock), and
+ *       writes in it, before the CAS, the depth of the stack it tops ({@link G#inboxDepth}): the
+ *       inbox's length is its top's depth, with no shared counter.
  *   <li>A take locks, and when the list is empty moves the whole inbox into it (one swap to
  *       null), reversing it into put order, then unlinks from the head.
  *   <li>So the order is the puts' linearization order (their CASes): goroutines moved earlier
  *       were pushed earlier, and a moved batch is reversed back into push order.
  * </ol>
  *
- * <p>Invariants, under the lock: {@code head == null} iff {@code tail == null}; the list from
- * {@code head} ends at {@code tail} with a null {@code schedlink}; a goroutine is in the queue
- * at most once (its {@code schedlink} is null when put). {@code size} counts the list and the
- * inbox; it is raised after the push and lowered after the unlink, so {@code size > 0} whenever
- * a take could find nothing only transiently, and never {@code size == 0} with a goroutine that
- * was put before the reader's last fence.
+ * <p>Invariants, under the lock: {@code head == null} iff {@code tail == null} iff {@link
+ * #listSize} {@code == 0}; the list from {@code head} ends at {@code tail} with a null {@code
+ * schedlink} and has {@code listSize} goroutines; a goroutine is in the queue at most once (its
+ * {@code schedlink} is null when put).
  *
- * <p>Memory ordering: the push CAS publishes the goroutine and its link to the taker's swap
- * (both volatile). {@code size} changes only by {@link #SIZE}{@code .getAndAdd}, a full fence:
- * the StoreLoad of Sched's "the global run queue" note, so a submitter's put is visible before it
- * reads {@code npidle}/{@code nmspinning}. Lock-free readers ({@link #isEmpty}, {@link #size})
- * read it with volatile semantics.
+ * <p>Lock-free readers ({@link #isEmpty}, {@link #size}) read {@code inbox}, then {@code
+ * listSize}. A move would open a window in which both look empty (the inbox already swapped to
+ * null, the list's length not yet written), so it first raises {@code listSize} to the depth of
+ * the inbox's top it has read, then swaps: a reader that sees the swap's null sees that length
+ * (the swap is a volatile write ordered after it), and {@code isEmpty} is never true while a
+ * goroutine is in the queue. {@code size} may count a moving batch twice for that moment; it is
+ * racy anyway, as Go's {@code sched.runqsize} read without the lock.
+ *
+ * <p>Memory ordering: the push CAS publishes the goroutine, its link and its depth to the
+ * taker's read and swap (both volatile). The push CAS is also the StoreLoad of Sched's "the
+ * global run queue" note (a volatile write, ordered before the submitter's volatile read of
+ * {@code npidle}). {@code listSize} is written only under the lock, with release stores.
  */
 final class GlobalRunQueue extends AbstractQueue<G> {
-    private static final VarHandle SIZE;
+    private static final VarHandle LIST_SIZE;
     private static final VarHandle INBOX;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            SIZE = l.findVarHandle(GlobalRunQueue.class, "size", int.class);
+            LIST_SIZE = l.findVarHandle(GlobalRunQueue.class, "listSize", int.class);
             INBOX = l.findVarHandle(GlobalRunQueue.class, "inbox", G.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -72,9 +78,8 @@ final class GlobalRunQueue extends AbstractQueue<G> {
     @SuppressWarnings("unused")
     private volatile G inbox;
 
-    /** Written through {@link #SIZE} (full fence), read by anyone. */
-    @SuppressWarnings("unused")
-    private volatile int size;
+    /** Goroutines in the list; written under the lock (release), read by anyone (acquire). */
+    private volatile int listSize;
 
     /**
      * Port of runtime.globrunqput: appends {@code gp} (step 1).
@@ -90,8 +95,8 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         do {
             top = (G) INBOX.getVolatile(this);
             gp.schedlink = top; // plain: published by the CAS
-        } while (!INBOX.compareAndSet(this, top, gp));
-        SIZE.getAndAdd(this, 1); // full fence: see "Memory ordering"
+            gp.inboxDepth = top == null ? 1 : top.inboxDepth + 1; // plain: published by the CAS
+        } while (!INBOX.compareAndSet(this, top, gp)); // volatile: see "Memory ordering"
         return true;
     }
 
@@ -117,7 +122,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
      * <p>Concurrency: any thread; {@code max >= 1}.
      */
     G take(int max) {
-        if (size == 0) { // volatile read: an empty queue costs no lock
+        if (isEmpty()) { // volatile reads: an empty queue costs no lock
             return null;
         }
         lock.lock();
@@ -137,7 +142,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
                 tail = null;
             }
             last.schedlink = null;
-            SIZE.getAndAdd(this, -n);
+            LIST_SIZE.setRelease(this, listSize - n);
             return first;
         } finally {
             lock.unlock();
@@ -146,10 +151,14 @@ final class GlobalRunQueue extends AbstractQueue<G> {
 
     /** Step 2: moves the inbox into the empty list in put order. Requires lock; false if none. */
     private boolean moveInbox() {
-        G g = (G) INBOX.getAndSet(this, null);
-        if (g == null) {
+        G seen = (G) INBOX.getVolatile(this);
+        if (seen == null) {
             return false;
         }
+        // raise the length before the swap (see "Lock-free readers"); the list is empty here
+        LIST_SIZE.setRelease(this, seen.inboxDepth);
+        G g = (G) INBOX.getAndSet(this, null); // not null: only takers, under the lock, remove
+        int n = 0;
         tail = g;
         G prev = null;
         while (g != null) { // reverse: the stack is newest first
@@ -157,8 +166,10 @@ final class GlobalRunQueue extends AbstractQueue<G> {
             g.schedlink = prev;
             prev = g;
             g = next;
+            n++;
         }
         head = prev;
+        LIST_SIZE.setRelease(this, n); // pushes after the read above made the stack deeper
         return true;
     }
 
@@ -176,16 +187,25 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         }
     }
 
-    /** The length, racy but never torn. Concurrency: any thread. */
+    /**
+     * The length, racy (a batch being moved may count twice for a moment, see "Lock-free
+     * readers"). Concurrency: any thread.
+     */
     @Override
     public int size() {
-        return size;
+        G top = (G) INBOX.getVolatile(this);
+        int n = listSize; // volatile read after the inbox's
+        return top != null ? n + top.inboxDepth : n;
     }
 
-    /** Concurrency: any thread (racy, as Go's {@code sched.runqsize != 0}). */
+    /**
+     * Whether the queue looks empty: never while a goroutine put before the caller's last
+     * volatile access is still in it (see "Lock-free readers"). Concurrency: any thread (racy, as
+     * Go's {@code sched.runqsize != 0}).
+     */
     @Override
     public boolean isEmpty() {
-        return size == 0;
+        return INBOX.getVolatile(this) == null && listSize == 0; // the inbox first, then the list
     }
 
     /**

@@ -146,4 +146,95 @@ class GlobalRunQueueStressTest {
             assertNull(q.poll());
         }
     }
+
+    /**
+     * isEmpty never says empty while goroutines are queued, also while a take moves a large inbox
+     * into the list (the window that Lock-free readers closes). A checker reads the count of
+     * completed puts, then isEmpty, then the count of completed takes: an empty answer is wrong if
+     * more goroutines were put before it than were taken by then plus those the consumers may hold
+     * between a take and their count.
+     */
+    @Test
+    void isEmptyNeverHidesQueuedGoroutines() throws Exception {
+        int consumers = 2;
+        int total = 400_000 * STRESS;
+        GlobalRunQueue q = new GlobalRunQueue();
+        G[] gs = new G[total];
+        for (int i = 0; i < total; i++) {
+            gs[i] = g(i);
+        }
+        java.util.concurrent.atomic.AtomicInteger put = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger falseEmpty = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        threads.add(new Thread(
+                () -> { // bursts, so that a take often moves hundreds at once
+                    java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+                    int i = 0;
+                    while (i < total && System.nanoTime() < deadline) {
+                        int burst = Math.min(total - i, 1 + rnd.nextInt(1000));
+                        for (int k = 0; k < burst; k++) {
+                            q.offer(gs[i++]);
+                            put.incrementAndGet();
+                        }
+                        while (put.get() - taken.get() > 2000 && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+        for (int c = 0; c < consumers; c++) {
+            threads.add(new Thread(() -> {
+                while (taken.get() < total && System.nanoTime() < deadline) {
+                    G chain = q.take(1 + (int) (System.nanoTime() & 3));
+                    int n = 0;
+                    for (G x = chain; x != null; ) {
+                        G next = x.schedlink;
+                        x.schedlink = null;
+                        n++;
+                        x = next;
+                    }
+                    taken.addAndGet(n);
+                }
+            }));
+        }
+        Thread checker = new Thread(() -> {
+            try {
+                while (!done.get() && System.nanoTime() < deadline) {
+                    int p = put.get();
+                    boolean empty = q.isEmpty();
+                    int t = taken.get();
+                    checks.incrementAndGet();
+                    // a consumer holds at most 4 taken goroutines it has not counted yet
+                    if (empty && p > t + consumers * 4) {
+                        falseEmpty.incrementAndGet();
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        threads.forEach(Thread::start);
+        checker.start();
+        try {
+            for (Thread t : threads) {
+                t.join(40_000);
+                assertTrue(!t.isAlive(), "a thread did not finish");
+            }
+        } finally {
+            done.set(true);
+            checker.join(10_000);
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(total, taken.get(), "every goroutine taken once");
+        assertTrue(checks.get() > 1000, "the checker ran: " + checks.get());
+        assertEquals(0, falseEmpty.get(), "isEmpty said empty with goroutines queued");
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.size());
+    }
 }
