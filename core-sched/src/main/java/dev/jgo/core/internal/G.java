@@ -153,8 +153,10 @@ final class G implements Goroutine {
     M m;
 
     WaitReason waitreason = WaitReason.ZERO;
-    /** Link in free lists and goroutine lists. */
+    /** Link in the free lists. */
     G schedlink;
+    /** Link in the global run queue: the next node, a G or a GlobalRunQueue.Batch. */
+    Object runqNext;
     /** Length of the free-list batch this G heads (global free list only). */
     int freeBatchLen;
     /**

@@ -5,13 +5,16 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.AbstractQueue;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The global run queue ({@code sched.runq}): Go's intrusive list of goroutines linked through
- * {@link G#schedlink}, with lock-free puts and its length readable without a lock.
+ * The global run queue ({@code sched.runq}): Go's intrusive list of goroutines, linked through
+ * {@link G#runqNext}, with lock-free puts, batches that travel as arrays, and its length readable
+ * without a lock.
  *
  * <h2>Design note: an inbox stack in front of a locked list</h2>
  *
@@ -29,16 +32,24 @@ import java.util.Objects;
  *   <li>A put pushes the goroutine on {@link #inbox}, a Treiber stack (one CAS, no lock), and
  *       writes in it, before the CAS, the depth of the stack it tops ({@link G#inboxDepth}): the
  *       inbox's length is its top's depth, with no shared counter.
- *   <li>A take locks, and when the list is empty moves the whole inbox into it (one swap to
- *       null), reversing it into put order, then unlinks from the head.
- *   <li>So the order is the puts' linearization order (their CASes): goroutines moved earlier
- *       were pushed earlier, and a moved batch is reversed back into push order.
+ *   <li>A full P's overflow (runqputslow: half its ring) is pushed as one {@link Batch} node that
+ *       holds the goroutines in an array, also with one CAS. Linking each goroutine instead
+ *       touches every one of them three times (the link, the reversal below, the take), and when
+ *       a spawner has queued a million of them those are cache misses: JFR put 65 % of
+ *       spawn-many's samples (procs 1) in that path.
+ *   <li>A take locks, and whenever the list is empty moves the whole inbox into it (one swap to
+ *       null), reversing its nodes into put order, and takes from the head: a goroutine node
+ *       whole, a batch by copying a run of its array (a batch may be left partly taken at the
+ *       head).
+ *   <li>So the order is the puts' linearization order (their CASes): nodes moved earlier were
+ *       pushed earlier, a moved inbox is reversed back into push order, and a batch keeps its
+ *       array's order.
  * </ol>
  *
  * <p>Invariants, under the lock: {@code head == null} iff {@code tail == null} iff {@link
- * #listSize} {@code == 0}; the list from {@code head} ends at {@code tail} with a null {@code
- * schedlink} and has {@code listSize} goroutines; a goroutine is in the queue at most once (its
- * {@code schedlink} is null when put).
+ * #listSize} {@code == 0}; the list from {@code head} ends at {@code tail} with a null link and
+ * holds {@code listSize} goroutines; no batch in it is empty; a goroutine is in the queue at most
+ * once (its {@code runqNext} is null when put).
  *
  * <p>Lock-free readers ({@link #isEmpty}, {@link #size}) read {@code inbox}, then {@code
  * listSize}. A move would open a window in which both look empty (the inbox already swapped to
@@ -48,9 +59,9 @@ import java.util.Objects;
  * goroutine is in the queue. {@code size} may count a moving batch twice for that moment; it is
  * racy anyway, as Go's {@code sched.runqsize} read without the lock.
  *
- * <p>Memory ordering: the push CAS publishes the goroutine, its link and its depth to the
- * taker's read and swap (both volatile). The push CAS is also the StoreLoad of Sched's "the
- * global run queue" note (a volatile write, ordered before the submitter's volatile read of
+ * <p>Memory ordering: the push CAS publishes the node, its link, its depth and a batch's array
+ * to the taker's read and swap (both volatile). The push CAS is also the StoreLoad of Sched's
+ * "the global run queue" note (a volatile write, ordered before the submitter's volatile read of
  * {@code npidle}). {@code listSize} is written only under the lock, with release stores.
  */
 final class GlobalRunQueue extends AbstractQueue<G> {
@@ -61,25 +72,70 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             LIST_SIZE = l.findVarHandle(GlobalRunQueue.class, "listSize", int.class);
-            INBOX = l.findVarHandle(GlobalRunQueue.class, "inbox", G.class);
+            INBOX = l.findVarHandle(GlobalRunQueue.class, "inbox", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Goroutines put in one step, in order ({@link #offerBatch}): {@code gs[from..to)} are still
+     * queued. A node of the inbox and of the list, as a {@link G} is.
+     */
+    static final class Batch {
+        final G[] gs;
+        /** The next goroutine to take; under the lock once the batch is in the list. */
+        int from;
+
+        final int to;
+        /** The next node (a G or a Batch); as {@link G#runqNext}. */
+        Object next;
+        /** As {@link G#inboxDepth}. */
+        int depth;
+
+        Batch(G[] gs, int n) {
+            this.gs = gs;
+            this.to = n;
         }
     }
 
     private final SpinLock lock = new SpinLock();
 
     // ---- guarded by lock ----
-    private G head;
-    private G tail;
+    /** Oldest node (a G or a Batch), or null. */
+    private Object head;
+
+    private Object tail;
 
     // ---- any thread ----
-    /** Goroutines put and not yet moved to the list, newest first; CAS only. */
+    /** Nodes put and not yet moved to the list, newest first; CAS only. */
     @SuppressWarnings("unused")
-    private volatile G inbox;
+    private volatile Object inbox;
 
     /** Goroutines in the list; written under the lock (release), read by anyone (acquire). */
     private volatile int listSize;
+
+    private static Object next(Object node) {
+        return node instanceof G g ? g.runqNext : ((Batch) node).next;
+    }
+
+    private static void setNext(Object node, Object next) {
+        if (node instanceof G g) {
+            g.runqNext = next;
+        } else {
+            ((Batch) node).next = next;
+        }
+    }
+
+    /** The goroutines from {@code node} down the inbox, or 0 for null. */
+    private static int depth(Object node) {
+        return node == null ? 0 : node instanceof G g ? g.inboxDepth : ((Batch) node).depth;
+    }
+
+    /** The goroutines {@code node} still holds. Under the lock, or before the node is pushed. */
+    private static int count(Object node) {
+        return node instanceof Batch b ? b.to - b.from : 1;
+    }
 
     /**
      * Port of runtime.globrunqput: appends {@code gp} (step 1).
@@ -90,14 +146,37 @@ final class GlobalRunQueue extends AbstractQueue<G> {
     public boolean offer(G gp) {
         Objects.requireNonNull(gp, "gp");
         // Precondition: a goroutine is in at most one run queue; its link is free.
-        assert gp.schedlink == null : "globrunqput: goroutine " + gp.goid + " is already linked";
-        G top;
+        assert gp.runqNext == null : "globrunqput: goroutine " + gp.goid + " is already linked";
+        Object top;
         do {
-            top = (G) INBOX.getVolatile(this);
-            gp.schedlink = top; // plain: published by the CAS
-            gp.inboxDepth = top == null ? 1 : top.inboxDepth + 1; // plain: published by the CAS
+            top = INBOX.getVolatile(this);
+            gp.runqNext = top; // plain: published by the CAS
+            gp.inboxDepth = depth(top) + 1; // plain: published by the CAS
         } while (!INBOX.compareAndSet(this, top, gp)); // volatile: see "Memory ordering"
         return true;
+    }
+
+    /**
+     * Port of runtime.globrunqputbatch: appends {@code gs[0..n)} in that order with one push
+     * (step 2). The queue keeps {@code gs}: the caller must not touch it afterwards.
+     *
+     * <p>Concurrency: any thread; the goroutines are runnable and in no queue.
+     */
+    void offerBatch(G[] gs, int n) {
+        if (n < 1 || n > gs.length) {
+            throw new IllegalArgumentException("offerBatch: " + n + " of an array of " + gs.length);
+        }
+        if (n == 1) {
+            offer(gs[0]);
+            return;
+        }
+        Batch b = new Batch(gs, n);
+        Object top;
+        do {
+            top = INBOX.getVolatile(this);
+            b.next = top; // plain: published by the CAS
+            b.depth = depth(top) + n; // plain: published by the CAS
+        } while (!INBOX.compareAndSet(this, top, b)); // volatile: see "Memory ordering"
     }
 
     /**
@@ -107,66 +186,89 @@ final class GlobalRunQueue extends AbstractQueue<G> {
      */
     @Override
     public G poll() {
-        G chain = take(1);
-        if (chain != null) {
-            chain.schedlink = null;
-        }
-        return chain;
+        G[] one = new G[1]; // off the scheduler's paths (they use take)
+        return take(1, one) == 1 ? one[0] : null;
     }
 
     /**
-     * Takes up to {@code max} of the oldest goroutines in one critical section (Go's
-     * globrunqget batch) and returns them as a chain linked through {@code schedlink}, oldest
-     * first, the last link null; the caller clears each link as it unlinks them. Null if empty.
+     * Moves up to {@code max} of the oldest goroutines into {@code dst[0..)}, oldest first, in one
+     * critical section (Go's globrunqget batch), and returns how many; 0 if empty (step 3).
      *
-     * <p>Concurrency: any thread; {@code max >= 1}.
+     * <p>Concurrency: any thread; {@code 1 <= max <= dst.length}.
      */
-    G take(int max) {
+    int take(int max, G[] dst) {
         if (isEmpty()) { // volatile reads: an empty queue costs no lock
-            return null;
+            return 0;
         }
         lock.lock();
         try {
             if (head == null && !moveInbox()) {
-                return null;
+                return 0;
             }
-            G first = head;
-            G last = first;
-            int n = 1;
-            while (n < max && last.schedlink != null) {
-                last = last.schedlink;
-                n++;
+            int k = 0;
+            int fromList = 0; // taken from the list as last moved
+            Object node = head;
+            while (k < max) {
+                if (node == null) { // the list ran out: what was put since comes next
+                    assert listSize == fromList : "take: list of " + listSize + " ran out after " + fromList;
+                    head = null;
+                    tail = null;
+                    LIST_SIZE.setRelease(this, 0);
+                    fromList = 0;
+                    if (!moveInbox()) {
+                        break;
+                    }
+                    node = head;
+                }
+                if (node instanceof G g) {
+                    dst[k++] = g;
+                    fromList++;
+                    node = g.runqNext;
+                    g.runqNext = null;
+                    continue;
+                }
+                Batch b = (Batch) node;
+                int c = Math.min(max - k, b.to - b.from);
+                System.arraycopy(b.gs, b.from, dst, k, c);
+                Arrays.fill(b.gs, b.from, b.from + c, null); // the queue holds no taken goroutine
+                b.from += c;
+                k += c;
+                fromList += c;
+                if (b.from < b.to) {
+                    break; // the rest stays at the head
+                }
+                node = b.next;
+                b.next = null;
             }
-            head = last.schedlink;
-            if (head == null) {
+            head = node;
+            if (node == null) {
                 tail = null;
             }
-            last.schedlink = null;
-            LIST_SIZE.setRelease(this, listSize - n);
-            return first;
+            LIST_SIZE.setRelease(this, listSize - fromList);
+            return k;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Step 2: moves the inbox into the empty list in put order. Requires lock; false if none. */
+    /** Step 3: moves the inbox into the empty list in put order. Requires lock; false if none. */
     private boolean moveInbox() {
-        G seen = (G) INBOX.getVolatile(this);
+        Object seen = INBOX.getVolatile(this);
         if (seen == null) {
             return false;
         }
         // raise the length before the swap (see "Lock-free readers"); the list is empty here
-        LIST_SIZE.setRelease(this, seen.inboxDepth);
-        G g = (G) INBOX.getAndSet(this, null); // not null: only takers, under the lock, remove
+        LIST_SIZE.setRelease(this, depth(seen));
+        Object node = INBOX.getAndSet(this, null); // not null: only takers, under the lock, remove
         int n = 0;
-        tail = g;
-        G prev = null;
-        while (g != null) { // reverse: the stack is newest first
-            G next = g.schedlink;
-            g.schedlink = prev;
-            prev = g;
-            g = next;
-            n++;
+        tail = node;
+        Object prev = null;
+        while (node != null) { // reverse: the stack is newest first
+            Object next = next(node);
+            setNext(node, prev);
+            n += count(node);
+            prev = node;
+            node = next;
         }
         head = prev;
         LIST_SIZE.setRelease(this, n); // pushes after the read above made the stack deeper
@@ -181,7 +283,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
             if (head == null) {
                 moveInbox();
             }
-            return head;
+            return head == null ? null : head instanceof G g ? g : ((Batch) head).gs[((Batch) head).from];
         } finally {
             lock.unlock();
         }
@@ -193,9 +295,9 @@ final class GlobalRunQueue extends AbstractQueue<G> {
      */
     @Override
     public int size() {
-        G top = (G) INBOX.getVolatile(this);
+        Object top = INBOX.getVolatile(this);
         int n = listSize; // volatile read after the inbox's
-        return top != null ? n + top.inboxDepth : n;
+        return n + depth(top);
     }
 
     /**
@@ -217,18 +319,30 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         List<G> snapshot = new ArrayList<>();
         lock.lock();
         try {
-            for (G g = head; g != null; g = g.schedlink) {
-                snapshot.add(g);
+            for (Object n = head; n != null; n = next(n)) {
+                addAll(snapshot, n);
             }
-            List<G> newest = new ArrayList<>();
-            for (G g = (G) INBOX.getVolatile(this); g != null; g = g.schedlink) {
-                newest.add(g);
+            List<Object> newest = new ArrayList<>();
+            for (Object n = INBOX.getVolatile(this); n != null; n = next(n)) {
+                newest.add(n);
             }
-            java.util.Collections.reverse(newest);
-            snapshot.addAll(newest);
+            for (int i = newest.size() - 1; i >= 0; i--) {
+                addAll(snapshot, newest.get(i));
+            }
         } finally {
             lock.unlock();
         }
-        return java.util.Collections.unmodifiableList(snapshot).iterator();
+        return Collections.unmodifiableList(snapshot).iterator();
+    }
+
+    private static void addAll(List<G> to, Object node) {
+        if (node instanceof G g) {
+            to.add(g);
+        } else {
+            Batch b = (Batch) node;
+            for (int i = b.from; i < b.to; i++) {
+                to.add(b.gs[i]);
+            }
+        }
     }
 }

@@ -126,9 +126,13 @@ final class P {
     /** The seeded source of this P's random choices, made on first use (see Seeded). Owner only. */
     java.util.SplittableRandom seededRand;
 
+    /** Scratch for globrunqget's batch (at most half the ring). Owner only. */
+    final G[] globTake;
+
     P(int id, int runqCapacity, Queue<G> global) {
         this.id = id;
         this.runq = new RunQueue(runqCapacity, global);
+        this.globTake = new G[runqCapacity / 2];
     }
 
     int status() {

@@ -41,18 +41,17 @@ final class Ready {
         if (n > pp.runq.capacity() / 2) {
             n = pp.runq.capacity() / 2;
         }
-        G gp = sched.runq.take(n); // the batch in one critical section, oldest first
-        if (gp == null) {
+        G[] b = pp.globTake;
+        int k = sched.runq.take(n, b); // the batch in one critical section, oldest first
+        if (k == 0) {
             return null;
         }
-        G g = gp.schedlink;
-        gp.schedlink = null;
-        SplittableRandom rnd = sched.randomize && g != null ? Seeded.shuffleSource(sched, pp) : null;
-        while (g != null) {
-            G next = g.schedlink;
-            g.schedlink = null;
-            pp.runq.runqput(g, false, 0, rnd);
-            g = next;
+        G gp = b[0];
+        b[0] = null;
+        SplittableRandom rnd = sched.randomize && k > 1 ? Seeded.shuffleSource(sched, pp) : null;
+        for (int i = 1; i < k; i++) {
+            pp.runq.runqput(b[i], false, 0, rnd);
+            b[i] = null;
         }
         return gp;
     }

@@ -81,8 +81,6 @@ final class RunQueue {
     private int runnextSeq;
 
     // ---- owner only ----
-    /** Scratch for runqputslow, reused so that overflow does not allocate. */
-    private final G[] batch;
     /** Overflows of the ring to the global queue, published racily to RuntimeView. */
     long overflows;
 
@@ -93,7 +91,6 @@ final class RunQueue {
         this.buf = new G[capacity];
         this.mask = capacity - 1;
         this.global = global;
-        this.batch = new G[capacity / 2 + 1];
     }
 
     int capacity() {
@@ -187,7 +184,7 @@ final class RunQueue {
         if (n != buf.length / 2) {
             throw new IllegalStateException("runqputslow: queue is not full");
         }
-        G[] b = batch;
+        G[] b = new G[n + 1]; // the global queue keeps it (GlobalRunQueue "an inbox stack", step 2)
         for (int i = 0; i < n; i++) {
             b[i] = buf[(h + i) & mask];
         }
@@ -203,9 +200,13 @@ final class RunQueue {
                 b[j] = tmp;
             }
         }
-        for (int i = 0; i <= n; i++) {
-            global.offer(b[i]); // GlobalRunQueue.offer: a full fence, pairs with the idle M's re-check
-            b[i] = null;
+        // a CAS, a full fence: pairs with the idle M's re-check
+        if (global instanceof GlobalRunQueue grq) {
+            grq.offerBatch(b, n + 1);
+        } else {
+            for (G g : b) {
+                global.offer(g);
+            }
         }
         overflows++;
         return true;

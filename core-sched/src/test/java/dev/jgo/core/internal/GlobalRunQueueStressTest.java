@@ -2,6 +2,7 @@ package dev.jgo.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -43,16 +44,18 @@ class GlobalRunQueueStressTest {
         assertEquals(c, q.poll());
         assertNull(q.poll());
         assertTrue(q.isEmpty());
-        assertNull(a.schedlink, "a polled goroutine's link is cleared");
+        assertNull(a.runqNext, "a polled goroutine's link is cleared");
         q.offer(a); // and it may be put again
         assertEquals(a, q.poll());
         for (int i = 0; i < 10; i++) {
             q.offer(g(100 + i));
         }
-        G chain = q.take(4); // a batch, oldest first, the last link cleared
+        G[] dst = new G[8];
+        assertEquals(4, q.take(4, dst)); // a batch, oldest first
         List<Long> ids = new ArrayList<>();
-        for (G x = chain; x != null; x = x.schedlink) {
-            ids.add(x.goid);
+        for (int i = 0; i < 4; i++) {
+            ids.add(dst[i].goid);
+            assertNull(dst[i].runqNext, "a taken goroutine's link is cleared");
         }
         assertEquals(List.of(100L, 101L, 102L, 103L), ids);
         assertEquals(6, q.size());
@@ -64,6 +67,45 @@ class GlobalRunQueueStressTest {
             rest.add(x.goid);
         }
         assertEquals(List.of(105L, 106L, 107L, 108L, 109L, 200L), rest);
+    }
+
+    @Test
+    void batchesKeepPutOrderAndSplitAcrossTakes() {
+        GlobalRunQueue q = new GlobalRunQueue();
+        q.offer(g(1));
+        q.offerBatch(new G[] {g(2), g(3), g(4), g(5), null}, 4); // the array may be longer
+        q.offer(g(6));
+        q.offerBatch(new G[] {g(7)}, 1);
+        q.offerBatch(new G[] {g(8), g(9)}, 2);
+        assertEquals(9, q.size());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), ids(new ArrayList<>(q)));
+        G[] dst = new G[9];
+        assertEquals(3, q.take(3, dst)); // one goroutine, then part of the batch
+        assertEquals(List.of(1L, 2L, 3L), ids(List.of(dst[0], dst[1], dst[2])));
+        assertEquals(6, q.size());
+        assertEquals(4, q.peek().goid, "the rest of the batch stays at the head");
+        q.offerBatch(new G[] {g(10), g(11)}, 2); // behind everything queued
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), ids(new ArrayList<>(q)));
+        assertEquals(2, q.take(2, dst));
+        assertEquals(List.of(4L, 5L), ids(List.of(dst[0], dst[1])));
+        assertEquals(6, q.take(9, dst));
+        assertEquals(
+                List.of(6L, 7L, 8L, 9L, 10L, 11L),
+                ids(java.util.Arrays.asList(dst).subList(0, 6)));
+        assertEquals(0, q.take(9, dst));
+        assertTrue(q.isEmpty());
+        assertEquals(0, q.size());
+        assertThrows(IllegalArgumentException.class, () -> q.offerBatch(new G[2], 3));
+        assertThrows(IllegalArgumentException.class, () -> q.offerBatch(new G[2], 0));
+        assertTrue(q.isEmpty(), "a refused batch leaves the queue as it was");
+    }
+
+    private static List<Long> ids(List<G> gs) {
+        List<Long> ids = new ArrayList<>();
+        for (G x : gs) {
+            ids.add(x.goid);
+        }
+        return ids;
     }
 
     @Test
@@ -88,11 +130,19 @@ class GlobalRunQueueStressTest {
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 G[] mine = gs[p];
+                int seed = p;
                 threads.add(new Thread(() -> {
                     try {
                         start.await();
-                        for (G g : mine) {
-                            q.offer(g);
+                        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                        for (int i = 0; i < mine.length; ) {
+                            int n = Math.min(mine.length - i, rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(200) : 1);
+                            if (n == 1) {
+                                q.offer(mine[i]);
+                            } else {
+                                q.offerBatch(java.util.Arrays.copyOfRange(mine, i, i + n), n);
+                            }
+                            i += n;
                         }
                     } catch (Throwable t) {
                         failure.compareAndSet(null, t);
@@ -188,16 +238,9 @@ class GlobalRunQueueStressTest {
                 }));
         for (int c = 0; c < consumers; c++) {
             threads.add(new Thread(() -> {
+                G[] dst = new G[4];
                 while (taken.get() < total && System.nanoTime() < deadline) {
-                    G chain = q.take(1 + (int) (System.nanoTime() & 3));
-                    int n = 0;
-                    for (G x = chain; x != null; ) {
-                        G next = x.schedlink;
-                        x.schedlink = null;
-                        n++;
-                        x = next;
-                    }
-                    taken.addAndGet(n);
+                    taken.addAndGet(q.take(1 + (int) (System.nanoTime() & 3), dst));
                 }
             }));
         }
