@@ -57,7 +57,7 @@ import jdk.internal.vm.ContinuationScope;
  *       ownership passes through the run queues' release/acquire edges.
  * </ul>
  */
-final class G implements Goroutine {
+final class G extends GlobalRunQueue.Node implements Goroutine {
     static final ContinuationScope SCOPE = new ContinuationScope("jgo");
 
     static final int IDLE = 0;
@@ -155,15 +155,8 @@ final class G implements Goroutine {
     WaitReason waitreason = WaitReason.ZERO;
     /** Link in the free lists. */
     G schedlink;
-    /** Link in the global run queue: the next node, a G or a GlobalRunQueue.Batch. */
-    Object runqNext;
     /** Length of the free-list batch this G heads (global free list only). */
     int freeBatchLen;
-    /**
-     * In the global run queue's inbox: the number of goroutines from this one down the stack,
-     * itself included (see GlobalRunQueue "an inbox stack in front of a locked list").
-     */
-    int inboxDepth;
     /** The future of a main goroutine started by GoRuntime.run, else null. */
     CompletableFuture<Object> main;
     /** Result of a main goroutine's Callable. */

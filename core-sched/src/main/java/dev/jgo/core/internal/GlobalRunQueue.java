@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * The global run queue ({@code sched.runq}): Go's intrusive list of goroutines, linked through
- * {@link G#runqNext}, with lock-free puts, batches that travel as arrays, and its length readable
+ * {@link Node#runqNext}, with lock-free puts, batches that travel as arrays, and its length readable
  * without a lock.
  *
  * <h2>Design note: an inbox stack in front of a locked list</h2>
@@ -30,7 +30,7 @@ import java.util.Objects;
  *
  * <ol>
  *   <li>A put pushes the goroutine on {@link #inbox}, a Treiber stack (one CAS, no lock), and
- *       writes in it, before the CAS, the depth of the stack it tops ({@link G#inboxDepth}): the
+ *       writes in it, before the CAS, the depth of the stack it tops ({@link Node#inboxDepth}): the
  *       inbox's length is its top's depth, with no shared counter.
  *   <li>A full P's overflow (runqputslow: half its ring) is pushed as one {@link Batch} node that
  *       holds the goroutines in an array, also with one CAS. The array is new each time (the
@@ -73,26 +73,33 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             LIST_SIZE = l.findVarHandle(GlobalRunQueue.class, "listSize", int.class);
-            INBOX = l.findVarHandle(GlobalRunQueue.class, "inbox", Object.class);
+            INBOX = l.findVarHandle(GlobalRunQueue.class, "inbox", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /**
-     * Goroutines put in one step, in order ({@link #offerBatch}): {@code gs[from..to)} are still
-     * queued. A node of the inbox and of the list, as a {@link G} is.
+     * A node of the inbox and of the list: a {@link G}, or a {@link Batch} of them. Its fields
+     * are written before the push CAS that publishes the node, and under the lock after that.
      */
-    static final class Batch {
+    abstract static class Node {
+        /** The next node: older in the inbox, newer in the list; null at the end. */
+        Node runqNext;
+        /** In the inbox: the goroutines from this node down the stack, its own included. */
+        int inboxDepth;
+    }
+
+    /**
+     * Goroutines put in one step, in order ({@link #offerBatch}): {@code gs[from..to)} are still
+     * queued.
+     */
+    static final class Batch extends Node {
         final G[] gs;
         /** The next goroutine to take; under the lock once the batch is in the list. */
         int from;
 
         final int to;
-        /** The next node (a G or a Batch); as {@link G#runqNext}. */
-        Object next;
-        /** As {@link G#inboxDepth}. */
-        int depth;
 
         Batch(G[] gs, int n) {
             this.gs = gs;
@@ -103,39 +110,32 @@ final class GlobalRunQueue extends AbstractQueue<G> {
     private final SpinLock lock = new SpinLock();
 
     // ---- guarded by lock ----
-    /** Oldest node (a G or a Batch), or null. */
-    private Object head;
+    /** Oldest node, or null. */
+    private Node head;
 
-    private Object tail;
+    private Node tail;
 
     // ---- any thread ----
     /** Nodes put and not yet moved to the list, newest first; CAS only. */
     @SuppressWarnings("unused")
-    private volatile Object inbox;
+    private volatile Node inbox;
 
     /** Goroutines in the list; written under the lock (release), read by anyone (acquire). */
     private volatile int listSize;
 
-    private static Object next(Object node) {
-        return node instanceof G g ? g.runqNext : ((Batch) node).next;
-    }
-
-    private static void setNext(Object node, Object next) {
-        if (node instanceof G g) {
-            g.runqNext = next;
-        } else {
-            ((Batch) node).next = next;
-        }
-    }
-
     /** The goroutines from {@code node} down the inbox, or 0 for null. */
-    private static int depth(Object node) {
-        return node == null ? 0 : node instanceof G g ? g.inboxDepth : ((Batch) node).depth;
+    private static int depth(Node node) {
+        return node == null ? 0 : node.inboxDepth;
     }
 
     /** The goroutines {@code node} still holds. Under the lock, or before the node is pushed. */
-    private static int count(Object node) {
+    private static int count(Node node) {
         return node instanceof Batch b ? b.to - b.from : 1;
+    }
+
+    /** The oldest goroutine {@code node} holds. Under the lock. */
+    private static G first(Node node) {
+        return node instanceof Batch b ? b.gs[b.from] : (G) node;
     }
 
     /**
@@ -148,12 +148,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         Objects.requireNonNull(gp, "gp");
         // Precondition: a goroutine is in at most one run queue; its link is free.
         assert gp.runqNext == null : "globrunqput: goroutine " + gp.goid + " is already linked";
-        Object top;
-        do {
-            top = INBOX.getVolatile(this);
-            gp.runqNext = top; // plain: published by the CAS
-            gp.inboxDepth = depth(top) + 1; // plain: published by the CAS
-        } while (!INBOX.compareAndSet(this, top, gp)); // volatile: see "Memory ordering"
+        push(gp, 1);
         return true;
     }
 
@@ -171,13 +166,17 @@ final class GlobalRunQueue extends AbstractQueue<G> {
             offer(gs[0]);
             return;
         }
-        Batch b = new Batch(gs, n);
-        Object top;
+        push(new Batch(gs, n), n);
+    }
+
+    /** Steps 1 and 2: pushes {@code node}, holding {@code n} goroutines, on the inbox. */
+    private void push(Node node, int n) {
+        Node top;
         do {
-            top = INBOX.getVolatile(this);
-            b.next = top; // plain: published by the CAS
-            b.depth = depth(top) + n; // plain: published by the CAS
-        } while (!INBOX.compareAndSet(this, top, b)); // volatile: see "Memory ordering"
+            top = (Node) INBOX.getVolatile(this);
+            node.runqNext = top; // plain: published by the CAS
+            node.inboxDepth = depth(top) + n; // plain: published by the CAS
+        } while (!INBOX.compareAndSet(this, top, node)); // volatile: see "Memory ordering"
     }
 
     /**
@@ -208,7 +207,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
             }
             int k = 0;
             int fromList = 0; // taken from the list as last moved
-            Object node = head;
+            Node node = head;
             while (k < max) {
                 if (node == null) { // the list ran out: what was put since comes next
                     assert listSize == fromList : "take: list of " + listSize + " ran out after " + fromList;
@@ -238,8 +237,8 @@ final class GlobalRunQueue extends AbstractQueue<G> {
                 if (b.from < b.to) {
                     break; // the rest stays at the head
                 }
-                node = b.next;
-                b.next = null;
+                node = b.runqNext;
+                b.runqNext = null;
             }
             head = node;
             if (node == null) {
@@ -254,19 +253,19 @@ final class GlobalRunQueue extends AbstractQueue<G> {
 
     /** Step 3: moves the inbox into the empty list in put order. Requires lock; false if none. */
     private boolean moveInbox() {
-        Object seen = INBOX.getVolatile(this);
+        Node seen = (Node) INBOX.getVolatile(this);
         if (seen == null) {
             return false;
         }
         // raise the length before the swap (see "Lock-free readers"); the list is empty here
         LIST_SIZE.setRelease(this, depth(seen));
-        Object node = INBOX.getAndSet(this, null); // not null: only takers, under the lock, remove
+        Node node = (Node) INBOX.getAndSet(this, null); // not null: only takers, under the lock, remove
         int n = 0;
         tail = node;
-        Object prev = null;
+        Node prev = null;
         while (node != null) { // reverse: the stack is newest first
-            Object next = next(node);
-            setNext(node, prev);
+            Node next = node.runqNext;
+            node.runqNext = prev;
             n += count(node);
             prev = node;
             node = next;
@@ -284,7 +283,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
             if (head == null) {
                 moveInbox();
             }
-            return head == null ? null : head instanceof G g ? g : ((Batch) head).gs[((Batch) head).from];
+            return head == null ? null : first(head);
         } finally {
             lock.unlock();
         }
@@ -296,7 +295,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
      */
     @Override
     public int size() {
-        Object top = INBOX.getVolatile(this);
+        Node top = (Node) INBOX.getVolatile(this);
         int n = listSize; // volatile read after the inbox's
         return n + depth(top);
     }
@@ -320,11 +319,11 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         List<G> snapshot = new ArrayList<>();
         lock.lock();
         try {
-            for (Object n = head; n != null; n = next(n)) {
+            for (Node n = head; n != null; n = n.runqNext) {
                 addAll(snapshot, n);
             }
-            List<Object> newest = new ArrayList<>();
-            for (Object n = INBOX.getVolatile(this); n != null; n = next(n)) {
+            List<Node> newest = new ArrayList<>();
+            for (Node n = (Node) INBOX.getVolatile(this); n != null; n = n.runqNext) {
                 newest.add(n);
             }
             for (int i = newest.size() - 1; i >= 0; i--) {
@@ -336,7 +335,7 @@ final class GlobalRunQueue extends AbstractQueue<G> {
         return Collections.unmodifiableList(snapshot).iterator();
     }
 
-    private static void addAll(List<G> to, Object node) {
+    private static void addAll(List<G> to, Node node) {
         if (node instanceof G g) {
             to.add(g);
         } else {
