@@ -2,7 +2,6 @@ package dev.jgo.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
 
 /**
  * A processor: Go's {@code p}, the resource an M must hold to run goroutine code. Holds the
@@ -129,7 +128,7 @@ final class P {
     /** Scratch for globrunqget's batch (at most half the ring). Owner only. */
     final G[] globTake;
 
-    P(int id, int runqCapacity, Queue<G> global) {
+    P(int id, int runqCapacity, GlobalRunQueue global) {
         this.id = id;
         this.runq = new RunQueue(runqCapacity, global);
         this.globTake = new G[runqCapacity / 2];

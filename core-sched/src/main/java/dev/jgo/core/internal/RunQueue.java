@@ -58,7 +58,7 @@ final class RunQueue {
     private final G[] buf;
     private final int mask;
     /** The global run queue that overflow goes to. */
-    private final Queue<G> global;
+    private final GlobalRunQueue global;
 
     // ---- cross-thread (VarHandle accessors below) ----
     @SuppressWarnings("unused")
@@ -84,7 +84,7 @@ final class RunQueue {
     /** Overflows of the ring to the global queue, published racily to RuntimeView. */
     long overflows;
 
-    RunQueue(int capacity, Queue<G> global) {
+    RunQueue(int capacity, GlobalRunQueue global) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("run queue capacity must be a power of two >= 2, got " + capacity);
         }
@@ -200,14 +200,7 @@ final class RunQueue {
                 b[j] = tmp;
             }
         }
-        // a CAS, a full fence: pairs with the idle M's re-check
-        if (global instanceof GlobalRunQueue grq) {
-            grq.offerBatch(b, n + 1);
-        } else {
-            for (G g : b) {
-                global.offer(g);
-            }
-        }
+        global.offerBatch(b, n + 1); // a CAS, a full fence: pairs with the idle M's re-check
         overflows++;
         return true;
     }

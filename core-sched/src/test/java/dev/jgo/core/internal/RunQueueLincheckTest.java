@@ -3,7 +3,6 @@ package dev.jgo.core.internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 public class RunQueueLincheckTest {
     private static final int STRESS = Integer.getInteger("jgo.stress", 1);
 
-    private final ConcurrentLinkedQueue<G> global = new ConcurrentLinkedQueue<>();
+    private final GlobalRunQueue global = new GlobalRunQueue();
     private final RunQueue q = new RunQueue(4, global);
     /** Owner-only: the k-th put gets id k in every interleaving, since puts are program-ordered. */
     private long nextId;
@@ -56,7 +55,7 @@ public class RunQueueLincheckTest {
 
     @Operation
     public List<Long> steal() {
-        RunQueue mine = new RunQueue(4, new ConcurrentLinkedQueue<>());
+        RunQueue mine = new RunQueue(4, new GlobalRunQueue());
         List<Long> ids = new ArrayList<>();
         G g = mine.runqsteal(q, false, false, 0, 0);
         while (g != null) {

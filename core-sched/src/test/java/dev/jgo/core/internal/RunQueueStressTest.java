@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -28,7 +27,7 @@ class RunQueueStressTest {
     }
 
     private void run(int capacity, int total) throws Exception {
-        ConcurrentLinkedQueue<G> global = new ConcurrentLinkedQueue<>();
+        GlobalRunQueue global = new GlobalRunQueue();
         RunQueue owner = new RunQueue(capacity, global);
         AtomicIntegerArray seen = new AtomicIntegerArray(total);
         AtomicBoolean done = new AtomicBoolean();

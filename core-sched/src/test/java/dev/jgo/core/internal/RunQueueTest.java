@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +25,7 @@ class RunQueueTest {
 
     @Test
     void fifoThroughWrapAround() {
-        RunQueue q = new RunQueue(8, new ArrayDeque<>());
+        RunQueue q = new RunQueue(8, new GlobalRunQueue());
         long next = 0;
         long expect = 0;
         for (int round = 0; round < 50; round++) {
@@ -44,7 +43,7 @@ class RunQueueTest {
 
     @Test
     void runnextIsTakenFirstAndKicksOldToTail() {
-        RunQueue q = new RunQueue(8, new ArrayDeque<>());
+        RunQueue q = new RunQueue(8, new GlobalRunQueue());
         q.runqput(g(1), false, 0, null);
         q.runqput(g(2), true, 0, null);
         q.runqput(g(3), true, 0, null); // kicks 2 to the tail
@@ -58,7 +57,7 @@ class RunQueueTest {
 
     @Test
     void overflowMovesHalfPlusOneToGlobalInOrder() {
-        ArrayDeque<G> global = new ArrayDeque<>();
+        GlobalRunQueue global = new GlobalRunQueue();
         RunQueue q = new RunQueue(8, global);
         for (int i = 0; i < 8; i++) {
             assertFalse(q.runqput(g(i), false, 0, null));
@@ -76,8 +75,8 @@ class RunQueueTest {
 
     @Test
     void stealTakesHalfAndReturnsOne() {
-        RunQueue victim = new RunQueue(16, new ArrayDeque<>());
-        RunQueue thief = new RunQueue(16, new ArrayDeque<>());
+        RunQueue victim = new RunQueue(16, new GlobalRunQueue());
+        RunQueue thief = new RunQueue(16, new GlobalRunQueue());
         for (int i = 0; i < 10; i++) {
             victim.runqput(g(i), false, 0, null);
         }
@@ -95,8 +94,8 @@ class RunQueueTest {
 
     @Test
     void runnextOnlyStolenWhenAllowed() {
-        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
-        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        RunQueue victim = new RunQueue(8, new GlobalRunQueue());
+        RunQueue thief = new RunQueue(8, new GlobalRunQueue());
         G r = g(7);
         victim.runqput(r, true, 0, null);
         assertNull(thief.runqsteal(victim, false, true, 0, 0), "runnext not stolen outside the last round");
@@ -111,8 +110,8 @@ class RunQueueTest {
      */
     @Test
     void runnextReputDuringBackoffIsNotStolen() throws Exception {
-        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
-        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        RunQueue victim = new RunQueue(8, new GlobalRunQueue());
+        RunQueue thief = new RunQueue(8, new GlobalRunQueue());
         G r = g(7);
         victim.runqput(r, true, 0, null);
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
@@ -134,8 +133,8 @@ class RunQueueTest {
 
     @Test
     void runnextUntouchedDuringBackoffIsStolen() {
-        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
-        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        RunQueue victim = new RunQueue(8, new GlobalRunQueue());
+        RunQueue thief = new RunQueue(8, new GlobalRunQueue());
         G r = g(7);
         victim.runqput(r, true, 0, null);
         assertSame(r, thief.runqsteal(victim, true, true, 50_000_000L, 0));
@@ -144,8 +143,8 @@ class RunQueueTest {
 
     @Test
     void runnextAgeGate() {
-        RunQueue victim = new RunQueue(8, new ArrayDeque<>());
-        RunQueue thief = new RunQueue(8, new ArrayDeque<>());
+        RunQueue victim = new RunQueue(8, new GlobalRunQueue());
+        RunQueue thief = new RunQueue(8, new GlobalRunQueue());
         G r = g(7);
         victim.runqput(r, true, System.nanoTime(), null);
         assertNull(thief.runqsteal(victim, true, false, 0, 60_000_000_000L), "younger than the minimum age");
@@ -154,8 +153,8 @@ class RunQueueTest {
 
     @Test
     void badCapacityRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new RunQueue(6, new ArrayDeque<>()));
-        assertThrows(IllegalArgumentException.class, () -> new RunQueue(0, new ArrayDeque<>()));
+        assertThrows(IllegalArgumentException.class, () -> new RunQueue(6, new GlobalRunQueue()));
+        assertThrows(IllegalArgumentException.class, () -> new RunQueue(0, new GlobalRunQueue()));
     }
 
     @Test
@@ -172,7 +171,7 @@ class RunQueueTest {
 
     @Test
     void illegalProcessorTransitionsThrow() {
-        P pp = new P(0, 8, new ArrayDeque<>());
+        P pp = new P(0, 8, new GlobalRunQueue());
         assertThrows(IllegalStateException.class, () -> pp.casstatus(P.IDLE, P.SYSCALL));
         pp.casstatus(P.IDLE, P.RUNNING);
         assertThrows(IllegalStateException.class, () -> pp.casstatus(P.IDLE, P.RUNNING));

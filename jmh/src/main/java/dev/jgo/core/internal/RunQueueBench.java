@@ -1,6 +1,5 @@
 package dev.jgo.core.internal;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,7 +38,7 @@ public class RunQueueBench {
 
     @Setup
     public void setup() {
-        ConcurrentLinkedQueue<G> global = new ConcurrentLinkedQueue<>();
+        GlobalRunQueue global = new GlobalRunQueue();
         q = new RunQueue(RunQueue.DEFAULT_CAPACITY, global);
         victim = new RunQueue(RunQueue.DEFAULT_CAPACITY, global);
         gs = new G[BATCH];
